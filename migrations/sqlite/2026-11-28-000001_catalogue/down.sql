@@ -1,0 +1,6 @@
+DROP TABLE change_log;
+DROP TABLE provinces;
+DROP TABLE standard_ics;
+DROP TABLE ics_codes;
+DROP TABLE standard_relations;
+DROP TABLE standards;

@@ -1,0 +1,174 @@
+//! The command line: `serve` (the default), `migrate`, `import`, `reindex`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::config::Settings;
+use crate::services::import::{self, FileFormat, ImportOptions, ImportReport};
+use crate::startup::{self, Application};
+use crate::telemetry;
+
+/// The national library of Vietnamese standards and technical regulations.
+#[derive(Debug, Parser)]
+#[command(name = "tieuchuan", version, about)]
+pub struct Cli {
+    /// TOML config file (default: ./tieuchuan.toml when present). Environment variables win.
+    #[arg(long, env = "TIEUCHUAN_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP service (also what a bare `tieuchuan` does).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Import catalogue files (JSON Lines or CSV), each in one transaction.
+    Import {
+        /// Files to import: `.jsonl`, `.ndjson`, `.json` (JSON Lines) or `.csv`.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Report what would change, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the valid rows of a file that has invalid ones.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Rebuild the search index from the database.
+    Reindex,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&settings.log_format);
+    let outcome = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings),
+        Command::Migrate => startup::open_database(&settings)
+            .map(|_| ExitCode::SUCCESS)
+            .map_err(|e| e.to_string()),
+        Command::Import {
+            paths,
+            dry_run,
+            skip_invalid,
+        } => import_files(
+            &settings,
+            &paths,
+            ImportOptions {
+                dry_run,
+                skip_invalid,
+                only_if_empty: false,
+            },
+        ),
+        Command::Reindex => Err(
+            "there is no search index to rebuild yet: it arrives with the search work (issue #3)"
+                .into(),
+        ),
+    };
+    outcome.unwrap_or_else(|error| {
+        eprintln!("error: {error}");
+        ExitCode::FAILURE
+    })
+}
+
+fn serve(settings: Settings) -> Result<ExitCode, String> {
+    actix_web::rt::System::new().block_on(async move {
+        let application = Application::build(settings)
+            .await
+            .map_err(|e| e.to_string())?;
+        tracing::info!(port = application.port(), "tieuchuan is serving");
+        application
+            .run_until_stopped()
+            .await
+            .map_err(|e| e.to_string())?;
+        tracing::info!("stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn import_files(
+    settings: &Settings,
+    paths: &[PathBuf],
+    options: ImportOptions,
+) -> Result<ExitCode, String> {
+    let pool = startup::open_database(settings).map_err(|e| e.to_string())?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    let mut all_applied = true;
+    for path in paths {
+        let format = FileFormat::from_path(path).ok_or_else(|| {
+            format!(
+                "{}: unknown file type (use .jsonl, .ndjson, .json or .csv)",
+                path.display()
+            )
+        })?;
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| format!("{}: not UTF-8 text ({e})", path.display()))?;
+        let rows =
+            import::read_rows(&text, format).map_err(|e| format!("{}: {e}", path.display()))?;
+        let bar = ProgressBar::new(rows.len() as u64).with_style(
+            ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_message(path.display().to_string());
+        let report = import::import_rows(&mut conn, rows, options, &mut || bar.inc(1))
+            .map_err(|e| e.to_string())?;
+        bar.finish_and_clear();
+        all_applied &= print_report(&path.display().to_string(), &report, options);
+    }
+    Ok(if all_applied {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Prints the errors and the summary of one file; returns whether the file went in (or would).
+fn print_report(name: &str, report: &ImportReport, options: ImportOptions) -> bool {
+    for error in &report.invalid {
+        eprintln!("{name}:{}: {}", error.line, error.reason);
+    }
+    let rejected = !report.invalid.is_empty() && !options.skip_invalid;
+    if rejected {
+        println!(
+            "{name}: rejected, nothing imported: {} of {} rows are invalid (fix them, or pass --skip-invalid)",
+            report.invalid.len(),
+            report.rows
+        );
+        return false;
+    }
+    let verb = if report.dry_run {
+        "would import"
+    } else {
+        "imported"
+    };
+    println!(
+        "{name}: {verb} {} rows: {} created, {} updated, {} unchanged, {} invalid skipped, {} others marked replaced",
+        report.rows,
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.invalid.len(),
+        report.derived_replaced
+    );
+    if !report.has_changes() {
+        println!("{name}: nothing to change: the catalogue already holds these records");
+    } else if report.dry_run {
+        println!("{name}: dry run: nothing was written");
+    }
+    true
+}

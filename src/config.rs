@@ -1,0 +1,171 @@
+//! Settings: defaults, then an optional TOML file, then environment variables (env wins).
+//! Loaded once in `main` and passed explicitly; there are no global settings.
+
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+use crate::db::DatabaseUrl;
+
+/// The config file read when none is named and it exists in the working directory.
+pub const DEFAULT_CONFIG_FILE: &str = "tieuchuan.toml";
+
+/// Every setting of the service. See the settings table in README.md.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Address to listen on (`TIEUCHUAN_LISTEN`).
+    pub listen: String,
+    /// Where the SQLite database and (later) the search index and texts live (`TIEUCHUAN_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// `postgres://...` for PostgreSQL; unset means a SQLite file in the data dir (`DATABASE_URL`).
+    pub database_url: Option<String>,
+    /// Largest number of pooled database connections.
+    pub db_pool_size: u32,
+    /// Origins allowed to call the API from a browser, comma-separated; empty means CORS off.
+    pub cors_origins: String,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// `text` or `json` log lines.
+    pub log_format: String,
+    /// Import the embedded catalogue on the first start with an empty database.
+    pub seed_on_empty: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            listen: "127.0.0.1:8080".to_string(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            db_pool_size: 8,
+            cors_origins: String::new(),
+            max_body_bytes: 1024 * 1024,
+            log_format: "text".to_string(),
+            seed_on_empty: true,
+        }
+    }
+}
+
+/// Settings that cannot be read or make no sense.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("invalid settings: {0}")]
+    Invalid(#[from] Box<figment::Error>),
+    #[error("the config file {0} does not exist")]
+    MissingFile(PathBuf),
+    #[error("invalid setting `{0}`: {1}")]
+    Value(&'static str, String),
+}
+
+impl Settings {
+    /// Reads the settings: `file` if given (it must exist), else `tieuchuan.toml` if present,
+    /// then `TIEUCHUAN_*` variables and `DATABASE_URL`.
+    pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match file {
+            Some(path) if !path.exists() => {
+                return Err(ConfigError::MissingFile(path.to_path_buf()));
+            }
+            Some(path) => figment = figment.merge(Toml::file(path)),
+            None if Path::new(DEFAULT_CONFIG_FILE).exists() => {
+                figment = figment.merge(Toml::file(DEFAULT_CONFIG_FILE))
+            }
+            None => {}
+        }
+        let settings: Settings = figment
+            .merge(Env::prefixed("TIEUCHUAN_").filter(|key| key.as_str() != "config"))
+            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .extract()
+            .map_err(Box::new)?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks the values that deserialisation cannot.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            return Err(ConfigError::Value(
+                "log_format",
+                "must be `text` or `json`".into(),
+            ));
+        }
+        if self.db_pool_size == 0 {
+            return Err(ConfigError::Value(
+                "db_pool_size",
+                "must be at least 1".into(),
+            ));
+        }
+        if self.max_body_bytes < 1024 {
+            return Err(ConfigError::Value(
+                "max_body_bytes",
+                "must be at least 1024".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The database to use: `database_url`, or `tieuchuan.db` in the data dir.
+    pub fn database(&self) -> DatabaseUrl {
+        match self
+            .database_url
+            .as_deref()
+            .filter(|url| !url.trim().is_empty())
+        {
+            Some(url) => DatabaseUrl::parse(url),
+            None => DatabaseUrl::Sqlite(self.data_dir.join("tieuchuan.db")),
+        }
+    }
+
+    /// The CORS origins, parsed from the comma-separated setting.
+    pub fn cors_origin_list(&self) -> Vec<String> {
+        self.cors_origins
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_database_is_a_sqlite_file_in_the_data_dir() {
+        let settings = Settings {
+            data_dir: PathBuf::from("/srv/tc"),
+            ..Settings::default()
+        };
+        assert_eq!(
+            settings.database(),
+            DatabaseUrl::Sqlite(PathBuf::from("/srv/tc/tieuchuan.db"))
+        );
+    }
+
+    #[test]
+    fn file_values_are_read_and_unknown_keys_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.toml");
+        std::fs::write(
+            &path,
+            "listen = \"127.0.0.1:9999\"\ncors_origins = \"https://a.vn, https://b.vn\"\n",
+        )
+        .expect("write");
+        let settings = Settings::load(Some(&path)).expect("loads");
+        assert_eq!(settings.listen, "127.0.0.1:9999");
+        assert_eq!(
+            settings.cors_origin_list(),
+            vec!["https://a.vn", "https://b.vn"]
+        );
+        std::fs::write(&path, "lisen = \"x\"\n").expect("write");
+        assert!(Settings::load(Some(&path)).is_err());
+        assert!(matches!(
+            Settings::load(Some(&dir.path().join("none.toml"))),
+            Err(ConfigError::MissingFile(_))
+        ));
+    }
+}

@@ -1,0 +1,94 @@
+//! The database schema, one for both backends (see `migrations/sqlite` and `migrations/postgres`).
+
+diesel::table! {
+    standards (id) {
+        id -> BigInt,
+        code -> Text,
+        code_key -> Text,
+        series_key -> Text,
+        slug -> Text,
+        kind -> Text,
+        number -> Text,
+        adopted_prefix -> Nullable<Text>,
+        year -> Nullable<Integer>,
+        issuer -> Nullable<Text>,
+        issuer_code -> Nullable<Text>,
+        title_vi -> Text,
+        title_en -> Nullable<Text>,
+        scope_vi -> Nullable<Text>,
+        field -> Nullable<Text>,
+        technical_committee -> Nullable<Text>,
+        status -> Text,
+        status_note -> Nullable<Text>,
+        legal_instrument -> Nullable<Text>,
+        issued_date -> Nullable<Date>,
+        effective_date -> Nullable<Date>,
+        end_date -> Nullable<Date>,
+        international_equivalent -> Nullable<Text>,
+        equivalence -> Nullable<Text>,
+        access_level -> Text,
+        note -> Nullable<Text>,
+        source -> Nullable<Text>,
+        confidence -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    standard_relations (id) {
+        id -> BigInt,
+        standard_id -> BigInt,
+        kind -> Text,
+        target_code -> Text,
+        target_key -> Text,
+    }
+}
+
+diesel::table! {
+    ics_codes (code) {
+        code -> Text,
+        title_vi -> Nullable<Text>,
+        title_en -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    standard_ics (standard_id, ics_code) {
+        standard_id -> BigInt,
+        ics_code -> Text,
+    }
+}
+
+diesel::table! {
+    provinces (slug) {
+        slug -> Text,
+        name -> Text,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    change_log (seq) {
+        seq -> BigInt,
+        standard_id -> BigInt,
+        code -> Text,
+        action -> Text,
+        version -> Integer,
+        changed_at -> Timestamp,
+        summary -> Text,
+    }
+}
+
+diesel::joinable!(standard_relations -> standards (standard_id));
+diesel::joinable!(standard_ics -> standards (standard_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    standards,
+    standard_relations,
+    ics_codes,
+    standard_ics,
+    provinces,
+    change_log,
+);

@@ -1,0 +1,192 @@
+//! Unit tests of the code parser: every spelling seen in real documents, and garbage.
+
+use super::code::{CanonicalCode, CodeError, slugify};
+use super::vocabulary::Kind;
+
+fn canonical(input: &str) -> String {
+    CanonicalCode::parse(input)
+        .unwrap_or_else(|e| panic!("{input:?} should parse: {e}"))
+        .to_string()
+}
+
+fn key(input: &str) -> String {
+    CanonicalCode::parse(input)
+        .unwrap_or_else(|e| panic!("{input:?} should parse: {e}"))
+        .key()
+}
+
+#[test]
+fn spellings_from_design_resolve_to_the_canonical_code() {
+    for variant in [
+        "qcvn 06 2022 bxd",
+        "QCVN06:2022/BXD",
+        "QCVN 06-2022 BXD",
+        "QCVN 06:2022/BXD",
+        "  qcvn 06:2022/bxd ",
+    ] {
+        assert_eq!(canonical(variant), "QCVN 06:2022/BXD", "{variant}");
+    }
+    assert_eq!(canonical("TCVN13187:2020"), "TCVN 13187:2020");
+    assert_eq!(canonical("DLVN 31:2017"), "ĐLVN 31:2017");
+    assert_eq!(canonical("dlvn 31:2017"), "ĐLVN 31:2017");
+}
+
+#[test]
+fn leading_zeros_never_distinguish_two_codes() {
+    assert_eq!(key("QCVN 5:2023/BTNMT"), key("QCVN 05:2023/BTNMT"));
+    assert_eq!(key("qcvn 5 2023 btnmt"), "qcvn 5:2023/btnmt");
+    assert_eq!(key("QCVN 01-1:2018/BYT"), key("QCVN 1-01:2018/BYT"));
+    assert_ne!(key("QCVN 01-1:2018/BYT"), key("QCVN 01-1:2009/BNNPTNT"));
+}
+
+#[test]
+fn icelandic_eth_and_plain_d_give_the_vietnamese_issuer() {
+    assert_eq!(canonical("QCVN 26:2016/BLÐTBXH"), "QCVN 26:2016/BLĐTBXH");
+    assert_eq!(canonical("QCVN 26:2016/BLDTBXH"), "QCVN 26:2016/BLĐTBXH");
+    assert_eq!(key("QCVN 26:2016/BLÐTBXH"), key("QCVN 26:2016/BLĐTBXH"));
+}
+
+#[test]
+fn codes_seen_in_real_documents_parse() {
+    let cases = [
+        ("QCVN: 01-2008/BLĐTBXH", "QCVN 01:2008/BLĐTBXH"),
+        ("QCVN 7:2012/BLĐTBXH", "QCVN 7:2012/BLĐTBXH"),
+        ("QCVN 01-190: 2020/BNNPTNT", "QCVN 01-190:2020/BNNPTNT"),
+        ("QCVN 10-2008 BTNMT", "QCVN 10:2008/BTNMT"),
+        ("TCVN13187:2020", "TCVN 13187:2020"),
+        ("TCVN 4057-1985", "TCVN 4057:1985"),
+        ("TCVN 7447-4-41:2010", "TCVN 7447-4-41:2010"),
+        ("TCVN ISO/IEC 17025:2017", "TCVN ISO/IEC 17025:2017"),
+        ("tcvn iso 9001 2015", "TCVN ISO 9001:2015"),
+        ("QCVN 08-MT:2015/BTNMT", "QCVN 08-MT:2015/BTNMT"),
+        ("TCVN 9311-1", "TCVN 9311-1"),
+        ("QCVN 10 BXD", "QCVN 10/BXD"),
+        ("QCĐP 01:2019/HN", "QCĐP 01:2019/HN"),
+        ("QCVN 06 – 2022 / BXD", "QCVN 06:2022/BXD"),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(canonical(input), expected, "{input}");
+    }
+}
+
+#[test]
+fn decomposed_diacritics_are_composed_first() {
+    use unicode_normalization::UnicodeNormalization;
+    let nfd: String = "ĐLVN 31:2017".nfd().collect();
+    assert_eq!(canonical(&nfd), "ĐLVN 31:2017");
+    let nfd_issuer: String = "QCVN 26:2016/BLĐTBXH".nfd().collect();
+    assert_eq!(canonical(&nfd_issuer), "QCVN 26:2016/BLĐTBXH");
+}
+
+#[test]
+fn amendments_written_before_or_after_the_base_code() {
+    let amendment =
+        CanonicalCode::parse("Sửa đổi 1:2023 QCVN 06:2022/BXD").expect("amendment parses");
+    assert_eq!(amendment.to_string(), "Sửa đổi 1:2023 QCVN 06:2022/BXD");
+    assert_eq!(amendment.key(), "sd1:2023 qcvn 6:2022/bxd");
+    assert_eq!(key("SĐ 01:2023 QCVN 06:2022/BXD"), amendment.key());
+    assert_eq!(key("sua doi 1 2023 qcvn 06 2022 bxd"), amendment.key());
+    assert_eq!(key("QCVN 06:2022/BXD Sửa đổi 1:2023"), amendment.key());
+    assert_ne!(amendment.key(), key("QCVN 06:2022/BXD"));
+}
+
+#[test]
+fn partial_codes_name_a_series() {
+    let series = CanonicalCode::parse("TCVN 5574").expect("series parses");
+    assert!(!series.is_dated());
+    assert_eq!(series.kind, Kind::Tcvn);
+    assert_eq!(
+        series.series_key(),
+        CanonicalCode::parse("TCVN 5574:2018")
+            .expect("edition")
+            .series_key()
+    );
+}
+
+#[test]
+fn slugs_are_lowercase_ascii_words() {
+    assert_eq!(
+        CanonicalCode::parse("QCVN 06:2022/BXD")
+            .expect("parses")
+            .slug(),
+        "qcvn-06-2022-bxd"
+    );
+    assert_eq!(
+        CanonicalCode::parse("ĐLVN 31:2017").expect("parses").slug(),
+        "dlvn-31-2017"
+    );
+    assert_eq!(
+        CanonicalCode::parse("QCVN 26:2016/BLÐTBXH")
+            .expect("parses")
+            .slug(),
+        "qcvn-26-2016-bldtbxh"
+    );
+    assert_eq!(
+        slugify("TCVN ISO/IEC 17025:2017"),
+        "tcvn-iso-iec-17025-2017"
+    );
+}
+
+#[test]
+fn garbage_is_an_error_value_never_a_panic() {
+    assert_eq!(CanonicalCode::parse(""), Err(CodeError::Empty));
+    assert_eq!(CanonicalCode::parse("   \t "), Err(CodeError::Empty));
+    assert_eq!(
+        CanonicalCode::parse(&"QCVN 06 ".repeat(1300)),
+        Err(CodeError::TooLong)
+    );
+    assert_eq!(
+        CanonicalCode::parse("QCVN\u{0} 06:2022/BXD"),
+        Err(CodeError::ControlCharacter)
+    );
+    assert_eq!(
+        CanonicalCode::parse("QCVN 06:2022/BXD\u{7}"),
+        Err(CodeError::ControlCharacter)
+    );
+    for garbage in [
+        "🔥🔥",
+        "QCVN 🔥",
+        "nước thải",
+        "ISO 9001",
+        "QCVN",
+        "QCVN ::://",
+        "TCVN 5574:1234",
+        "<script>",
+    ] {
+        assert!(
+            CanonicalCode::parse(garbage).is_err(),
+            "{garbage:?} should not parse"
+        );
+    }
+    assert_eq!(
+        CanonicalCode::parse("TCVN 5574:3000"),
+        Err(CodeError::ImplausibleYear(3000))
+    );
+}
+
+#[test]
+fn every_code_of_the_seed_catalogue_round_trips() {
+    let catalogue = include_str!("../../standards-data/catalogue.jsonl");
+    let mut keys = std::collections::HashSet::new();
+    for line in catalogue.lines().filter(|l| !l.trim().is_empty()) {
+        let record: serde_json::Value = serde_json::from_str(line).expect("seed line is JSON");
+        let code = record["code"].as_str().expect("seed record has a code");
+        let parsed = CanonicalCode::parse(code).unwrap_or_else(|e| panic!("{code}: {e}"));
+        assert_eq!(
+            parsed.to_string(),
+            code,
+            "the published code is already canonical"
+        );
+        assert_eq!(
+            CanonicalCode::parse(&parsed.to_string())
+                .expect("reparses")
+                .key(),
+            parsed.key()
+        );
+        assert!(
+            keys.insert(parsed.key()),
+            "{code} collides with another code"
+        );
+    }
+    assert_eq!(keys.len(), 371);
+}

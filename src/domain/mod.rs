@@ -1,0 +1,13 @@
+//! The domain vocabulary: codes, text normalisation and the closed value sets of the catalogue.
+
+pub mod code;
+pub mod text;
+pub mod vocabulary;
+
+#[cfg(test)]
+mod code_tests;
+
+pub use code::{CanonicalCode, CodeError};
+pub use vocabulary::{
+    AccessLevel, Confidence, Equivalence, Kind, RelationKind, Status, UnknownTerm,
+};

@@ -1,0 +1,187 @@
+//! The closed vocabularies of the catalogue: kinds, statuses, access levels, relations, confidence.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::text::fold_diacritics;
+
+/// A value outside a closed vocabulary, with the values that would have been accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{value}` is not a valid {vocabulary}; expected one of: {expected}")]
+pub struct UnknownTerm {
+    pub vocabulary: &'static str,
+    pub value: String,
+    pub expected: String,
+}
+
+/// Declares an enum whose variants have one stable spelling each, with parsing that also
+/// accepts the spelling without diacritics and in any case (`dlvn` → `ĐLVN`).
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident, $label:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The stable spelling used in the database and the API.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text,)+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = UnknownTerm;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                let wanted = fold_diacritics(value.trim()).to_lowercase();
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|term| fold_diacritics(term.as_str()).to_lowercase() == wanted)
+                    .ok_or_else(|| UnknownTerm {
+                        vocabulary: $label,
+                        value: value.chars().take(64).collect(),
+                        expected: $name::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", "),
+                    })
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// The kind of document: voluntary standard, national or local regulation, metrology document.
+    Kind, "kind" {
+        Tcvn => "TCVN",
+        Qcvn => "QCVN",
+        Qcdp => "QCĐP",
+        Dlvn => "ĐLVN",
+    }
+);
+
+vocabulary!(
+    /// Legal status of a standard. `unknown` means no source said; it is not `in_force`.
+    Status, "status" {
+        InForce => "in_force",
+        Replaced => "replaced",
+        Amended => "amended",
+        Expired => "expired",
+        Annulled => "annulled",
+        Suspended => "suspended",
+        Draft => "draft",
+        Unknown => "unknown",
+    }
+);
+
+vocabulary!(
+    /// Who may read the texts attached to a standard (DESIGN §5).
+    AccessLevel, "access level" {
+        Public => "public",
+        Registered => "registered",
+        Inspectors => "inspectors",
+    }
+);
+
+vocabulary!(
+    /// How far a record's source can be trusted.
+    Confidence, "confidence" {
+        High => "high",
+        Medium => "medium",
+        Low => "low",
+    }
+);
+
+vocabulary!(
+    /// A stored relation from one standard to a code (relaton vocabulary).
+    RelationKind, "relation" {
+        Replaces => "replaces",
+        ReplacedBy => "replaced_by",
+        Amends => "amends",
+        AmendedBy => "amended_by",
+        References => "references",
+        Adopts => "adopts",
+    }
+);
+
+vocabulary!(
+    /// Degree of equivalence to an international document.
+    Equivalence, "equivalence degree" {
+        Identical => "IDT",
+        Modified => "MOD",
+        NotEquivalent => "NEQ",
+    }
+);
+
+impl Kind {
+    /// The access level of a new text when nobody chose one: regulations are law and public,
+    /// TCVN texts are for registered officials.
+    pub fn default_access_level(self) -> AccessLevel {
+        match self {
+            Kind::Tcvn => AccessLevel::Registered,
+            Kind::Qcvn | Kind::Qcdp | Kind::Dlvn => AccessLevel::Public,
+        }
+    }
+}
+
+impl Status {
+    /// Ranking weight used for tie-breaks: in force above unknown above the rest.
+    pub fn currency_rank(self) -> u8 {
+        match self {
+            Status::InForce | Status::Amended => 3,
+            Status::Unknown | Status::Draft => 2,
+            Status::Suspended => 1,
+            Status::Replaced | Status::Expired | Status::Annulled => 0,
+        }
+    }
+}
+
+impl RelationKind {
+    /// The same relation seen from the other end (`replaces` ↔ `replaced_by`).
+    pub fn inverse(self) -> Option<RelationKind> {
+        match self {
+            RelationKind::Replaces => Some(RelationKind::ReplacedBy),
+            RelationKind::ReplacedBy => Some(RelationKind::Replaces),
+            RelationKind::Amends => Some(RelationKind::AmendedBy),
+            RelationKind::AmendedBy => Some(RelationKind::Amends),
+            RelationKind::References | RelationKind::Adopts => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_parse_with_or_without_diacritics() {
+        assert_eq!("dlvn".parse::<Kind>(), Ok(Kind::Dlvn));
+        assert_eq!("ĐLVN".parse::<Kind>(), Ok(Kind::Dlvn));
+        assert_eq!("QCDP".parse::<Kind>(), Ok(Kind::Qcdp));
+        assert!("ISO".parse::<Kind>().is_err());
+    }
+
+    #[test]
+    fn unknown_status_names_the_accepted_values() {
+        let error = "valid".parse::<Status>().unwrap_err();
+        assert!(error.to_string().contains("in_force"));
+    }
+
+    #[test]
+    fn relations_have_inverses() {
+        assert_eq!(
+            RelationKind::Replaces.inverse(),
+            Some(RelationKind::ReplacedBy)
+        );
+        assert_eq!(RelationKind::References.inverse(), None);
+    }
+}

@@ -1,0 +1,149 @@
+//! The one error type of the service, and its single mapping to an HTTP status and a stable
+//! snake_case code inside the envelope `{"error": {"code", "message"}}` (API.md).
+//!
+//! Repository functions return diesel's `QueryResult`; services and handlers return
+//! `Result<_, AppError>`. Nothing else builds an error response.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::services::catalogue::StandardLink;
+
+/// Seconds a client should wait before retrying a 503.
+const RETRY_AFTER_SECONDS: u32 = 5;
+
+/// Every failure a request can meet.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A query parameter, path segment or body field is malformed or out of range.
+    #[error("{0}")]
+    InvalidParameter(String),
+    /// No standard answers to the reference; `suggestions` lists close ones.
+    #[error("no standard matches `{reference}`")]
+    StandardNotFound {
+        reference: String,
+        suggestions: Vec<StandardLink>,
+    },
+    #[error("there is nothing at this address")]
+    RouteNotFound,
+    #[error("this address does not accept that method")]
+    MethodNotAllowed,
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    /// The database cannot be reached or has no free connection.
+    #[error("the database is unavailable, try again shortly")]
+    DatabaseUnavailable(#[from] diesel::r2d2::PoolError),
+    /// A query failed for a reason that is ours, not the client's.
+    #[error("internal error")]
+    Database(#[from] diesel::result::Error),
+    /// The blocking worker pool failed to run a task.
+    #[error("internal error")]
+    Blocking(#[from] actix_web::error::BlockingError),
+    #[error("the service is not ready: {0}")]
+    NotReady(String),
+}
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+/// What went wrong, for programs (`code`) and for people (`message`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable snake_case code, e.g. `invalid_parameter`, `standard_not_found`.
+    pub code: &'static str,
+    pub message: String,
+    /// For `standard_not_found`: standards the caller may have meant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestions: Option<Vec<StandardLink>>,
+}
+
+impl AppError {
+    /// The status and stable code of each failure: the one table of the service.
+    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            AppError::InvalidParameter(_) => (StatusCode::BAD_REQUEST, "invalid_parameter"),
+            AppError::StandardNotFound { .. } => (StatusCode::NOT_FOUND, "standard_not_found"),
+            AppError::RouteNotFound => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            AppError::PayloadTooLarge { .. } => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+            }
+            AppError::DatabaseUnavailable(_) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable")
+            }
+            AppError::NotReady(_) => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
+            AppError::Database(_) | AppError::Blocking(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
+            }
+        }
+    }
+
+    /// Shorthand for a bad parameter with a message that says what to send instead.
+    pub fn invalid(message: impl Into<String>) -> AppError {
+        AppError::InvalidParameter(message.into())
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        self.status_and_code().0
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (status, code) = self.status_and_code();
+        if status.is_server_error() {
+            tracing::error!(error = ?self, code, "request failed");
+        }
+        let suggestions = match self {
+            AppError::StandardNotFound { suggestions, .. } => Some(suggestions.clone()),
+            _ => None,
+        };
+        let mut response = HttpResponse::build(status);
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.insert_header((header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS)));
+        }
+        response.json(ErrorEnvelope {
+            error: ErrorBody {
+                code,
+                message: self.to_string(),
+                suggestions,
+            },
+        })
+    }
+}
+
+/// Maps the errors of actix's extractors (query strings, paths, JSON bodies) into the envelope.
+pub mod extractors {
+    use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+    use actix_web::{Error, HttpRequest};
+
+    use super::AppError;
+
+    pub fn query_error(error: QueryPayloadError, _: &HttpRequest) -> Error {
+        let detail = match &error {
+            QueryPayloadError::Deserialize(inner) => inner.to_string(),
+            other => other.to_string(),
+        };
+        AppError::invalid(format!("invalid query parameter: {detail}")).into()
+    }
+
+    pub fn path_error(error: PathError, _: &HttpRequest) -> Error {
+        AppError::invalid(format!("invalid path: {error}")).into()
+    }
+
+    pub fn json_error(error: JsonPayloadError, _: &HttpRequest) -> Error {
+        match error {
+            JsonPayloadError::Overflow { limit }
+            | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+                AppError::PayloadTooLarge { limit }.into()
+            }
+            other => AppError::invalid(format!("invalid JSON body: {other}")).into(),
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! tieuchuan: the national library of Vietnamese standards and technical regulations
+//! (TCVN, QCVN, QCĐP, ĐLVN). See `../shared/DESIGN.md` for the shape of the code.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod metrics;
+pub mod routes;
+pub mod services;
+pub mod startup;
+pub mod telemetry;

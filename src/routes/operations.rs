@@ -1,0 +1,67 @@
+//! Operations: liveness, readiness and Prometheus metrics.
+
+use actix_web::{HttpResponse, get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::{DbPool, change_log, standards};
+use crate::error::{AppError, ErrorEnvelope};
+use crate::metrics::Metrics;
+use crate::services::with_connection;
+
+/// The answer of the health endpoints.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+    /// Standards in the catalogue (readiness only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub standards: Option<i64>,
+}
+
+/// The process is up.
+#[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health {
+        status: "ok",
+        standards: None,
+    })
+}
+
+/// The database answers; the node can take traffic.
+#[utoipa::path(tag = "operations", responses(
+    (status = 200, body = Health),
+    (status = 503, description = "The database is unreachable", body = ErrorEnvelope),
+))]
+#[get("/readyz")]
+pub async fn readyz(pool: web::Data<DbPool>) -> Result<HttpResponse, AppError> {
+    let count = with_connection(&pool, |conn| Ok(standards::count(conn)?))
+        .await
+        .map_err(|e| AppError::NotReady(e.to_string()))?;
+    Ok(HttpResponse::Ok().json(Health {
+        status: "ready",
+        standards: Some(count),
+    }))
+}
+
+/// Prometheus text exposition.
+#[utoipa::path(tag = "operations", responses((status = 200, description = "Prometheus metrics", content_type = "text/plain")))]
+#[get("/metrics")]
+pub async fn metrics(
+    pool: web::Data<DbPool>,
+    metrics: web::Data<Metrics>,
+) -> Result<HttpResponse, AppError> {
+    let figures = with_connection(&pool, |conn| {
+        Ok((standards::count(conn)?, change_log::latest_seq(conn)?))
+    })
+    .await;
+    if let Ok((count, seq)) = figures {
+        metrics.set_gauges(&pool, count, seq);
+    }
+    let body = metrics
+        .render()
+        .map_err(|e| AppError::NotReady(format!("metrics unavailable: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(body))
+}

@@ -1,0 +1,104 @@
+//! Query parameters shared by listings: pagination and the catalogue filters, validated into
+//! values the services accept (bad values are 400 with a message that says what to send).
+
+use std::str::FromStr;
+
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::db::standards::ListingFilter;
+use crate::domain::code::canonical_issuer;
+use crate::domain::{Kind, Status, UnknownTerm};
+use crate::error::AppError;
+
+/// Largest page size; larger requests are capped to it.
+pub const MAX_PER_PAGE: u32 = 100;
+const DEFAULT_PER_PAGE: u32 = 20;
+/// Pages past this are refused: deep paging is a crawler's tool, and costly.
+const MAX_PAGE: u32 = 10_000;
+
+/// `page` and `per_page`.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page number, from 1.
+    pub page: Option<u32>,
+    /// Hits per page, 1 to 100 (default 20; larger values are capped at 100).
+    pub per_page: Option<u32>,
+}
+
+impl PageParams {
+    /// The page and page size, validated.
+    pub fn resolve(&self) -> Result<(u32, u32), AppError> {
+        let page = self.page.unwrap_or(1);
+        if !(1..=MAX_PAGE).contains(&page) {
+            return Err(AppError::invalid(format!(
+                "`page` must be between 1 and {MAX_PAGE}"
+            )));
+        }
+        let per_page = self.per_page.unwrap_or(DEFAULT_PER_PAGE);
+        if per_page == 0 {
+            return Err(AppError::invalid("`per_page` must be at least 1"));
+        }
+        Ok((page, per_page.min(MAX_PER_PAGE)))
+    }
+}
+
+/// The filters of the catalogue listing.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CatalogueFilterParams {
+    /// `TCVN`, `QCVN`, `QCĐP` or `ĐLVN` (also without diacritics).
+    pub kind: Option<String>,
+    /// `in_force`, `replaced`, `amended`, `expired`, `annulled`, `suspended`, `draft`, `unknown`.
+    pub status: Option<String>,
+    /// Issuer suffix of regulations, e.g. `BXD`, `BLĐTBXH`.
+    pub issuer: Option<String>,
+    /// Subject area slug, e.g. `construction`, `fire_safety`.
+    pub field: Option<String>,
+}
+
+impl CatalogueFilterParams {
+    /// The filter, with every value checked.
+    pub fn resolve(&self) -> Result<ListingFilter, AppError> {
+        Ok(ListingFilter {
+            kind: term::<Kind>(self.kind.as_deref(), "kind")?.map(|k| k.as_str().to_string()),
+            status: term::<Status>(self.status.as_deref(), "status")?
+                .map(|s| s.as_str().to_string()),
+            issuer_code: slug_like(self.issuer.as_deref(), "issuer", |c| {
+                c.is_alphanumeric() || c == '&'
+            })?
+            .map(|issuer| canonical_issuer(&issuer.to_uppercase())),
+            field: slug_like(self.field.as_deref(), "field", |c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'
+            })?,
+        })
+    }
+}
+
+fn term<T: FromStr<Err = UnknownTerm>>(
+    value: Option<&str>,
+    name: &str,
+) -> Result<Option<T>, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|e: UnknownTerm| AppError::invalid(format!("`{name}`: {e}"))),
+    }
+}
+
+fn slug_like(
+    value: Option<&str>,
+    name: &str,
+    allowed: fn(char) -> bool,
+) -> Result<Option<String>, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) if v.chars().count() <= 64 && v.chars().all(allowed) => Ok(Some(v.to_string())),
+        Some(_) => Err(AppError::invalid(format!(
+            "`{name}` has characters it cannot contain"
+        ))),
+    }
+}

@@ -1,0 +1,56 @@
+//! `GET /api/v1/standards` and `GET /api/v1/standards/{ref}`.
+
+use actix_web::{HttpResponse, get, web};
+
+use super::params::{CatalogueFilterParams, PageParams};
+use crate::db::DbPool;
+use crate::error::{AppError, ErrorEnvelope};
+use crate::services::catalogue::{self, StandardDetail, StandardPage};
+use crate::services::with_connection;
+
+/// The catalogue, newest first, under the filters.
+#[utoipa::path(
+    tag = "catalogue",
+    params(CatalogueFilterParams, PageParams),
+    responses(
+        (status = 200, description = "A page of standards", body = StandardPage),
+        (status = 400, description = "A filter or paging value is invalid", body = ErrorEnvelope),
+    )
+)]
+#[get("/api/v1/standards")]
+pub async fn list_standards(
+    pool: web::Data<DbPool>,
+    filters: web::Query<CatalogueFilterParams>,
+    paging: web::Query<PageParams>,
+) -> Result<HttpResponse, AppError> {
+    let filter = filters.resolve()?;
+    let (page, per_page) = paging.resolve()?;
+    let listing = with_connection(&pool, move |conn| {
+        catalogue::list(conn, &filter, page, per_page)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(listing))
+}
+
+/// One standard by slug or by any spelling of its code (URL-encoded).
+#[utoipa::path(
+    tag = "catalogue",
+    params(("reference" = String, Path, description = "A slug (`qcvn-06-2022-bxd`) or a code in any spelling (`QCVN 06:2022/BXD`, `qcvn 06 2022 bxd`)")),
+    responses(
+        (status = 200, description = "The standard", body = StandardDetail),
+        (status = 404, description = "No such standard; `error.suggestions` lists close ones", body = ErrorEnvelope),
+    )
+)]
+#[get("/api/v1/standards/{reference:.*}")]
+pub async fn get_standard(
+    pool: web::Data<DbPool>,
+    reference: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let reference = reference.into_inner();
+    let detail = with_connection(&pool, move |conn| {
+        let row = catalogue::resolve(conn, &reference)?;
+        catalogue::detail(conn, &row)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(detail))
+}

@@ -1,0 +1,317 @@
+//! Reading the catalogue: resolving any reference to a standard, its detail with relations
+//! resolved in both directions, and the plain listing.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::standards::{self, ListingFilter, StandardRow};
+use crate::db::{DbConnection, ics, relations};
+use crate::domain::text::fold_diacritics;
+use crate::domain::{CanonicalCode, RelationKind};
+use crate::error::AppError;
+
+/// Longest reference worth looking up.
+const MAX_REFERENCE_CHARS: usize = 200;
+/// How many suggestions a 404 carries.
+const SUGGESTION_LIMIT: i64 = 5;
+
+/// A pointer to a standard, resolved when the catalogue holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct StandardLink {
+    pub code: String,
+    pub slug: Option<String>,
+    pub title_vi: Option<String>,
+    pub status: Option<String>,
+}
+
+/// A standard as listed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StandardSummary {
+    pub code: String,
+    pub slug: String,
+    pub kind: String,
+    pub number: String,
+    pub year: Option<i32>,
+    pub issuer_code: Option<String>,
+    pub title_vi: String,
+    pub title_en: Option<String>,
+    pub status: String,
+    pub field: Option<String>,
+}
+
+/// Where a record came from.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Provenance {
+    pub source: Option<String>,
+    /// `high`, `medium` or `low`.
+    pub confidence: Option<String>,
+}
+
+/// Relations of a standard, each a list of links (targets may be outside the catalogue).
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct Relations {
+    pub replaces: Vec<StandardLink>,
+    pub replaced_by: Vec<StandardLink>,
+    pub amends: Vec<StandardLink>,
+    pub amended_by: Vec<StandardLink>,
+    pub references: Vec<StandardLink>,
+    pub referenced_by: Vec<StandardLink>,
+    pub adopts: Vec<StandardLink>,
+}
+
+/// A text attached to a standard (texts arrive with the documents work).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DocumentSummary {
+    pub id: i64,
+    pub format: String,
+    pub pages: Option<i32>,
+    pub access_level: String,
+    pub can_read: bool,
+}
+
+/// The full record of one standard.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StandardDetail {
+    #[serde(flatten)]
+    pub summary: StandardSummary,
+    pub adopted_prefix: Option<String>,
+    pub issuer: Option<String>,
+    pub scope_vi: Option<String>,
+    pub ics: Vec<String>,
+    pub technical_committee: Option<String>,
+    pub status_note: Option<String>,
+    pub legal_instrument: Option<String>,
+    pub issued_date: Option<NaiveDate>,
+    pub effective_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub international_equivalent: Option<String>,
+    /// `IDT`, `MOD` or `NEQ`.
+    pub equivalence: Option<String>,
+    /// Who may read this standard's texts: `public`, `registered`, `inspectors`.
+    pub access_level: String,
+    pub note: Option<String>,
+    pub relations: Relations,
+    pub documents: Vec<DocumentSummary>,
+    pub provenance: Provenance,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// One page of a listing.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StandardPage {
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+    pub items: Vec<StandardSummary>,
+}
+
+impl From<&StandardRow> for StandardSummary {
+    fn from(row: &StandardRow) -> Self {
+        StandardSummary {
+            code: row.code.clone(),
+            slug: row.slug.clone(),
+            kind: row.kind.clone(),
+            number: row.number.clone(),
+            year: row.year,
+            issuer_code: row.issuer_code.clone(),
+            title_vi: row.title_vi.clone(),
+            title_en: row.title_en.clone(),
+            status: row.status.clone(),
+            field: row.field.clone(),
+        }
+    }
+}
+
+impl From<&StandardRow> for StandardLink {
+    fn from(row: &StandardRow) -> Self {
+        StandardLink {
+            code: row.code.clone(),
+            slug: Some(row.slug.clone()),
+            title_vi: Some(row.title_vi.clone()),
+            status: Some(row.status.clone()),
+        }
+    }
+}
+
+/// Finds the standard a reference names: a slug, or any spelling of a code. An undated code
+/// (`TCVN 5574`) means its newest edition, as an undated normative reference does.
+pub fn resolve(conn: &mut DbConnection, reference: &str) -> Result<StandardRow, AppError> {
+    let reference = reference.trim();
+    if reference.is_empty() || reference.chars().count() > MAX_REFERENCE_CHARS {
+        return Err(AppError::invalid(format!(
+            "a standard reference is a slug or a code of 1 to {MAX_REFERENCE_CHARS} characters"
+        )));
+    }
+    if let Some(row) = standards::find_by_slug(conn, &reference.to_lowercase())? {
+        return Ok(row);
+    }
+    let parsed = CanonicalCode::parse(reference)
+        .or_else(|_| CanonicalCode::parse(&reference.replace('-', " ")));
+    if let Ok(code) = &parsed {
+        if let Some(row) = standards::find_by_key(conn, &code.key())? {
+            return Ok(row);
+        }
+        if !code.is_dated()
+            && let Some(row) = newest_edition(conn, code)?
+        {
+            return Ok(row);
+        }
+    }
+    let suggestions = match &parsed {
+        Ok(code) => suggestions_for(conn, code)?,
+        Err(_) => Vec::new(),
+    };
+    Err(AppError::StandardNotFound {
+        reference: reference.to_string(),
+        suggestions,
+    })
+}
+
+fn newest_edition(
+    conn: &mut DbConnection,
+    code: &CanonicalCode,
+) -> Result<Option<StandardRow>, AppError> {
+    let editions = standards::editions_of_series(conn, &code.series_key(), 50)?;
+    Ok(editions
+        .into_iter()
+        .find(|row| issuer_matches(row, code) && row.year.is_some()))
+}
+
+fn issuer_matches(row: &StandardRow, code: &CanonicalCode) -> bool {
+    match &code.issuer {
+        None => true,
+        Some(issuer) => row.issuer_code.as_deref().is_some_and(|stored| {
+            fold_diacritics(stored).eq_ignore_ascii_case(&fold_diacritics(issuer))
+        }),
+    }
+}
+
+/// Other editions of the series first, then series whose number starts the same way.
+fn suggestions_for(
+    conn: &mut DbConnection,
+    code: &CanonicalCode,
+) -> Result<Vec<StandardLink>, AppError> {
+    let mut rows = standards::editions_of_series(conn, &code.series_key(), SUGGESTION_LIMIT)?;
+    if rows.is_empty() {
+        let series = code.series_key();
+        let shorter = &series[..series.len().saturating_sub(1)];
+        rows = standards::series_starting_with(conn, shorter, SUGGESTION_LIMIT)?;
+    }
+    Ok(rows.iter().map(StandardLink::from).collect())
+}
+
+/// The full record, relations resolved both ways.
+pub fn detail(conn: &mut DbConnection, row: &StandardRow) -> Result<StandardDetail, AppError> {
+    let relations = resolved_relations(conn, row)?;
+    Ok(StandardDetail {
+        summary: StandardSummary::from(row),
+        adopted_prefix: row.adopted_prefix.clone(),
+        issuer: row.issuer.clone(),
+        scope_vi: row.scope_vi.clone(),
+        ics: ics::of_standard(conn, row.id)?,
+        technical_committee: row.technical_committee.clone(),
+        status_note: row.status_note.clone(),
+        legal_instrument: row.legal_instrument.clone(),
+        issued_date: row.issued_date,
+        effective_date: row.effective_date,
+        end_date: row.end_date,
+        international_equivalent: row.international_equivalent.clone(),
+        equivalence: row.equivalence.clone(),
+        access_level: row.access_level.clone(),
+        note: row.note.clone(),
+        relations,
+        documents: Vec::new(),
+        provenance: Provenance {
+            source: row.source.clone(),
+            confidence: row.confidence.clone(),
+        },
+        version: row.version,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+/// Relations stored on the standard, plus those stored on others that point at it, seen from
+/// this end (`A replaced_by B` stored on A shows on B as `replaces A`).
+fn resolved_relations(conn: &mut DbConnection, row: &StandardRow) -> Result<Relations, AppError> {
+    // kind → target key → code as written
+    let mut wanted: BTreeMap<&'static str, BTreeMap<String, String>> = BTreeMap::new();
+    for relation in relations::of_standard(conn, row.id)? {
+        if let Ok(kind) = relation.kind.parse::<RelationKind>() {
+            wanted
+                .entry(kind.as_str())
+                .or_default()
+                .entry(relation.target_key)
+                .or_insert(relation.target_code);
+        }
+    }
+    for incoming in relations::pointing_at(conn, &row.code_key)? {
+        let Ok(kind) = incoming.kind.parse::<RelationKind>() else {
+            continue;
+        };
+        let seen_from_here = match kind.inverse() {
+            Some(inverse) => inverse.as_str(),
+            None if kind == RelationKind::References => "referenced_by",
+            None => continue,
+        };
+        wanted
+            .entry(seen_from_here)
+            .or_default()
+            .entry(incoming.source_key)
+            .or_insert(incoming.source_code);
+    }
+    let keys: Vec<String> = wanted
+        .values()
+        .flat_map(|targets| targets.keys().cloned())
+        .collect();
+    let known: HashMap<String, StandardRow> = standards::find_by_keys(conn, &keys)?
+        .into_iter()
+        .map(|r| (r.code_key.clone(), r))
+        .collect();
+    let link = |key: &String, code: &String| match known.get(key) {
+        Some(row) => StandardLink::from(row),
+        None => StandardLink {
+            code: code.clone(),
+            slug: None,
+            title_vi: None,
+            status: None,
+        },
+    };
+    let mut resolved = Relations::default();
+    for (kind, targets) in &wanted {
+        let links: Vec<StandardLink> = targets.iter().map(|(key, code)| link(key, code)).collect();
+        match *kind {
+            "replaces" => resolved.replaces = links,
+            "replaced_by" => resolved.replaced_by = links,
+            "amends" => resolved.amends = links,
+            "amended_by" => resolved.amended_by = links,
+            "references" => resolved.references = links,
+            "referenced_by" => resolved.referenced_by = links,
+            "adopts" => resolved.adopts = links,
+            _ => {}
+        }
+    }
+    Ok(resolved)
+}
+
+/// A page of the plain listing, newest first.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ListingFilter,
+    page: u32,
+    per_page: u32,
+) -> Result<StandardPage, AppError> {
+    let offset = i64::from(page - 1) * i64::from(per_page);
+    let (rows, total) = standards::list(conn, filter, offset, i64::from(per_page))?;
+    Ok(StandardPage {
+        total,
+        page,
+        per_page,
+        items: rows.iter().map(StandardSummary::from).collect(),
+    })
+}

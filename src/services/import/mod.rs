@@ -1,0 +1,153 @@
+//! Catalogue import: validate every row, then upsert by canonical code in one transaction with a
+//! change-log entry per change; idempotent, with a dry run that reports exactly what would change.
+
+pub mod reader;
+pub mod record;
+mod writer;
+
+use std::collections::HashMap;
+
+use diesel::Connection;
+
+use crate::db::DbConnection;
+use crate::db::{change_log, standards};
+pub use reader::{FileFormat, SourceRow, read_rows};
+pub use record::{ImportRecord, ValidRecord};
+
+/// The seed catalogue, embedded so the service starts with it from any directory.
+pub const SEED_CATALOGUE: &str = include_str!("../../../standards-data/catalogue.jsonl");
+
+/// How an import behaves.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Do everything, report it, then roll back.
+    pub dry_run: bool,
+    /// Import the valid rows of a file that has invalid ones (otherwise the file is rejected).
+    pub skip_invalid: bool,
+    /// Import nothing unless the catalogue is empty (the seed at first start).
+    pub only_if_empty: bool,
+}
+
+/// A row that could not be imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub line: u64,
+    pub reason: String,
+}
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Standards outside the file whose status became `replaced` because a row replaces them.
+    pub derived_replaced: usize,
+    pub invalid: Vec<RowError>,
+    /// Whether the changes were committed (false for a dry run, a rejected file, or a skipped seed).
+    pub applied: bool,
+    pub dry_run: bool,
+    /// The catalogue was not empty, so an `only_if_empty` import did nothing.
+    pub skipped_not_empty: bool,
+}
+
+impl ImportReport {
+    /// Whether the import changed (or would change) anything.
+    pub fn has_changes(&self) -> bool {
+        self.created + self.updated + self.derived_replaced > 0
+    }
+}
+
+/// A failure of the import as a whole (row problems are in the report instead).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("database error during import: {0}")]
+    Database(#[from] diesel::result::Error),
+}
+
+/// Validates rows, then writes them unless some are invalid and `skip_invalid` is off.
+pub fn import_rows(
+    conn: &mut DbConnection,
+    rows: Vec<SourceRow>,
+    options: ImportOptions,
+    progress: &mut dyn FnMut(),
+) -> Result<ImportReport, ImportError> {
+    let mut report = ImportReport {
+        rows: rows.len(),
+        dry_run: options.dry_run,
+        ..ImportReport::default()
+    };
+    let valid = validate_rows(rows, &mut report.invalid);
+    if !report.invalid.is_empty() && !options.skip_invalid {
+        return Ok(report);
+    }
+    let mut outcome = None;
+    let result = conn.transaction::<(), diesel::result::Error, _>(|conn| {
+        change_log::lock_for_append(conn)?;
+        let mut attempt = report.clone();
+        if options.only_if_empty && standards::count(conn)? > 0 {
+            attempt.skipped_not_empty = true;
+        } else {
+            writer::write_records(conn, &valid, &mut attempt, progress)?;
+        }
+        let rollback = options.dry_run || attempt.skipped_not_empty;
+        attempt.applied = !rollback;
+        outcome = Some(attempt);
+        if rollback {
+            Err(diesel::result::Error::RollbackTransaction)
+        } else {
+            Ok(())
+        }
+    });
+    match result {
+        Ok(()) | Err(diesel::result::Error::RollbackTransaction) => Ok(outcome.unwrap_or(report)),
+        Err(error) => Err(ImportError::Database(error)),
+    }
+}
+
+/// Reads and imports a whole file's text.
+pub fn import_text(
+    conn: &mut DbConnection,
+    text: &str,
+    format: FileFormat,
+    options: ImportOptions,
+    progress: &mut dyn FnMut(),
+) -> Result<ImportReport, ImportFileError> {
+    let rows = read_rows(text, format).map_err(ImportFileError::Unreadable)?;
+    Ok(import_rows(conn, rows, options, progress)?)
+}
+
+/// A file that cannot be imported at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportFileError {
+    #[error("{0}")]
+    Unreadable(String),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+}
+
+/// Validates each row; duplicates of an earlier row (same canonical code) are errors.
+fn validate_rows(rows: Vec<SourceRow>, invalid: &mut Vec<RowError>) -> Vec<ValidRecord> {
+    let mut first_line_of_key: HashMap<String, u64> = HashMap::new();
+    let mut valid = Vec::new();
+    for row in rows {
+        match row.record.and_then(ImportRecord::validate) {
+            Err(reason) => invalid.push(RowError {
+                line: row.line,
+                reason,
+            }),
+            Ok(record) => match first_line_of_key.get(&record.fields.code_key) {
+                Some(first) => invalid.push(RowError {
+                    line: row.line,
+                    reason: format!("{} is already on line {first}", record.fields.code),
+                }),
+                None => {
+                    first_line_of_key.insert(record.fields.code_key.clone(), row.line);
+                    valid.push(record);
+                }
+            },
+        }
+    }
+    valid
+}
