@@ -73,7 +73,6 @@ impl ManageConnection for DatabaseManager {
                     .map_err(r2d2::Error::ConnectionError)?;
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
-                     PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = NORMAL;
                      PRAGMA foreign_keys = ON;"
                 ))
@@ -94,14 +93,21 @@ impl ManageConnection for DatabaseManager {
 
 /// Builds the pool and checks that one connection can be opened.
 pub fn build_pool(url: &DatabaseUrl, max_size: u32) -> Result<DbPool, r2d2::PoolError> {
-    if let DatabaseUrl::Sqlite(path) = url
-        && let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
-    {
-        // The pool reports a missing directory as an opaque connection error; create it.
-        let _ = std::fs::create_dir_all(parent);
+    if let DatabaseUrl::Sqlite(path) = url {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            // The pool reports a missing directory as an opaque connection error; create it.
+            let _ = std::fs::create_dir_all(parent);
+        }
+        // WAL is a property of the file: set it once, alone, before connections compete for it.
+        if let Ok(mut conn) = SqliteConnection::establish(&path.to_string_lossy()) {
+            let _ = conn.batch_execute(&format!(
+                "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL;"
+            ));
+        }
     }
     r2d2::Pool::builder()
         .max_size(max_size)
+        .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(10))
         .build(DatabaseManager { url: url.clone() })
 }

@@ -17,30 +17,47 @@ const DEFAULT_PER_PAGE: u32 = 20;
 /// Pages past this are refused: deep paging is a crawler's tool, and costly.
 const MAX_PAGE: u32 = 10_000;
 
-/// `page` and `per_page`.
+/// `page` and `per_page`, read as text so that a bad value gets a message naming it.
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Page number, from 1.
-    pub page: Option<u32>,
+    #[param(value_type = Option<u32>)]
+    pub page: Option<String>,
     /// Hits per page, 1 to 100 (default 20; larger values are capped at 100).
-    pub per_page: Option<u32>,
+    #[param(value_type = Option<u32>)]
+    pub per_page: Option<String>,
 }
 
 impl PageParams {
     /// The page and page size, validated.
     pub fn resolve(&self) -> Result<(u32, u32), AppError> {
-        let page = self.page.unwrap_or(1);
-        if !(1..=MAX_PAGE).contains(&page) {
+        let page = whole_number(self.page.as_deref(), "page")?.unwrap_or(1);
+        if !(1..=u64::from(MAX_PAGE)).contains(&page) {
             return Err(AppError::invalid(format!(
                 "`page` must be between 1 and {MAX_PAGE}"
             )));
         }
-        let per_page = self.per_page.unwrap_or(DEFAULT_PER_PAGE);
+        let per_page = whole_number(self.per_page.as_deref(), "per_page")?
+            .unwrap_or(u64::from(DEFAULT_PER_PAGE));
         if per_page == 0 {
             return Err(AppError::invalid("`per_page` must be at least 1"));
         }
-        Ok((page, per_page.min(MAX_PER_PAGE)))
+        let per_page = per_page.min(u64::from(MAX_PER_PAGE));
+        Ok((page as u32, per_page as u32))
+    }
+}
+
+fn whole_number(value: Option<&str>, name: &str) -> Result<Option<u64>, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) if v.len() <= 12 && v.chars().all(|c| c.is_ascii_digit()) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::invalid(format!("`{name}` must be a whole number"))),
+        Some(_) => Err(AppError::invalid(format!(
+            "`{name}` must be a whole number from 1"
+        ))),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -16,7 +16,7 @@ use crate::error::AppError;
 /// Longest reference worth looking up.
 const MAX_REFERENCE_CHARS: usize = 200;
 /// How many suggestions a 404 carries.
-const SUGGESTION_LIMIT: i64 = 5;
+const SUGGESTION_LIMIT: usize = 5;
 
 /// A pointer to a standard, resolved when the catalogue holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -97,8 +97,8 @@ pub struct StandardDetail {
     pub documents: Vec<DocumentSummary>,
     pub provenance: Provenance,
     pub version: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// One page of a listing.
@@ -147,6 +147,11 @@ pub fn resolve(conn: &mut DbConnection, reference: &str) -> Result<StandardRow, 
             "a standard reference is a slug or a code of 1 to {MAX_REFERENCE_CHARS} characters"
         )));
     }
+    if reference.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "a standard reference cannot contain control characters",
+        ));
+    }
     if let Some(row) = standards::find_by_slug(conn, &reference.to_lowercase())? {
         return Ok(row);
     }
@@ -191,18 +196,24 @@ fn issuer_matches(row: &StandardRow, code: &CanonicalCode) -> bool {
     }
 }
 
-/// Other editions of the series first, then series whose number starts the same way.
+/// Other editions of the series first (same issuer before others), then series whose number
+/// starts the same way.
 fn suggestions_for(
     conn: &mut DbConnection,
     code: &CanonicalCode,
 ) -> Result<Vec<StandardLink>, AppError> {
-    let mut rows = standards::editions_of_series(conn, &code.series_key(), SUGGESTION_LIMIT)?;
+    let mut rows = standards::editions_of_series(conn, &code.series_key(), 50)?;
     if rows.is_empty() {
         let series = code.series_key();
         let shorter = &series[..series.len().saturating_sub(1)];
-        rows = standards::series_starting_with(conn, shorter, SUGGESTION_LIMIT)?;
+        rows = standards::series_starting_with(conn, shorter, 50)?;
     }
-    Ok(rows.iter().map(StandardLink::from).collect())
+    rows.sort_by_key(|row| !issuer_matches(row, code));
+    Ok(rows
+        .iter()
+        .take(SUGGESTION_LIMIT)
+        .map(StandardLink::from)
+        .collect())
 }
 
 /// The full record, relations resolved both ways.
@@ -231,8 +242,8 @@ pub fn detail(conn: &mut DbConnection, row: &StandardRow) -> Result<StandardDeta
             confidence: row.confidence.clone(),
         },
         version: row.version,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
     })
 }
 

@@ -191,9 +191,11 @@ impl ImportRecord {
             ));
         }
         if let Some(number) = self.number.as_deref().filter(|n| !n.trim().is_empty()) {
+            // Sources often give only the leading parts (`08` for `08-MT`); those must agree.
             let mut probe = code.clone();
             probe.number = number.trim().to_uppercase();
-            if probe.series_key() != code.series_key() {
+            let (given, full) = (probe.series_key(), code.series_key());
+            if given != full && !full.starts_with(&format!("{given}-")) {
                 return Err(format!(
                     "`number` is {number} but the code `{code}` has {}",
                     code.number

@@ -42,6 +42,11 @@ pub(super) fn write_records(
                 report.created += 1;
             }
             Some(existing) => {
+                // The stored spelling and slug stay: URLs and citations must not move because a
+                // file wrote `QCVN 6` for `QCVN 06`.
+                fields.code.clone_from(&existing.code);
+                fields.slug.clone_from(&existing.slug);
+                fields.number.clone_from(&existing.number);
                 let changed = changed_parts(conn, &existing, &fields, record)?;
                 if changed.is_empty() {
                     report.unchanged += 1;

@@ -1,0 +1,68 @@
+//! The change log: one entry per catalogue change, in the same transaction, append-only.
+
+use diesel::RunQueryDsl;
+use tieuchuan::db::change_log;
+
+use crate::helpers::{TestDatabase, run_cli, spawn_app_on, write_file};
+
+#[tokio::test]
+async fn every_seeded_record_has_one_entry_in_increasing_sequence() {
+    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let mut conn = app.db.connect();
+    let entries = change_log::since(&mut conn, 0, 10_000).expect("log");
+    assert_eq!(entries.len(), 371);
+    assert!(entries.windows(2).all(|w| w[0].seq < w[1].seq));
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.action == "created" && e.version == 1)
+    );
+}
+
+#[tokio::test]
+async fn a_rejected_file_leaves_no_entry_and_an_update_leaves_one() {
+    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let mut conn = app.db.connect();
+    let before = change_log::latest_seq(&mut conn).expect("seq");
+    let bad = write_file(
+        &app.db,
+        "bad.jsonl",
+        b"{\"code\": \"QCVN 06:2022/BXD\", \"title_vi\": \"x\"}\n{\"code\": \"?\"}\n",
+    );
+    run_cli(&app.db, &["import", &bad.display().to_string()]);
+    assert_eq!(change_log::latest_seq(&mut conn).expect("seq"), before);
+    let good = write_file(&app.db, "good.jsonl", "{\"code\": \"QCVN 06:2022/BXD\", \"title_vi\": \"An toàn cháy\", \"status\": \"in_force\"}\n".as_bytes());
+    run_cli(&app.db, &["import", &good.display().to_string()]);
+    let entries = change_log::since(&mut conn, before, 100).expect("log");
+    assert_eq!(entries.len(), 1);
+    assert_eq!(
+        (
+            entries[0].code.as_str(),
+            entries[0].action.as_str(),
+            entries[0].version
+        ),
+        ("QCVN 06:2022/BXD", "updated", 2)
+    );
+    assert!(
+        entries[0].summary.contains("title_vi"),
+        "{}",
+        entries[0].summary
+    );
+}
+
+#[tokio::test]
+async fn the_change_log_refuses_updates_and_deletes() {
+    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let mut conn = app.db.connect();
+    assert!(
+        diesel::sql_query("UPDATE change_log SET code = 'x'")
+            .execute(&mut *conn)
+            .is_err()
+    );
+    assert!(
+        diesel::sql_query("DELETE FROM change_log")
+            .execute(&mut *conn)
+            .is_err()
+    );
+    assert_eq!(change_log::latest_seq(&mut conn).expect("seq"), 371);
+}
