@@ -1,5 +1,7 @@
 //! Structured logs with `tracing`: human-readable text or JSON lines, filtered by `RUST_LOG`.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 /// Installs the process-wide log subscriber; a second call is a no-op.
