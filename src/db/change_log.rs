@@ -1,8 +1,8 @@
 //! The append-only change log: every catalogue change gets the next sequence number, in the
-//! same transaction as the change. Search indexes and mirrors follow it by sequence.
+//! same transaction as the change (see `db::write_transaction`). Search indexes and mirrors
+//! follow it by sequence.
 
 use chrono::NaiveDateTime;
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use super::DbConnection;
@@ -31,16 +31,6 @@ pub struct NewChangeEntry {
     pub version: i32,
     pub changed_at: NaiveDateTime,
     pub summary: String,
-}
-
-/// Serialises writers for the rest of the transaction so that sequence numbers become visible
-/// in commit order (PostgreSQL hands out sequence values before commit; a follower reading
-/// `seq > last` must never see 7 before 6 commits). SQLite writers are serialised already.
-pub fn lock_for_append(conn: &mut DbConnection) -> QueryResult<()> {
-    match conn {
-        DbConnection::Postgresql(pg) => pg.batch_execute("LOCK TABLE change_log IN EXCLUSIVE MODE"),
-        DbConnection::Sqlite(_) => Ok(()),
-    }
 }
 
 /// Appends one entry.

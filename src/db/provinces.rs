@@ -30,7 +30,7 @@ pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Province>> {
 /// Inserts the provinces not stored yet and updates the names of the others; returns how many
 /// rows changed.
 pub fn sync(conn: &mut DbConnection, wanted: &[Province]) -> QueryResult<usize> {
-    conn.transaction(|conn| {
+    super::write_transaction(conn, |conn| {
         let stored = all(conn)?;
         let mut changed = 0;
         for province in wanted {

@@ -140,11 +140,7 @@ impl CanonicalCode {
 
     /// The identity of a code: folded, lowercase, leading zeros removed (`qcvn 6:2022/bxd`).
     pub fn key(&self) -> String {
-        let mut key = String::new();
-        if let Some(amendment) = self.amendment {
-            key.push_str(&format!("sd{}:{} ", amendment.number, amendment.year));
-        }
-        key.push_str(&self.series_key());
+        let mut key = self.series_key();
         if let Some(year) = self.year {
             key.push_str(&format!(":{year}"));
         }
@@ -156,7 +152,8 @@ impl CanonicalCode {
     }
 
     /// The key of the series this code belongs to, without edition year or issuer
-    /// (`tcvn 5574`), used to find every edition of a standard.
+    /// (`tcvn 5574`), used to find every edition of a standard. An amendment is a series of
+    /// its own (`sd1:2023 qcvn 6`), never an edition of its base.
     pub fn series_key(&self) -> String {
         let kind = fold_diacritics(self.kind.as_str()).to_lowercase();
         let number = self
@@ -166,10 +163,22 @@ impl CanonicalCode {
             .collect::<Vec<_>>()
             .join("-")
             .to_lowercase();
-        match &self.adopted_prefix {
+        let base = match &self.adopted_prefix {
             Some(prefix) => format!("{kind} {} {number}", prefix.to_lowercase()),
             None => format!("{kind} {number}"),
+        };
+        match self.amendment {
+            Some(amendment) => format!("sd{}:{} {base}", amendment.number, amendment.year),
+            None => base,
         }
+    }
+
+    /// For an amendment, the code it amends.
+    pub fn amended_base(&self) -> Option<CanonicalCode> {
+        self.amendment.map(|_| CanonicalCode {
+            amendment: None,
+            ..self.clone()
+        })
     }
 
     /// The URL slug of the canonical spelling: `qcvn-06-2022-bxd`.

@@ -240,3 +240,79 @@ async fn an_unknown_code_is_404_with_suggestions_from_the_same_series() {
         "same issuer first: {suggested:?}"
     );
 }
+
+#[tokio::test]
+async fn every_spelling_seen_in_real_documents_resolves_once_its_code_is_catalogued() {
+    use crate::helpers::{TestDatabase, run_cli, spawn_app_on, write_file};
+    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let records = [
+        (
+            "QCVN 01:2008/BLĐTBXH",
+            "Quy chuẩn kỹ thuật quốc gia về an toàn lao động nồi hơi và bình chịu áp lực",
+        ),
+        (
+            "QCVN 7:2012/BLĐTBXH",
+            "Quy chuẩn kỹ thuật quốc gia về an toàn lao động đối với thiết bị nâng",
+        ),
+        (
+            "QCVN 10:2008/BTNMT",
+            "Quy chuẩn kỹ thuật quốc gia về chất lượng nước biển ven bờ",
+        ),
+        (
+            "TCVN 4057:1985",
+            "Hệ thống chỉ tiêu chất lượng sản phẩm xây dựng",
+        ),
+        (
+            "Sửa đổi 1:2023 QCVN 06:2022/BXD",
+            "Sửa đổi 1:2023 QCVN 06:2022/BXD về An toàn cháy cho nhà và công trình",
+        ),
+    ];
+    let lines: String = records
+        .iter()
+        .map(|(code, title)| {
+            format!(
+                "{}\n",
+                serde_json::json!({"code": code, "title_vi": title, "source": "test"})
+            )
+        })
+        .collect();
+    let file = write_file(&app.db, "wild.jsonl", lines.as_bytes());
+    let output = run_cli(&app.db, &["import", &file.display().to_string()]);
+    assert!(output.status.success(), "{output:?}");
+    let spellings = [
+        ("QCVN: 01-2008/BLĐTBXH", "QCVN 01:2008/BLĐTBXH"),
+        ("QCVN 01:2008/BLÐTBXH", "QCVN 01:2008/BLĐTBXH"),
+        ("QCVN 7:2012/BLĐTBXH", "QCVN 7:2012/BLĐTBXH"),
+        ("QCVN 07:2012/BLDTBXH", "QCVN 7:2012/BLĐTBXH"),
+        ("QCVN 01-190: 2020/BNNPTNT", "QCVN 01-190:2020/BNNPTNT"),
+        ("QCVN 10-2008 BTNMT", "QCVN 10:2008/BTNMT"),
+        ("TCVN13187:2020", "TCVN 13187:2020"),
+        ("TCVN 4057-1985", "TCVN 4057:1985"),
+        (
+            "Sửa đổi 1:2023 QCVN 06:2022/BXD",
+            "Sửa đổi 1:2023 QCVN 06:2022/BXD",
+        ),
+        (
+            "sua doi 1 2023 qcvn 06 2022 bxd",
+            "Sửa đổi 1:2023 QCVN 06:2022/BXD",
+        ),
+    ];
+    for (spelling, expected) in spellings {
+        let (status, body) = app.get_standard(spelling).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (200, Some(expected)),
+            "{spelling}: {body}"
+        );
+    }
+    let (_, base) = app.get_standard("QCVN 06:2022/BXD").await;
+    assert_eq!(
+        base["relations"]["amended_by"][0]["code"],
+        "Sửa đổi 1:2023 QCVN 06:2022/BXD"
+    );
+    let (_, newest) = app.get_standard("QCVN 06 BXD").await;
+    assert_eq!(
+        newest["code"], "QCVN 06:2022/BXD",
+        "an amendment is not an edition of its base"
+    );
+}

@@ -66,3 +66,31 @@ async fn the_change_log_refuses_updates_and_deletes() {
     );
     assert_eq!(change_log::latest_seq(&mut conn).expect("seq"), 371);
 }
+
+#[test]
+fn nodes_starting_together_on_an_empty_database_seed_it_once() {
+    let db = TestDatabase::new();
+    let threads: Vec<_> = (0..3)
+        .map(|_| {
+            let url = db.url.clone();
+            std::thread::spawn(move || {
+                let pool = tieuchuan::db::build_pool(&tieuchuan::db::DatabaseUrl::parse(&url), 1)
+                    .expect("pool");
+                let mut conn = pool.get().expect("connection");
+                tieuchuan::db::run_migrations(&mut conn).expect("migrations");
+                tieuchuan::services::seed::seed(&mut conn).map(|report| report.created)
+            })
+        })
+        .collect();
+    let created: Vec<usize> = threads
+        .into_iter()
+        .map(|t| t.join().expect("thread").expect("seed succeeds"))
+        .collect();
+    assert_eq!(created.iter().sum::<usize>(), 371, "{created:?}");
+    let mut conn = db.connect();
+    assert_eq!(
+        tieuchuan::db::standards::count(&mut conn).expect("count"),
+        371
+    );
+    assert_eq!(change_log::latest_seq(&mut conn).expect("seq"), 371);
+}

@@ -7,10 +7,7 @@ mod writer;
 
 use std::collections::HashMap;
 
-use diesel::Connection;
-
-use crate::db::DbConnection;
-use crate::db::{change_log, standards};
+use crate::db::{self, DbConnection, standards};
 pub use reader::{FileFormat, SourceRow, read_rows};
 pub use record::{ImportRecord, ValidRecord};
 
@@ -83,8 +80,7 @@ pub fn import_rows(
         return Ok(report);
     }
     let mut outcome = None;
-    let result = conn.transaction::<(), diesel::result::Error, _>(|conn| {
-        change_log::lock_for_append(conn)?;
+    let result = db::write_transaction::<(), diesel::result::Error, _>(conn, |conn| {
         let mut attempt = report.clone();
         if options.only_if_empty && standards::count(conn)? > 0 {
             attempt.skipped_not_empty = true;

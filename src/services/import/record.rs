@@ -241,6 +241,14 @@ impl ImportRecord {
                 });
             }
         }
+        // An amendment amends its base code, whether or not the file says so.
+        if let Some(base) = code.amended_base() {
+            relations.push(DeclaredRelation {
+                kind: RelationKind::Amends.as_str().to_string(),
+                target_code: base.to_string(),
+                target_key: base.key(),
+            });
+        }
         relations.sort();
         relations.dedup_by(|a, b| a.kind == b.kind && a.target_key == b.target_key);
         Ok(relations)
