@@ -13,40 +13,15 @@ type Backend = <DbConnection as Connection>::Backend;
 #[diesel(table_name = standards)]
 pub struct StandardRow {
     pub id: i64,
-    pub code: String,
-    pub code_key: String,
-    pub series_key: String,
-    pub slug: String,
-    pub kind: String,
-    pub number: String,
-    pub adopted_prefix: Option<String>,
-    pub year: Option<i32>,
-    pub issuer: Option<String>,
-    pub issuer_code: Option<String>,
-    pub title_vi: String,
-    pub title_en: Option<String>,
-    pub scope_vi: Option<String>,
-    pub field: Option<String>,
-    pub technical_committee: Option<String>,
-    pub status: String,
-    pub status_note: Option<String>,
-    pub legal_instrument: Option<String>,
-    pub issued_date: Option<NaiveDate>,
-    pub effective_date: Option<NaiveDate>,
-    pub end_date: Option<NaiveDate>,
-    pub international_equivalent: Option<String>,
-    pub equivalence: Option<String>,
-    pub access_level: String,
-    pub note: Option<String>,
-    pub source: Option<String>,
-    pub confidence: Option<String>,
+    #[diesel(embed)]
+    pub fields: StandardFields,
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
 /// The editable content of a standard: what an import or an edit writes.
-#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = standards, treat_none_as_null = true)]
 pub struct StandardFields {
     pub code: String,
@@ -76,41 +51,6 @@ pub struct StandardFields {
     pub note: Option<String>,
     pub source: Option<String>,
     pub confidence: Option<String>,
-}
-
-impl StandardRow {
-    /// The editable content of this row, to compare with what an import would write.
-    pub fn fields(&self) -> StandardFields {
-        StandardFields {
-            code: self.code.clone(),
-            code_key: self.code_key.clone(),
-            series_key: self.series_key.clone(),
-            slug: self.slug.clone(),
-            kind: self.kind.clone(),
-            number: self.number.clone(),
-            adopted_prefix: self.adopted_prefix.clone(),
-            year: self.year,
-            issuer: self.issuer.clone(),
-            issuer_code: self.issuer_code.clone(),
-            title_vi: self.title_vi.clone(),
-            title_en: self.title_en.clone(),
-            scope_vi: self.scope_vi.clone(),
-            field: self.field.clone(),
-            technical_committee: self.technical_committee.clone(),
-            status: self.status.clone(),
-            status_note: self.status_note.clone(),
-            legal_instrument: self.legal_instrument.clone(),
-            issued_date: self.issued_date,
-            effective_date: self.effective_date,
-            end_date: self.end_date,
-            international_equivalent: self.international_equivalent.clone(),
-            equivalence: self.equivalence.clone(),
-            access_level: self.access_level.clone(),
-            note: self.note.clone(),
-            source: self.source.clone(),
-            confidence: self.confidence.clone(),
-        }
-    }
 }
 
 /// Filters of the plain listing; `None` means any.

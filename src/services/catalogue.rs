@@ -113,16 +113,16 @@ pub struct StandardPage {
 impl From<&StandardRow> for StandardSummary {
     fn from(row: &StandardRow) -> Self {
         StandardSummary {
-            code: row.code.clone(),
-            slug: row.slug.clone(),
-            kind: row.kind.clone(),
-            number: row.number.clone(),
-            year: row.year,
-            issuer_code: row.issuer_code.clone(),
-            title_vi: row.title_vi.clone(),
-            title_en: row.title_en.clone(),
-            status: row.status.clone(),
-            field: row.field.clone(),
+            code: row.fields.code.clone(),
+            slug: row.fields.slug.clone(),
+            kind: row.fields.kind.clone(),
+            number: row.fields.number.clone(),
+            year: row.fields.year,
+            issuer_code: row.fields.issuer_code.clone(),
+            title_vi: row.fields.title_vi.clone(),
+            title_en: row.fields.title_en.clone(),
+            status: row.fields.status.clone(),
+            field: row.fields.field.clone(),
         }
     }
 }
@@ -130,10 +130,10 @@ impl From<&StandardRow> for StandardSummary {
 impl From<&StandardRow> for StandardLink {
     fn from(row: &StandardRow) -> Self {
         StandardLink {
-            code: row.code.clone(),
-            slug: Some(row.slug.clone()),
-            title_vi: Some(row.title_vi.clone()),
-            status: Some(row.status.clone()),
+            code: row.fields.code.clone(),
+            slug: Some(row.fields.slug.clone()),
+            title_vi: Some(row.fields.title_vi.clone()),
+            status: Some(row.fields.status.clone()),
         }
     }
 }
@@ -184,13 +184,13 @@ fn newest_edition(
     let editions = standards::editions_of_series(conn, &code.series_key(), 50)?;
     Ok(editions
         .into_iter()
-        .find(|row| issuer_matches(row, code) && row.year.is_some()))
+        .find(|row| issuer_matches(row, code) && row.fields.year.is_some()))
 }
 
 fn issuer_matches(row: &StandardRow, code: &CanonicalCode) -> bool {
     match &code.issuer {
         None => true,
-        Some(issuer) => row.issuer_code.as_deref().is_some_and(|stored| {
+        Some(issuer) => row.fields.issuer_code.as_deref().is_some_and(|stored| {
             fold_diacritics(stored).eq_ignore_ascii_case(&fold_diacritics(issuer))
         }),
     }
@@ -221,25 +221,25 @@ pub fn detail(conn: &mut DbConnection, row: &StandardRow) -> Result<StandardDeta
     let relations = resolved_relations(conn, row)?;
     Ok(StandardDetail {
         summary: StandardSummary::from(row),
-        adopted_prefix: row.adopted_prefix.clone(),
-        issuer: row.issuer.clone(),
-        scope_vi: row.scope_vi.clone(),
+        adopted_prefix: row.fields.adopted_prefix.clone(),
+        issuer: row.fields.issuer.clone(),
+        scope_vi: row.fields.scope_vi.clone(),
         ics: ics::of_standard(conn, row.id)?,
-        technical_committee: row.technical_committee.clone(),
-        status_note: row.status_note.clone(),
-        legal_instrument: row.legal_instrument.clone(),
-        issued_date: row.issued_date,
-        effective_date: row.effective_date,
-        end_date: row.end_date,
-        international_equivalent: row.international_equivalent.clone(),
-        equivalence: row.equivalence.clone(),
-        access_level: row.access_level.clone(),
-        note: row.note.clone(),
+        technical_committee: row.fields.technical_committee.clone(),
+        status_note: row.fields.status_note.clone(),
+        legal_instrument: row.fields.legal_instrument.clone(),
+        issued_date: row.fields.issued_date,
+        effective_date: row.fields.effective_date,
+        end_date: row.fields.end_date,
+        international_equivalent: row.fields.international_equivalent.clone(),
+        equivalence: row.fields.equivalence.clone(),
+        access_level: row.fields.access_level.clone(),
+        note: row.fields.note.clone(),
         relations,
         documents: Vec::new(),
         provenance: Provenance {
-            source: row.source.clone(),
-            confidence: row.confidence.clone(),
+            source: row.fields.source.clone(),
+            confidence: row.fields.confidence.clone(),
         },
         version: row.version,
         created_at: row.created_at.and_utc(),
@@ -261,7 +261,7 @@ fn resolved_relations(conn: &mut DbConnection, row: &StandardRow) -> Result<Rela
                 .or_insert(relation.target_code);
         }
     }
-    for incoming in relations::pointing_at(conn, &row.code_key)? {
+    for incoming in relations::pointing_at(conn, &row.fields.code_key)? {
         let Ok(kind) = incoming.kind.parse::<RelationKind>() else {
             continue;
         };
@@ -282,7 +282,7 @@ fn resolved_relations(conn: &mut DbConnection, row: &StandardRow) -> Result<Rela
         .collect();
     let known: HashMap<String, StandardRow> = standards::find_by_keys(conn, &keys)?
         .into_iter()
-        .map(|r| (r.code_key.clone(), r))
+        .map(|r| (r.fields.code_key.clone(), r))
         .collect();
     let link = |key: &String, code: &String| match known.get(key) {
         Some(row) => StandardLink::from(row),

@@ -44,9 +44,9 @@ pub(super) fn write_records(
             Some(existing) => {
                 // The stored spelling and slug stay: URLs and citations must not move because a
                 // file wrote `QCVN 6` for `QCVN 06`.
-                fields.code.clone_from(&existing.code);
-                fields.slug.clone_from(&existing.slug);
-                fields.number.clone_from(&existing.number);
+                fields.code.clone_from(&existing.fields.code);
+                fields.slug.clone_from(&existing.fields.slug);
+                fields.number.clone_from(&existing.fields.number);
                 let changed = changed_parts(conn, &existing, &fields, record)?;
                 if changed.is_empty() {
                     report.unchanged += 1;
@@ -79,7 +79,7 @@ pub(super) fn write_records(
         log(
             conn,
             row.id,
-            &row.code,
+            &row.fields.code,
             "updated",
             version,
             "status derived: replaced".into(),
@@ -130,7 +130,7 @@ fn changed_parts(
     fields: &StandardFields,
     record: &ValidRecord,
 ) -> QueryResult<Vec<String>> {
-    let mut changed = differing_fields(&existing.fields(), fields);
+    let mut changed = differing_fields(&existing.fields, fields);
     let stored: BTreeSet<(String, String, String)> = relations::of_standard(conn, existing.id)?
         .into_iter()
         .map(|r| (r.kind, r.target_key, r.target_code))
