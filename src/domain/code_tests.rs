@@ -190,3 +190,33 @@ fn every_code_of_the_seed_catalogue_round_trips() {
     }
     assert_eq!(keys.len(), 371);
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::CanonicalCode;
+
+    proptest! {
+        #[test]
+        fn any_string_gives_a_value_or_an_error_never_a_panic(input in any::<String>()) {
+            let _ = CanonicalCode::parse(&input);
+        }
+
+        #[test]
+        fn code_like_strings_reparse_to_the_same_key(
+            kind in prop::sample::select(vec!["TCVN", "qcvn", "QCĐP", "dlvn", "ĐLVN"]),
+            number in "[0-9]{1,5}(-[0-9]{1,3}){0,2}",
+            separator in prop::sample::select(vec![":", " ", "-", " : "]),
+            year in 1950u32..2100,
+            issuer in prop::option::of(prop::sample::select(vec!["BXD", "BLDTBXH", "BLÐTBXH", "btnmt"])),
+        ) {
+            let issuer = issuer.map(|i| format!("/{i}")).unwrap_or_default();
+            let input = format!("{kind} {number}{separator}{year}{issuer}");
+            let parsed = CanonicalCode::parse(&input).map_err(|e| TestCaseError::fail(format!("{input}: {e}")))?;
+            prop_assert_eq!(parsed.year, Some(year));
+            let reparsed = CanonicalCode::parse(&parsed.to_string()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(reparsed.key(), parsed.key());
+            prop_assert_eq!(reparsed.to_string(), parsed.to_string());
+        }
+    }
+}
