@@ -8,6 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod metrics;
 pub mod routes;
+pub mod search;
 pub mod services;
 pub mod startup;
 pub mod telemetry;

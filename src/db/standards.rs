@@ -245,3 +245,18 @@ pub fn with_status_among(
         .select(StandardRow::as_select())
         .load(conn)
 }
+
+/// The standard with this id, if any.
+pub fn find_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<StandardRow>> {
+    standards::table.find(id).select(StandardRow::as_select()).first(conn).optional()
+}
+
+/// Standards by increasing id after `after_id`: the whole catalogue in batches.
+pub fn batch_after_id(conn: &mut DbConnection, after_id: i64, limit: i64) -> QueryResult<Vec<StandardRow>> {
+    standards::table
+        .filter(standards::id.gt(after_id))
+        .order(standards::id.asc())
+        .limit(limit)
+        .select(StandardRow::as_select())
+        .load(conn)
+}

@@ -15,6 +15,18 @@ const MAX_CODE_LEN: usize = 120;
 /// Issuer suffixes whose canonical spelling has a `Đ`, so that `BLDTBXH` becomes `BLĐTBXH`.
 const ISSUERS_WITH_D_STROKE: &[&str] = &["BLĐTBXH", "BGDĐT", "BKHĐT", "BVHTTDL"];
 
+/// Issuer suffixes of national regulations (ministries, before and after the 2025 mergers).
+pub const KNOWN_ISSUERS: &[&str] = &[
+    "BXD", "BYT", "BTNMT", "BNNMT", "BGTVT", "BCT", "BTTTT", "BKHCN", "BLĐTBXH", "BCA", "BQP", "BNNPTNT", "BVHTTDL",
+    "BTC", "NHNN", "BGDĐT", "BKHĐT", "BNV", "BTP", "BDTTG",
+];
+
+/// Whether a suffix is a known issuer, with or without diacritics (`bldtbxh`).
+pub fn is_known_issuer(suffix: &str) -> bool {
+    let folded = fold_diacritics(suffix).to_uppercase();
+    KNOWN_ISSUERS.iter().any(|known| fold_diacritics(known) == folded)
+}
+
 /// Why a string is not a code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CodeError {
@@ -156,13 +168,7 @@ impl CanonicalCode {
     /// its own (`sd1:2023 qcvn 6`), never an edition of its base.
     pub fn series_key(&self) -> String {
         let kind = fold_diacritics(self.kind.as_str()).to_lowercase();
-        let number = self
-            .number
-            .split('-')
-            .map(strip_leading_zeros)
-            .collect::<Vec<_>>()
-            .join("-")
-            .to_lowercase();
+        let number = normalized_number(&self.number);
         let base = match &self.adopted_prefix {
             Some(prefix) => format!("{kind} {} {number}", prefix.to_lowercase()),
             None => format!("{kind} {number}"),
@@ -224,6 +230,11 @@ pub fn slugify(text: &str) -> String {
         }
     }
     slug.trim_end_matches('-').to_string()
+}
+
+/// A number as keys write it: lowercase, leading zeros removed from each part (`01-1` → `1-1`).
+pub fn normalized_number(number: &str) -> String {
+    number.split('-').map(|part| strip_leading_zeros(part.trim())).collect::<Vec<_>>().join("-").to_lowercase()
 }
 
 /// `08` → `8`, `012A` → `12A`, `0` stays `0`, letters stay as they are.

@@ -2,6 +2,7 @@
 
 pub mod catalogue;
 pub mod import;
+pub mod relevance;
 pub mod seed;
 
 use crate::db::{DbConnection, DbPool};

@@ -7,9 +7,12 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Settings;
+use crate::search;
 use crate::services::import::{self, FileFormat, ImportOptions, ImportReport};
 use crate::startup::{self, Application};
 use crate::telemetry;
+
+mod relevance;
 
 /// The national library of Vietnamese standards and technical regulations.
 #[derive(Debug, Parser)]
@@ -40,8 +43,16 @@ pub enum Command {
         #[arg(long)]
         skip_invalid: bool,
     },
-    /// Rebuild the search index from the database.
+    /// Rebuild the search index from the database; a running service switches to it.
     Reindex,
+    /// Run judged queries through search and print nDCG@10, MRR and code-top1.
+    Eval {
+        /// JSON Lines of judged queries (`../shared/eval/dev-queries.jsonl`).
+        path: PathBuf,
+        /// Print every query, not only the misses.
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 /// Runs the command line and returns the process exit code.
@@ -72,10 +83,8 @@ pub fn run(cli: Cli) -> ExitCode {
                 only_if_empty: false,
             },
         ),
-        Command::Reindex => Err(
-            "there is no search index to rebuild yet: it arrives with the search work (issue #3)"
-                .into(),
-        ),
+        Command::Reindex => reindex(&settings),
+        Command::Eval { path, all } => relevance::run(&settings, &path, all),
     };
     outcome.unwrap_or_else(|error| {
         eprintln!("error: {error}");
@@ -96,6 +105,23 @@ fn serve(settings: Settings) -> Result<ExitCode, String> {
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+fn reindex(settings: &Settings) -> Result<ExitCode, String> {
+    let pool = startup::open_database(settings).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| format!("cannot open the database: {e}"))?;
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("indexing [{bar:40}] {pos}/{len}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    let documents = search::indexer::rebuild(&settings.data_dir, &mut conn, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .map_err(|e| e.to_string())?;
+    bar.finish_and_clear();
+    println!("reindexed {documents} standards in {:.1} s; a running service switches to the new index", started.elapsed().as_secs_f64());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn import_files(

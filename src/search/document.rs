@@ -1,0 +1,127 @@
+//! Turning a stored standard into an index document, with every code key a query may name.
+
+use tantivy::TantivyDocument;
+
+use super::schema::{SearchFields, facet};
+use crate::db::standards::StandardRow;
+use crate::domain::code::normalized_number;
+use crate::domain::text::{fold_diacritics, normalize};
+use crate::domain::{CanonicalCode, Status};
+
+/// The code keys of a standard, each prefixed by what it identifies: `k:` the code, `s:` the
+/// series, `si:` the series with its issuer, `ny:` number and year, `n:` the number, `a:` the
+/// international document it adopts. Query understanding produces the same keys.
+pub fn code_terms(code: &CanonicalCode) -> Vec<String> {
+    let mut terms = vec![format!("k:{}", code.key()), format!("s:{}", code.series_key())];
+    let issuer = code.issuer.as_deref().map(|i| fold_diacritics(i).to_lowercase());
+    if let Some(issuer) = &issuer {
+        terms.push(format!("si:{}/{issuer}", code.series_key()));
+    }
+    if code.amendment.is_none() {
+        let number = normalized_number(&code.number);
+        if let Some(year) = code.year {
+            terms.push(format!("ny:{number}:{year}"));
+            if let Some(issuer) = &issuer {
+                terms.push(format!("ny:{number}:{year}/{issuer}"));
+            }
+        }
+        terms.push(format!("n:{number}"));
+        if let Some(first) = number.split('-').next().filter(|f| *f != number) {
+            terms.push(format!("n:{first}"));
+        }
+        if let Some(prefix) = &code.adopted_prefix {
+            let prefix = prefix.to_lowercase();
+            let mut names: Vec<&str> = prefix.split('/').collect();
+            names.push(&prefix);
+            for name in names {
+                terms.push(format!("a:{name} {number}"));
+                if let Some(year) = code.year {
+                    terms.push(format!("a:{name} {number}:{year}"));
+                }
+            }
+        }
+    }
+    terms.sort();
+    terms.dedup();
+    terms
+}
+
+/// The index document of one standard; `body` is the extracted text of its documents, if any.
+pub fn standard_document(fields: &SearchFields, row: &StandardRow, body: Option<&str>) -> TantivyDocument {
+    let f = &row.fields;
+    let mut doc = TantivyDocument::default();
+    doc.add_u64(fields.standard_id, row.id as u64);
+    doc.add_text(fields.code, &f.code);
+    doc.add_text(fields.slug, &f.slug);
+    doc.add_text(fields.kind, &f.kind);
+    doc.add_text(fields.status, &f.status);
+    if let Some(issuer) = &f.issuer_code {
+        doc.add_text(fields.issuer_code, issuer);
+        doc.add_facet(fields.facets, facet("issuer", issuer));
+    }
+    if let Some(subject) = &f.field {
+        doc.add_text(fields.subject, subject);
+        doc.add_facet(fields.facets, facet("field", subject));
+    }
+    if let Some(year) = f.year {
+        doc.add_i64(fields.year, i64::from(year));
+        doc.add_facet(fields.facets, facet("year", &year.to_string()));
+    }
+    let currency = f.status.parse::<Status>().map_or(0, |s| u64::from(s.currency_rank()));
+    doc.add_u64(fields.currency, currency);
+    doc.add_facet(fields.facets, facet("kind", &f.kind));
+    doc.add_facet(fields.facets, facet("status", &f.status));
+    if let Ok(code) = CanonicalCode::parse(&f.code) {
+        for term in code_terms(&code) {
+            doc.add_text(fields.code_terms, term);
+        }
+    }
+    let title = normalize(&f.title_vi);
+    doc.add_text(fields.title, &title);
+    doc.add_text(fields.title_exact, &title);
+    if let Some(title_en) = &f.title_en {
+        doc.add_text(fields.title_en, normalize(title_en));
+    }
+    if let Some(scope) = &f.scope_vi {
+        let scope = normalize(scope);
+        doc.add_text(fields.scope, &scope);
+        doc.add_text(fields.scope_exact, &scope);
+    }
+    if let Some(body) = body {
+        let body = normalize(body);
+        doc.add_text(fields.body, &body);
+        doc.add_text(fields.body_exact, &body);
+    }
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(code: &str) -> Vec<String> {
+        code_terms(&CanonicalCode::parse(code).expect("parses"))
+    }
+
+    #[test]
+    fn a_regulation_is_findable_by_code_series_issuer_and_number() {
+        let keys = terms("QCVN 06:2022/BXD");
+        for expected in ["k:qcvn 6:2022/bxd", "s:qcvn 6", "si:qcvn 6/bxd", "ny:6:2022", "ny:6:2022/bxd", "n:6"] {
+            assert!(keys.contains(&expected.to_string()), "{expected} in {keys:?}");
+        }
+    }
+
+    #[test]
+    fn an_adopted_standard_is_findable_by_its_international_name() {
+        let keys = terms("TCVN ISO/IEC 17025:2017");
+        for expected in ["a:iso/iec 17025", "a:iso 17025", "a:iec 17025:2017", "n:17025", "ny:17025:2017"] {
+            assert!(keys.contains(&expected.to_string()), "{expected} in {keys:?}");
+        }
+    }
+
+    #[test]
+    fn multi_part_numbers_are_findable_by_their_first_part() {
+        assert!(terms("TCVN 7447-4-41:2010").contains(&"n:7447".to_string()));
+        assert_eq!(normalized_number("01-190"), "1-190");
+    }
+}

@@ -1,0 +1,139 @@
+//! The index schema: fields, their analyzers, and the schema version that forces a rebuild
+//! when either changes.
+
+use tantivy::Index;
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+
+/// Bump when fields or analyzers change: an index built under another version is rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Lowercase, diacritics removed (`Nước` → `nuoc`, `đ` → `d`).
+pub const FOLDED: &str = "vi_folded";
+/// Lowercase, diacritics kept (`Nước` → `nước`).
+pub const EXACT: &str = "vi_exact";
+
+/// The parents under which facet values are nested (collecting from the root `/` merges
+/// siblings in tantivy 0.27).
+pub const FACET_PARENTS: [&str; 5] = ["kind", "status", "issuer", "field", "year"];
+
+/// Handles to every field of the index.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchFields {
+    pub standard_id: Field,
+    pub code: Field,
+    pub slug: Field,
+    pub kind: Field,
+    pub status: Field,
+    pub issuer_code: Field,
+    pub subject: Field,
+    pub year: Field,
+    pub currency: Field,
+    pub code_terms: Field,
+    pub title: Field,
+    pub title_exact: Field,
+    pub title_en: Field,
+    pub scope: Field,
+    pub scope_exact: Field,
+    pub body: Field,
+    pub body_exact: Field,
+    pub facets: Field,
+}
+
+fn text_field(analyzer: &str, stored: bool) -> TextOptions {
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(analyzer)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let options = TextOptions::default().set_indexing_options(indexing);
+    if stored { options.set_stored() } else { options }
+}
+
+/// Builds the schema and the handles to its fields.
+pub fn build_schema() -> (Schema, SearchFields) {
+    let mut builder = Schema::builder();
+    let fields = SearchFields {
+        standard_id: builder.add_u64_field("standard_id", INDEXED | STORED | FAST),
+        code: builder.add_text_field("code", STORED),
+        slug: builder.add_text_field("slug", STORED),
+        kind: builder.add_text_field("kind", STORED),
+        status: builder.add_text_field("status", STORED),
+        issuer_code: builder.add_text_field("issuer_code", STORED),
+        subject: builder.add_text_field("field", STORED),
+        year: builder.add_i64_field("year", INDEXED | STORED | FAST),
+        currency: builder.add_u64_field("currency", FAST),
+        code_terms: builder.add_text_field("code_terms", STRING),
+        title: builder.add_text_field("title", text_field(FOLDED, true)),
+        title_exact: builder.add_text_field("title_exact", text_field(EXACT, false)),
+        title_en: builder.add_text_field("title_en", text_field(FOLDED, true)),
+        scope: builder.add_text_field("scope", text_field(FOLDED, true)),
+        scope_exact: builder.add_text_field("scope_exact", text_field(EXACT, false)),
+        body: builder.add_text_field("body", text_field(FOLDED, false)),
+        body_exact: builder.add_text_field("body_exact", text_field(EXACT, false)),
+        facets: builder.add_facet_field("facets", FacetOptions::default()),
+    };
+    (builder.build(), fields)
+}
+
+impl SearchFields {
+    /// The handles of an opened index's schema, or `None` when a field is missing.
+    pub fn of(schema: &Schema) -> Option<SearchFields> {
+        let get = |name: &str| schema.get_field(name).ok();
+        Some(SearchFields {
+            standard_id: get("standard_id")?,
+            code: get("code")?,
+            slug: get("slug")?,
+            kind: get("kind")?,
+            status: get("status")?,
+            issuer_code: get("issuer_code")?,
+            subject: get("field")?,
+            year: get("year")?,
+            currency: get("currency")?,
+            code_terms: get("code_terms")?,
+            title: get("title")?,
+            title_exact: get("title_exact")?,
+            title_en: get("title_en")?,
+            scope: get("scope")?,
+            scope_exact: get("scope_exact")?,
+            body: get("body")?,
+            body_exact: get("body_exact")?,
+            facets: get("facets")?,
+        })
+    }
+}
+
+/// The folded analyzer (queries and index must use the same one).
+pub fn folded_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The diacritics-preserving analyzer.
+pub fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(48)).filter(LowerCaser).build()
+}
+
+/// Registers the analyzers on an index (needed after every open).
+pub fn register_analyzers(index: &Index) {
+    index.tokenizers().register(FOLDED, folded_analyzer());
+    index.tokenizers().register(EXACT, exact_analyzer());
+}
+
+/// The tokens an analyzer makes of a text.
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+/// A facet value under its fixed parent: `/kind/QCVN`.
+pub fn facet(parent: &str, value: &str) -> Facet {
+    Facet::from_path([parent, value])
+}

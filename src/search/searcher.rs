@@ -1,0 +1,178 @@
+//! Running a search: understand the query, build it, collect hits (with status and recency as
+//! tie-breaks), facet counts and highlights.
+
+use std::collections::{BTreeMap, HashSet};
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::schema::{Field, Value};
+use tantivy::{DocId, Score, SegmentReader, TantivyDocument};
+use utoipa::ToSchema;
+
+use super::highlight::mark;
+use super::query_builder::{self, QueryTerms, SearchFilters, Strictness};
+use super::schema::{FACET_PARENTS, SearchFields};
+use super::understanding::understand;
+use super::{SearchError, SearchIndex};
+
+/// A search as the service runs it (already validated).
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub query: String,
+    pub filters: SearchFilters,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// The parts of a hit with the query's words marked, as HTML (original diacritics kept).
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct Highlight {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_vi: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope_vi: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+/// One standard found.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SearchHit {
+    pub code: String,
+    pub slug: String,
+    pub kind: String,
+    pub title_vi: String,
+    pub title_en: Option<String>,
+    pub status: String,
+    pub year: Option<i64>,
+    pub issuer_code: Option<String>,
+    pub field: Option<String>,
+    pub score: f32,
+    pub highlight: Highlight,
+}
+
+/// Counts of the matching standards by value, per facet.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct Facets {
+    pub kind: BTreeMap<String, u64>,
+    pub status: BTreeMap<String, u64>,
+    pub issuer: BTreeMap<String, u64>,
+    pub field: BTreeMap<String, u64>,
+    pub year: BTreeMap<String, u64>,
+}
+
+/// The answer of `GET /api/v1/search`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SearchResponse {
+    pub query: String,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    /// Time spent searching, in milliseconds.
+    pub took_ms: f64,
+    pub hits: Vec<SearchHit>,
+    pub facets: Facets,
+}
+
+impl SearchIndex {
+    /// Runs a search. When most words must match and nothing does, it retries with any word
+    /// and fuzzy matching of every long word.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, SearchError> {
+        let started = Instant::now();
+        let generation = self.generation()?;
+        let searcher = generation.reader.searcher();
+        let fields = &generation.fields;
+        let understood = understand(&request.query, self.abbreviations());
+        let terms = QueryTerms::of(&understood);
+        let offset = (request.page.saturating_sub(1) as usize) * request.per_page as usize;
+        let mut found = None;
+        for strictness in [Strictness::Normal, Strictness::Relaxed] {
+            let query = query_builder::build(fields, &searcher, &understood, &terms, &request.filters, strictness);
+            let mut facets = FacetCollector::for_field("facets");
+            for parent in FACET_PARENTS {
+                facets.add_facet(tantivy::schema::Facet::from_path([parent]));
+            }
+            let top = TopDocs::with_limit(request.per_page as usize).and_offset(offset).tweak_score(tie_breaks);
+            let outcome = searcher.search(&query, &(top, Count, facets))?;
+            let retry = outcome.1 == 0 && strictness == Strictness::Normal && !terms.folded.is_empty();
+            found = Some(outcome);
+            if !retry {
+                break;
+            }
+        }
+        let (top, total, facet_counts) = found.ok_or_else(|| SearchError::Corrupt("no search ran".into()))?;
+        let marked: HashSet<String> = terms.highlightable().into_iter().collect();
+        let hits = top
+            .into_iter()
+            .map(|(score, address)| Ok(hit(fields, &searcher.doc(address)?, score, &marked)))
+            .collect::<Result<Vec<_>, SearchError>>()?;
+        let mut facets = Facets::default();
+        for (parent, counts) in [
+            ("kind", &mut facets.kind),
+            ("status", &mut facets.status),
+            ("issuer", &mut facets.issuer),
+            ("field", &mut facets.field),
+            ("year", &mut facets.year),
+        ] {
+            for (facet, count) in facet_counts.get(&format!("/{parent}")) {
+                if let Some(value) = facet.to_path().last() {
+                    counts.insert(value.to_string(), count);
+                }
+            }
+        }
+        Ok(SearchResponse {
+            query: request.query.clone(),
+            total: total as u64,
+            page: request.page,
+            per_page: request.per_page,
+            took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
+            hits,
+            facets,
+        })
+    }
+}
+
+/// Status (in force above unknown above replaced) and recency break ties and near-ties, so that
+/// `TCVN 2737` lists 2737:2023 before 2737:1995.
+fn tie_breaks(segment: &SegmentReader) -> impl Fn(DocId, Score) -> Score + use<> {
+    let currency = segment.fast_fields().u64("currency").ok().map(|c| c.first_or_default_col(0));
+    let year = segment.fast_fields().i64("year").ok().map(|c| c.first_or_default_col(0));
+    move |doc: DocId, score: Score| {
+        let currency = currency.as_ref().map_or(0, |c| c.get_val(doc));
+        let year = year.as_ref().map_or(0, |c| c.get_val(doc)).clamp(1900, 2100);
+        score * (1.0 + 0.03 * currency as Score) + (year - 1900) as Score * 0.0005
+    }
+}
+
+fn text(doc: &TantivyDocument, field: Field) -> Option<String> {
+    doc.get_first(field).and_then(|v| v.as_str().map(str::to_string))
+}
+
+fn hit(fields: &SearchFields, doc: &TantivyDocument, score: Score, marked: &HashSet<String>) -> SearchHit {
+    let title = text(doc, fields.title).unwrap_or_default();
+    let scope = text(doc, fields.scope);
+    SearchHit {
+        code: text(doc, fields.code).unwrap_or_default(),
+        slug: text(doc, fields.slug).unwrap_or_default(),
+        kind: text(doc, fields.kind).unwrap_or_default(),
+        title_en: text(doc, fields.title_en),
+        status: text(doc, fields.status).unwrap_or_default(),
+        year: doc.get_first(fields.year).and_then(|v| v.as_i64()),
+        issuer_code: text(doc, fields.issuer_code),
+        field: text(doc, fields.subject),
+        score: (score * 1000.0).round() / 1000.0,
+        highlight: Highlight {
+            title_vi: mark(&title, marked),
+            scope_vi: scope.as_deref().and_then(|s| mark(s, marked)),
+            body: None,
+        },
+        title_vi: title,
+    }
+}
+
+/// Searches run by the relevance harness and the tests share this helper.
+pub fn top_codes(index: &SearchIndex, query: &str, limit: u32) -> Result<Vec<String>, SearchError> {
+    let request = SearchRequest { query: query.to_string(), page: 1, per_page: limit, ..SearchRequest::default() };
+    Ok(index.search(&request)?.hits.into_iter().map(|h| h.code).collect())
+}
