@@ -109,9 +109,12 @@ fn serve(settings: Settings) -> Result<ExitCode, String> {
 
 fn reindex(settings: &Settings) -> Result<ExitCode, String> {
     let pool = startup::open_database(settings).map_err(|e| e.to_string())?;
-    let mut conn = pool.get().map_err(|e| format!("cannot open the database: {e}"))?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("cannot open the database: {e}"))?;
     let bar = ProgressBar::new(0).with_style(
-        ProgressStyle::with_template("indexing [{bar:40}] {pos}/{len}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template("indexing [{bar:40}] {pos}/{len}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let started = std::time::Instant::now();
     let documents = search::indexer::rebuild(&settings.data_dir, &mut conn, &mut |done, total| {
@@ -120,7 +123,10 @@ fn reindex(settings: &Settings) -> Result<ExitCode, String> {
     })
     .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
-    println!("reindexed {documents} standards in {:.1} s; a running service switches to the new index", started.elapsed().as_secs_f64());
+    println!(
+        "reindexed {documents} standards in {:.1} s; a running service switches to the new index",
+        started.elapsed().as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -248,15 +248,36 @@ pub fn with_status_among(
 
 /// The standard with this id, if any.
 pub fn find_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<StandardRow>> {
-    standards::table.find(id).select(StandardRow::as_select()).first(conn).optional()
+    standards::table
+        .find(id)
+        .select(StandardRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Standards by increasing id after `after_id`: the whole catalogue in batches.
-pub fn batch_after_id(conn: &mut DbConnection, after_id: i64, limit: i64) -> QueryResult<Vec<StandardRow>> {
+pub fn batch_after_id(
+    conn: &mut DbConnection,
+    after_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<StandardRow>> {
     standards::table
         .filter(standards::id.gt(after_id))
         .order(standards::id.asc())
         .limit(limit)
         .select(StandardRow::as_select())
+        .load(conn)
+}
+
+/// Series key, issuer and year of every standard: enough to tell which edition is the newest.
+pub fn series_years(
+    conn: &mut DbConnection,
+) -> QueryResult<Vec<(String, Option<String>, Option<i32>)>> {
+    standards::table
+        .select((
+            standards::series_key,
+            standards::issuer_code,
+            standards::year,
+        ))
         .load(conn)
 }

@@ -17,14 +17,16 @@ const ISSUERS_WITH_D_STROKE: &[&str] = &["BLĐTBXH", "BGDĐT", "BKHĐT", "BVHTTD
 
 /// Issuer suffixes of national regulations (ministries, before and after the 2025 mergers).
 pub const KNOWN_ISSUERS: &[&str] = &[
-    "BXD", "BYT", "BTNMT", "BNNMT", "BGTVT", "BCT", "BTTTT", "BKHCN", "BLĐTBXH", "BCA", "BQP", "BNNPTNT", "BVHTTDL",
-    "BTC", "NHNN", "BGDĐT", "BKHĐT", "BNV", "BTP", "BDTTG",
+    "BXD", "BYT", "BTNMT", "BNNMT", "BGTVT", "BCT", "BTTTT", "BKHCN", "BLĐTBXH", "BCA", "BQP",
+    "BNNPTNT", "BVHTTDL", "BTC", "NHNN", "BGDĐT", "BKHĐT", "BNV", "BTP", "BDTTG",
 ];
 
 /// Whether a suffix is a known issuer, with or without diacritics (`bldtbxh`).
 pub fn is_known_issuer(suffix: &str) -> bool {
     let folded = fold_diacritics(suffix).to_uppercase();
-    KNOWN_ISSUERS.iter().any(|known| fold_diacritics(known) == folded)
+    KNOWN_ISSUERS
+        .iter()
+        .any(|known| fold_diacritics(known) == folded)
 }
 
 /// Why a string is not a code.
@@ -234,7 +236,12 @@ pub fn slugify(text: &str) -> String {
 
 /// A number as keys write it: lowercase, leading zeros removed from each part (`01-1` → `1-1`).
 pub fn normalized_number(number: &str) -> String {
-    number.split('-').map(|part| strip_leading_zeros(part.trim())).collect::<Vec<_>>().join("-").to_lowercase()
+    number
+        .split('-')
+        .map(|part| strip_leading_zeros(part.trim()))
+        .collect::<Vec<_>>()
+        .join("-")
+        .to_lowercase()
 }
 
 /// `08` → `8`, `012A` → `12A`, `0` stays `0`, letters stay as they are.

@@ -12,8 +12,14 @@ use crate::domain::{CanonicalCode, Status};
 /// series, `si:` the series with its issuer, `ny:` number and year, `n:` the number, `a:` the
 /// international document it adopts. Query understanding produces the same keys.
 pub fn code_terms(code: &CanonicalCode) -> Vec<String> {
-    let mut terms = vec![format!("k:{}", code.key()), format!("s:{}", code.series_key())];
-    let issuer = code.issuer.as_deref().map(|i| fold_diacritics(i).to_lowercase());
+    let mut terms = vec![
+        format!("k:{}", code.key()),
+        format!("s:{}", code.series_key()),
+    ];
+    let issuer = code
+        .issuer
+        .as_deref()
+        .map(|i| fold_diacritics(i).to_lowercase());
     if let Some(issuer) = &issuer {
         terms.push(format!("si:{}/{issuer}", code.series_key()));
     }
@@ -46,8 +52,71 @@ pub fn code_terms(code: &CanonicalCode) -> Vec<String> {
     terms
 }
 
-/// The index document of one standard; `body` is the extracted text of its documents, if any.
-pub fn standard_document(fields: &SearchFields, row: &StandardRow, body: Option<&str>) -> TantivyDocument {
+/// A hash of series and issuer that stays the same across builds and Rust versions (FNV-1a).
+pub fn series_hash(series_key: &str, issuer: Option<&str>) -> u64 {
+    let text = format!(
+        "{series_key}/{}",
+        issuer
+            .map(fold_diacritics)
+            .unwrap_or_default()
+            .to_lowercase()
+    );
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Words of the title's head that carry its subject.
+const HEAD_WORDS: usize = 8;
+
+/// The start of a title without the boilerplate of regulations: `Quy chuẩn kỹ thuật quốc gia về
+/// Gara ôtô` → `Gara ôtô`.
+pub fn title_head(title: &str) -> String {
+    let words: Vec<&str> = title.split_whitespace().collect();
+    let folded: Vec<String> = words
+        .iter()
+        .map(|w| fold_diacritics(w).to_lowercase())
+        .collect();
+    let boilerplate = ["quy", "chuan", "ky", "thuat", "quoc", "gia"];
+    let mut start = 0;
+    if folded.len() > boilerplate.len()
+        && folded
+            .iter()
+            .zip(boilerplate)
+            .all(|(w, b)| w.trim_matches(|c: char| !c.is_alphanumeric()) == b)
+    {
+        start = boilerplate.len();
+        if folded.get(start).is_some_and(|w| w == "ve" || w == ":") {
+            start += 1;
+        }
+    }
+    words[start..]
+        .iter()
+        .take(HEAD_WORDS)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// How current a standard is, for ranking: in force 4, no known status 3, an older edition or
+/// suspended 1, replaced/expired/annulled 0.
+pub fn currency(fields: &crate::db::standards::StandardFields, superseded: bool) -> u64 {
+    let rank = fields
+        .status
+        .parse::<Status>()
+        .map_or(0, |s| u64::from(s.currency_rank()));
+    let rank = if rank >= 2 { rank + 1 } else { rank };
+    if superseded { rank.min(1) } else { rank }
+}
+
+/// The index document of one standard; `body` is the extracted text of its documents, if any;
+/// `superseded` says whether a newer edition of its series is in the catalogue.
+pub fn standard_document(
+    fields: &SearchFields,
+    row: &StandardRow,
+    body: Option<&str>,
+    superseded: bool,
+) -> TantivyDocument {
     let f = &row.fields;
     let mut doc = TantivyDocument::default();
     doc.add_u64(fields.standard_id, row.id as u64);
@@ -67,8 +136,11 @@ pub fn standard_document(fields: &SearchFields, row: &StandardRow, body: Option<
         doc.add_i64(fields.year, i64::from(year));
         doc.add_facet(fields.facets, facet("year", &year.to_string()));
     }
-    let currency = f.status.parse::<Status>().map_or(0, |s| u64::from(s.currency_rank()));
-    doc.add_u64(fields.currency, currency);
+    doc.add_u64(fields.currency, currency(f, superseded));
+    doc.add_u64(
+        fields.series,
+        series_hash(&f.series_key, f.issuer_code.as_deref()),
+    );
     doc.add_facet(fields.facets, facet("kind", &f.kind));
     doc.add_facet(fields.facets, facet("status", &f.status));
     if let Ok(code) = CanonicalCode::parse(&f.code) {
@@ -79,6 +151,7 @@ pub fn standard_document(fields: &SearchFields, row: &StandardRow, body: Option<
     let title = normalize(&f.title_vi);
     doc.add_text(fields.title, &title);
     doc.add_text(fields.title_exact, &title);
+    doc.add_text(fields.title_head, title_head(&title));
     if let Some(title_en) = &f.title_en {
         doc.add_text(fields.title_en, normalize(title_en));
     }
@@ -106,17 +179,52 @@ mod tests {
     #[test]
     fn a_regulation_is_findable_by_code_series_issuer_and_number() {
         let keys = terms("QCVN 06:2022/BXD");
-        for expected in ["k:qcvn 6:2022/bxd", "s:qcvn 6", "si:qcvn 6/bxd", "ny:6:2022", "ny:6:2022/bxd", "n:6"] {
-            assert!(keys.contains(&expected.to_string()), "{expected} in {keys:?}");
+        for expected in [
+            "k:qcvn 6:2022/bxd",
+            "s:qcvn 6",
+            "si:qcvn 6/bxd",
+            "ny:6:2022",
+            "ny:6:2022/bxd",
+            "n:6",
+        ] {
+            assert!(
+                keys.contains(&expected.to_string()),
+                "{expected} in {keys:?}"
+            );
         }
     }
 
     #[test]
     fn an_adopted_standard_is_findable_by_its_international_name() {
         let keys = terms("TCVN ISO/IEC 17025:2017");
-        for expected in ["a:iso/iec 17025", "a:iso 17025", "a:iec 17025:2017", "n:17025", "ny:17025:2017"] {
-            assert!(keys.contains(&expected.to_string()), "{expected} in {keys:?}");
+        for expected in [
+            "a:iso/iec 17025",
+            "a:iso 17025",
+            "a:iec 17025:2017",
+            "n:17025",
+            "ny:17025:2017",
+        ] {
+            assert!(
+                keys.contains(&expected.to_string()),
+                "{expected} in {keys:?}"
+            );
         }
+    }
+
+    #[test]
+    fn the_head_of_a_regulation_title_skips_its_boilerplate() {
+        assert_eq!(
+            title_head("Quy chuẩn kỹ thuật quốc gia về Gara ôtô"),
+            "Gara ôtô"
+        );
+        assert_eq!(
+            title_head("Quy chuẩn kỹ thuật quốc gia: lấy mẫu thuốc thú y"),
+            "lấy mẫu thuốc thú y"
+        );
+        assert_eq!(
+            title_head("Thang máy điện - Yêu cầu an toàn về cấu tạo và lắp đặt"),
+            "Thang máy điện - Yêu cầu an toàn về cấu"
+        );
     }
 
     #[test]

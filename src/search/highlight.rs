@@ -21,7 +21,13 @@ pub fn mark(text: &str, terms: &HashSet<String>) -> Option<String> {
         }
         match spans.last_mut() {
             // Adjacent matches separated only by spaces form one mark (`<mark>nước thải</mark>`).
-            Some(last) if text[last.1..token.offset_from].chars().all(char::is_whitespace) => last.1 = token.offset_to,
+            Some(last)
+                if text[last.1..token.offset_from]
+                    .chars()
+                    .all(char::is_whitespace) =>
+            {
+                last.1 = token.offset_to
+            }
             _ => spans.push((token.offset_from, token.offset_to)),
         }
     }
@@ -67,14 +73,21 @@ mod tests {
 
     #[test]
     fn folded_terms_mark_the_original_words_and_join_neighbours() {
-        let html = mark("Quy chuẩn về nước thải công nghiệp", &terms(&["nuoc", "thai"])).expect("marks");
+        let html = mark(
+            "Quy chuẩn về nước thải công nghiệp",
+            &terms(&["nuoc", "thai"]),
+        )
+        .expect("marks");
         assert_eq!(html, "Quy chuẩn về <mark>nước thải</mark> công nghiệp");
     }
 
     #[test]
     fn markup_in_the_text_is_escaped() {
         let html = mark("<script>nước</script> & \"x\"", &terms(&["nuoc"])).expect("marks");
-        assert_eq!(html, "&lt;script&gt;<mark>nước</mark>&lt;/script&gt; &amp; &quot;x&quot;");
+        assert_eq!(
+            html,
+            "&lt;script&gt;<mark>nước</mark>&lt;/script&gt; &amp; &quot;x&quot;"
+        );
         assert_eq!(mark("không khớp", &terms(&["nuoc"])), None);
     }
 }

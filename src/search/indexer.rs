@@ -1,7 +1,7 @@
 //! Keeping the index true to the database: open (or rebuild when missing, corrupt, or built by
 //! another schema version), catch up from the change log, follow it, and rebuild atomically.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, RwLock};
@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::Term;
 use tantivy::{Index, IndexWriter, TantivyDocument};
 
+use super::editions::LatestEditions;
 use super::schema::{SCHEMA_VERSION, SearchFields, build_schema};
 use super::{Abbreviations, Generation, SearchError, SearchIndex};
+use crate::db::standards::StandardRow;
 use crate::db::{DbConnection, change_log, standards};
 
 /// Standards read from the database per batch.
@@ -28,7 +30,11 @@ struct CommitPayload {
 impl SearchIndex {
     /// Opens the index under `DATA_DIR/index`, rebuilding it from the database when it is missing,
     /// unreadable or of another schema version, then catches up with the change log.
-    pub fn open(data_dir: &Path, conn: &mut DbConnection, abbreviations: Abbreviations) -> Result<SearchIndex, SearchError> {
+    pub fn open(
+        data_dir: &Path,
+        conn: &mut DbConnection,
+        abbreviations: Abbreviations,
+    ) -> Result<SearchIndex, SearchError> {
         let root = data_dir.join("index");
         std::fs::create_dir_all(&root)?;
         let generation = match current_name(&root).map(|name| open_generation(&root, &name)) {
@@ -43,18 +49,29 @@ impl SearchIndex {
             }
         };
         remove_stale_generations(&root, &generation.name);
-        let index = SearchIndex { root: Some(root), generation: RwLock::new(Arc::new(generation)), abbreviations };
+        let index = SearchIndex {
+            root: Some(root),
+            generation: RwLock::new(Arc::new(generation)),
+            abbreviations,
+        };
         index.catch_up(conn)?;
         Ok(index)
     }
 
     /// An index held in memory, built from the database (the relevance harness and tools use it).
-    pub fn in_memory(conn: &mut DbConnection, abbreviations: Abbreviations) -> Result<SearchIndex, SearchError> {
+    pub fn in_memory(
+        conn: &mut DbConnection,
+        abbreviations: Abbreviations,
+    ) -> Result<SearchIndex, SearchError> {
         let (schema, _) = build_schema();
         let seq = change_log::latest_seq(conn)?;
         let generation = Generation::new("memory".into(), Index::create_in_ram(schema), seq)?;
         fill(&generation, conn, seq, &mut |_, _| {})?;
-        Ok(SearchIndex { root: None, generation: RwLock::new(Arc::new(generation)), abbreviations })
+        Ok(SearchIndex {
+            root: None,
+            generation: RwLock::new(Arc::new(generation)),
+            abbreviations,
+        })
     }
 
     /// Applies the change-log entries written since the index's position; returns how many.
@@ -63,13 +80,34 @@ impl SearchIndex {
         let mut applied = 0;
         loop {
             let entries = change_log::since(conn, generation.applied_seq(), 1_000)?;
-            let Some(last) = entries.last().map(|e| e.seq) else { break };
-            let ids: BTreeSet<i64> = entries.iter().map(|e| e.standard_id).collect();
-            let mut writer = generation.writer.lock().map_err(|_| SearchError::Poisoned)?;
-            for id in ids {
-                writer.delete_term(Term::from_field_u64(generation.fields.standard_id, id as u64));
-                if let Some(row) = standards::find_by_id(conn, id)? {
-                    writer.add_document(super::document::standard_document(&generation.fields, &row, None))?;
+            let Some(last) = entries.last().map(|e| e.seq) else {
+                break;
+            };
+            let rows = changed_with_siblings(conn, entries.iter().map(|e| e.standard_id))?;
+            let latest = LatestEditions::from_years(rows.iter().map(|r| {
+                (
+                    r.fields.series_key.clone(),
+                    r.fields.issuer_code.clone(),
+                    r.fields.year,
+                )
+            }));
+            let mut writer = generation
+                .writer
+                .lock()
+                .map_err(|_| SearchError::Poisoned)?;
+            for (id, row) in &rows_by_id(&rows, entries.iter().map(|e| e.standard_id)) {
+                writer.delete_term(Term::from_field_u64(
+                    generation.fields.standard_id,
+                    *id as u64,
+                ));
+                if let Some(row) = row {
+                    let superseded = latest.is_superseded(&row.fields);
+                    writer.add_document(super::document::standard_document(
+                        &generation.fields,
+                        row,
+                        None,
+                        superseded,
+                    ))?;
                 }
             }
             commit(&mut writer, last)?;
@@ -88,7 +126,10 @@ impl SearchIndex {
             && name != self.generation()?.name
         {
             let fresh = Arc::new(open_generation(root, &name)?);
-            let old = std::mem::replace(&mut *self.generation.write().map_err(|_| SearchError::Poisoned)?, fresh);
+            let old = std::mem::replace(
+                &mut *self.generation.write().map_err(|_| SearchError::Poisoned)?,
+                fresh,
+            );
             tracing::info!(from = %old.name, to = %name, "switched to the rebuilt search index");
             drop(old);
             remove_stale_generations(root, &name);
@@ -104,14 +145,22 @@ impl SearchIndex {
 
 /// Builds a new generation from the database beside the live one and makes it current;
 /// a running service switches to it on its next follow step. Returns the documents indexed.
-pub fn rebuild(data_dir: &Path, conn: &mut DbConnection, progress: &mut dyn FnMut(u64, u64)) -> Result<u64, SearchError> {
+pub fn rebuild(
+    data_dir: &Path,
+    conn: &mut DbConnection,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<u64, SearchError> {
     let root = data_dir.join("index");
     std::fs::create_dir_all(&root)?;
     let generation = rebuild_generation(&root, conn, progress)?;
     Ok(generation.reader.searcher().num_docs())
 }
 
-fn rebuild_generation(root: &Path, conn: &mut DbConnection, progress: &mut dyn FnMut(u64, u64)) -> Result<Generation, SearchError> {
+fn rebuild_generation(
+    root: &Path,
+    conn: &mut DbConnection,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Generation, SearchError> {
     let name = format!("gen-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f"));
     let path = root.join(&name);
     std::fs::create_dir_all(&path)?;
@@ -125,15 +174,28 @@ fn rebuild_generation(root: &Path, conn: &mut DbConnection, progress: &mut dyn F
 }
 
 /// Indexes every standard and commits at `seq`.
-fn fill(generation: &Generation, conn: &mut DbConnection, seq: i64, progress: &mut dyn FnMut(u64, u64)) -> Result<(), SearchError> {
+fn fill(
+    generation: &Generation,
+    conn: &mut DbConnection,
+    seq: i64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(), SearchError> {
     let total = standards::count(conn)? as u64;
-    let mut writer = generation.writer.lock().map_err(|_| SearchError::Poisoned)?;
+    let latest = LatestEditions::from_years(standards::series_years(conn)?);
+    let mut writer = generation
+        .writer
+        .lock()
+        .map_err(|_| SearchError::Poisoned)?;
     let (mut after, mut done) = (0, 0u64);
     loop {
         let rows = standards::batch_after_id(conn, after, BATCH)?;
-        let Some(last) = rows.last().map(|r| r.id) else { break };
+        let Some(last) = rows.last().map(|r| r.id) else {
+            break;
+        };
         for row in &rows {
-            let doc: TantivyDocument = super::document::standard_document(&generation.fields, row, None);
+            let superseded = latest.is_superseded(&row.fields);
+            let doc: TantivyDocument =
+                super::document::standard_document(&generation.fields, row, None, superseded);
             writer.add_document(doc)?;
         }
         done += rows.len() as u64;
@@ -146,9 +208,49 @@ fn fill(generation: &Generation, conn: &mut DbConnection, seq: i64, progress: &m
     Ok(())
 }
 
+/// The changed standards that still exist, with every edition of their series (whose
+/// newest-edition standing may have changed with them).
+fn changed_with_siblings(
+    conn: &mut DbConnection,
+    ids: impl Iterator<Item = i64>,
+) -> Result<Vec<StandardRow>, SearchError> {
+    let mut rows: Vec<StandardRow> = Vec::new();
+    let mut series = BTreeSet::new();
+    for id in ids.collect::<BTreeSet<_>>() {
+        if let Some(row) = standards::find_by_id(conn, id)? {
+            if series.insert(row.fields.series_key.clone()) {
+                rows.extend(standards::editions_of_series(
+                    conn,
+                    &row.fields.series_key,
+                    1_000,
+                )?);
+            }
+            rows.push(row);
+        }
+    }
+    rows.sort_by_key(|r| r.id);
+    rows.dedup_by_key(|r| r.id);
+    Ok(rows)
+}
+
+/// Each changed id with its current row (`None` when it was deleted), plus the siblings.
+fn rows_by_id<'a>(
+    rows: &'a [StandardRow],
+    changed: impl Iterator<Item = i64>,
+) -> BTreeMap<i64, Option<&'a StandardRow>> {
+    let mut by_id: BTreeMap<i64, Option<&StandardRow>> = changed.map(|id| (id, None)).collect();
+    for row in rows {
+        by_id.insert(row.id, Some(row));
+    }
+    by_id
+}
+
 fn commit(writer: &mut IndexWriter, seq: i64) -> Result<(), SearchError> {
-    let payload = serde_json::to_string(&CommitPayload { schema_version: SCHEMA_VERSION, seq })
-        .map_err(|e| SearchError::Corrupt(e.to_string()))?;
+    let payload = serde_json::to_string(&CommitPayload {
+        schema_version: SCHEMA_VERSION,
+        seq,
+    })
+    .map_err(|e| SearchError::Corrupt(e.to_string()))?;
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&payload);
     prepared.commit()?;
@@ -158,7 +260,10 @@ fn commit(writer: &mut IndexWriter, seq: i64) -> Result<(), SearchError> {
 fn open_generation(root: &Path, name: &str) -> Result<Generation, SearchError> {
     let path = root.join(name);
     if !path.is_dir() {
-        return Err(SearchError::Corrupt(format!("{} is missing", path.display())));
+        return Err(SearchError::Corrupt(format!(
+            "{} is missing",
+            path.display()
+        )));
     }
     let index = Index::open_in_dir(&path)?;
     let payload: CommitPayload = index
@@ -168,11 +273,16 @@ fn open_generation(root: &Path, name: &str) -> Result<Generation, SearchError> {
         .and_then(|p| serde_json::from_str(p).ok())
         .ok_or_else(|| SearchError::Corrupt("no commit payload".into()))?;
     if payload.schema_version != SCHEMA_VERSION {
-        return Err(SearchError::Corrupt(format!("built by schema version {}", payload.schema_version)));
+        return Err(SearchError::Corrupt(format!(
+            "built by schema version {}",
+            payload.schema_version
+        )));
     }
     let (expected, _) = build_schema();
     if index.schema() != expected || SearchFields::of(&index.schema()).is_none() {
-        return Err(SearchError::Corrupt("its schema differs from this version's".into()));
+        return Err(SearchError::Corrupt(
+            "its schema differs from this version's".into(),
+        ));
     }
     let generation = Generation::new(name.to_string(), index, payload.seq)?;
     // A segment may be unreadable even when the metadata is fine: touch every one.
@@ -199,10 +309,13 @@ fn write_current(root: &Path, name: &str) -> Result<(), SearchError> {
 }
 
 fn remove_stale_generations(root: &Path, keep: &str) {
-    let Ok(entries) = std::fs::read_dir(root) else { return };
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with("gen-") && name != keep && current_name(root).as_deref() != Some(&name) {
+        if name.starts_with("gen-") && name != keep && current_name(root).as_deref() != Some(&name)
+        {
             if let Err(error) = std::fs::remove_dir_all(entry.path()) {
                 tracing::warn!(%error, generation = %name, "could not remove an old search index");
             }

@@ -6,8 +6,10 @@
 
 pub mod abbreviations;
 pub mod document;
+pub mod editions;
 pub mod highlight;
 pub mod indexer;
+pub mod newest_first;
 pub mod query_builder;
 pub mod schema;
 pub mod searcher;
@@ -21,8 +23,8 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 
 pub use abbreviations::Abbreviations;
 pub use query_builder::SearchFilters;
-pub use searcher::{SearchRequest, SearchResponse};
 use schema::{SearchFields, register_analyzers};
+pub use searcher::{SearchRequest, SearchResponse};
 
 /// Memory the single index writer may use before it flushes a segment.
 const WRITER_MEMORY_BYTES: usize = 64 * 1024 * 1024;
@@ -56,10 +58,21 @@ impl Generation {
     /// Wraps an opened index: registers analyzers, opens the reader and the writer.
     fn new(name: String, index: Index, applied_seq: i64) -> Result<Generation, SearchError> {
         register_analyzers(&index);
-        let fields = SearchFields::of(&index.schema()).ok_or_else(|| SearchError::Corrupt("fields missing".into()))?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let fields = SearchFields::of(&index.schema())
+            .ok_or_else(|| SearchError::Corrupt("fields missing".into()))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         let writer = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
-        Ok(Generation { name, index, reader, writer: Mutex::new(writer), fields, applied_seq: AtomicI64::new(applied_seq) })
+        Ok(Generation {
+            name,
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            applied_seq: AtomicI64::new(applied_seq),
+        })
     }
 
     /// The change-log sequence this generation reflects.
@@ -79,7 +92,10 @@ pub struct SearchIndex {
 impl SearchIndex {
     /// The live generation.
     pub fn generation(&self) -> Result<Arc<Generation>, SearchError> {
-        self.generation.read().map(|g| Arc::clone(&g)).map_err(|_| SearchError::Poisoned)
+        self.generation
+            .read()
+            .map(|g| Arc::clone(&g))
+            .map_err(|_| SearchError::Poisoned)
     }
 
     /// The abbreviations expanded at query time.
@@ -90,6 +106,9 @@ impl SearchIndex {
     /// How many standards the live generation holds, and the change-log sequence it reflects.
     pub fn stats(&self) -> Result<(u64, i64), SearchError> {
         let generation = self.generation()?;
-        Ok((generation.reader.searcher().num_docs(), generation.applied_seq()))
+        Ok((
+            generation.reader.searcher().num_docs(),
+            generation.applied_seq(),
+        ))
     }
 }

@@ -6,7 +6,8 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -51,14 +52,27 @@ impl QueryTerms {
         let words = query.words.join(" ");
         QueryTerms {
             folded: tokens(&mut folded, &words),
-            exact: if query.has_diacritics { tokens(&mut exact, &words) } else { Vec::new() },
-            expansions: query.expansions.iter().map(|e| tokens(&mut folded, e)).filter(|t| !t.is_empty()).collect(),
+            exact: if query.has_diacritics {
+                tokens(&mut exact, &words)
+            } else {
+                Vec::new()
+            },
+            expansions: query
+                .expansions
+                .iter()
+                .map(|e| tokens(&mut folded, e))
+                .filter(|t| !t.is_empty())
+                .collect(),
         }
     }
 
     /// Every folded term that may be highlighted.
     pub fn highlightable(&self) -> Vec<String> {
-        self.folded.iter().chain(self.expansions.iter().flatten()).cloned().collect()
+        self.folded
+            .iter()
+            .chain(self.expansions.iter().flatten())
+            .cloned()
+            .collect()
     }
 }
 
@@ -80,7 +94,10 @@ pub fn build(
             ClueStrength::Sibling => 60.0,
             ClueStrength::Number => 40.0,
         };
-        asked.push((Occur::Should, constant(term_query(fields.code_terms, &clue.term), weight)));
+        asked.push((
+            Occur::Should,
+            constant(term_query(fields.code_terms, &clue.term), weight),
+        ));
     }
     if let Some(words) = word_query(fields, searcher, terms, strictness) {
         asked.push((Occur::Should, words));
@@ -90,18 +107,36 @@ pub fn build(
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(asked))));
         if let Some(kind) = query.kind_hint {
             let term = Term::from_facet(fields.facets, &facet("kind", kind.as_str()));
-            clauses.push((Occur::Should, constant(Box::new(TermQuery::new(term, IndexRecordOption::Basic)), 3.0)));
+            clauses.push((
+                Occur::Should,
+                constant(
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                    3.0,
+                ),
+            ));
         }
     } else {
         let kind_hint = query.kind_hint.map(|k| k.as_str().to_string());
         let filter_kind = filters.kind.clone().or(kind_hint);
-        return with_filters(fields, Box::new(AllQuery), &SearchFilters { kind: filter_kind, ..filters.clone() });
+        return with_filters(
+            fields,
+            Box::new(AllQuery),
+            &SearchFilters {
+                kind: filter_kind,
+                ..filters.clone()
+            },
+        );
     }
     with_filters(fields, Box::new(BooleanQuery::new(clauses)), filters)
 }
 
 /// Words: each must match in some field (most of them must), phrases and exact forms add.
-fn word_query(fields: &SearchFields, searcher: &Searcher, terms: &QueryTerms, strictness: Strictness) -> Option<Box<dyn Query>> {
+fn word_query(
+    fields: &SearchFields,
+    searcher: &Searcher,
+    terms: &QueryTerms,
+    strictness: Strictness,
+) -> Option<Box<dyn Query>> {
     if terms.folded.is_empty() {
         return None;
     }
@@ -109,21 +144,45 @@ fn word_query(fields: &SearchFields, searcher: &Searcher, terms: &QueryTerms, st
     for (index, word) in terms.folded.iter().enumerate() {
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![
             (Occur::Should, boosted(term_query(fields.title, word), 3.0)),
-            (Occur::Should, boosted(term_query(fields.title_en, word), 1.0)),
+            (
+                Occur::Should,
+                boosted(term_query(fields.title_en, word), 1.0),
+            ),
             (Occur::Should, boosted(term_query(fields.scope, word), 1.0)),
             (Occur::Should, boosted(term_query(fields.body, word), 0.5)),
         ];
         if let Some(exact) = terms.exact.get(index).filter(|e| *e != word) {
-            alternatives.push((Occur::Should, boosted(term_query(fields.title_exact, exact), 2.5)));
-            alternatives.push((Occur::Should, boosted(term_query(fields.scope_exact, exact), 0.8)));
-            alternatives.push((Occur::Should, boosted(term_query(fields.body_exact, exact), 0.4)));
+            alternatives.push((
+                Occur::Should,
+                boosted(term_query(fields.title_exact, exact), 2.5),
+            ));
+            alternatives.push((
+                Occur::Should,
+                boosted(term_query(fields.scope_exact, exact), 0.8),
+            ));
+            alternatives.push((
+                Occur::Should,
+                boosted(term_query(fields.body_exact, exact), 0.4),
+            ));
         }
         let unknown = is_unknown(searcher, fields, word);
-        if word.chars().count() >= MIN_FUZZY_CHARS && (unknown || strictness == Strictness::Relaxed) {
+        if word.chars().count() >= MIN_FUZZY_CHARS && (unknown || strictness == Strictness::Relaxed)
+        {
             for (field, weight) in [(fields.title, 1.5), (fields.scope, 0.5), (fields.body, 0.3)] {
                 let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, word), 1, true);
                 alternatives.push((Occur::Should, boosted(Box::new(fuzzy), weight)));
             }
+        }
+        // Compounds written as one word (`ôtô` for `ô tô`): the word joined to a neighbour.
+        for joined in joined_neighbours(&terms.folded, index) {
+            alternatives.push((
+                Occur::Should,
+                boosted(term_query(fields.title, &joined), 3.0),
+            ));
+            alternatives.push((
+                Occur::Should,
+                boosted(term_query(fields.scope, &joined), 1.0),
+            ));
         }
         for expansion in &terms.expansions {
             alternatives.push((Occur::Should, phrase_or_term(fields.title, expansion, 4.0)));
@@ -136,15 +195,35 @@ fn word_query(fields: &SearchFields, searcher: &Searcher, terms: &QueryTerms, st
         Strictness::Relaxed => 1,
         Strictness::Normal => required_words(per_word.len()),
     };
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-        vec![(Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(per_word, required)))];
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
+        Occur::Must,
+        Box::new(BooleanQuery::with_minimum_required_clauses(
+            per_word, required,
+        )),
+    )];
     clauses.extend(proximity(fields, terms));
     Some(Box::new(BooleanQuery::new(clauses)))
 }
 
+/// The word at `index` joined with the word before it and with the word after it.
+fn joined_neighbours(words: &[String], index: usize) -> Vec<String> {
+    let mut joined = Vec::new();
+    if index > 0 {
+        joined.push(format!("{}{}", words[index - 1], words[index]));
+    }
+    if let Some(next) = words.get(index + 1) {
+        joined.push(format!("{}{next}", words[index]));
+    }
+    joined
+}
+
 /// Two words: both; more: three in five.
 fn required_words(count: usize) -> usize {
-    if count <= 2 { count } else { (count * 3).div_ceil(5) }
+    if count <= 2 {
+        count
+    } else {
+        (count * 3).div_ceil(5)
+    }
 }
 
 /// The whole phrase and each pair of adjacent syllables, in the title and scope (Vietnamese
@@ -159,6 +238,9 @@ fn proximity(fields: &SearchFields, terms: &QueryTerms) -> Vec<(Occur, Box<dyn Q
             continue;
         }
         clauses.push((Occur::Should, phrase_or_term(title, words, 6.0 * weight)));
+        if weight == 1.0 {
+            clauses.push((Occur::Should, phrase_or_term(fields.title_head, words, 4.0)));
+        }
         clauses.push((Occur::Should, phrase_or_term(scope, words, 2.0 * weight)));
         clauses.push((Occur::Should, phrase_or_term(fields.body, words, weight)));
         for pair in words.windows(2) {
@@ -168,17 +250,39 @@ fn proximity(fields: &SearchFields, terms: &QueryTerms) -> Vec<(Occur, Box<dyn Q
     clauses
 }
 
-fn with_filters(fields: &SearchFields, query: Box<dyn Query>, filters: &SearchFilters) -> Box<dyn Query> {
+fn with_filters(
+    fields: &SearchFields,
+    query: Box<dyn Query>,
+    filters: &SearchFilters,
+) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
-    for (parent, value) in [("kind", &filters.kind), ("status", &filters.status), ("issuer", &filters.issuer), ("field", &filters.field)] {
+    for (parent, value) in [
+        ("kind", &filters.kind),
+        ("status", &filters.status),
+        ("issuer", &filters.issuer),
+        ("field", &filters.field),
+    ] {
         if let Some(value) = value {
             let term = Term::from_facet(fields.facets, &facet(parent, value));
-            clauses.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ));
         }
     }
     if filters.year_from.is_some() || filters.year_to.is_some() {
-        let bound = |year: Option<i64>| year.map_or(Bound::Unbounded, |y| Bound::Included(Term::from_field_i64(fields.year, y)));
-        clauses.push((Occur::Must, Box::new(RangeQuery::new(bound(filters.year_from), bound(filters.year_to)))));
+        let bound = |year: Option<i64>| {
+            year.map_or(Bound::Unbounded, |y| {
+                Bound::Included(Term::from_field_i64(fields.year, y))
+            })
+        };
+        clauses.push((
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                bound(filters.year_from),
+                bound(filters.year_to),
+            )),
+        ));
     }
     if clauses.len() == 1 {
         return clauses.remove(0).1;
@@ -189,18 +293,31 @@ fn with_filters(fields: &SearchFields, query: Box<dyn Query>, filters: &SearchFi
 fn is_unknown(searcher: &Searcher, fields: &SearchFields, word: &str) -> bool {
     [fields.title, fields.scope, fields.body]
         .iter()
-        .all(|field| searcher.doc_freq(&Term::from_field_text(*field, word)).unwrap_or(0) == 0)
+        .all(|field| {
+            searcher
+                .doc_freq(&Term::from_field_text(*field, word))
+                .unwrap_or(0)
+                == 0
+        })
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
 }
 
 fn phrase_or_term(field: Field, words: &[String], weight: f32) -> Box<dyn Query> {
     let query: Box<dyn Query> = if words.len() == 1 {
         term_query(field, &words[0])
     } else {
-        Box::new(PhraseQuery::new(words.iter().map(|w| Term::from_field_text(field, w)).collect()))
+        Box::new(PhraseQuery::new(
+            words
+                .iter()
+                .map(|w| Term::from_field_text(field, w))
+                .collect(),
+        ))
     };
     boosted(query, weight)
 }

@@ -3,12 +3,15 @@
 
 use tantivy::Index;
 use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+};
 
 /// Bump when fields or analyzers change: an index built under another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Lowercase, diacritics removed (`Nước` → `nuoc`, `đ` → `d`).
 pub const FOLDED: &str = "vi_folded";
@@ -31,9 +34,13 @@ pub struct SearchFields {
     pub subject: Field,
     pub year: Field,
     pub currency: Field,
+    /// A stable hash of the series and issuer: editions of one standard share it.
+    pub series: Field,
     pub code_terms: Field,
     pub title: Field,
     pub title_exact: Field,
+    /// The subject words at the start of the title (after "Quy chuẩn kỹ thuật quốc gia về").
+    pub title_head: Field,
     pub title_en: Field,
     pub scope: Field,
     pub scope_exact: Field,
@@ -47,7 +54,11 @@ fn text_field(analyzer: &str, stored: bool) -> TextOptions {
         .set_tokenizer(analyzer)
         .set_index_option(IndexRecordOption::WithFreqsAndPositions);
     let options = TextOptions::default().set_indexing_options(indexing);
-    if stored { options.set_stored() } else { options }
+    if stored {
+        options.set_stored()
+    } else {
+        options
+    }
 }
 
 /// Builds the schema and the handles to its fields.
@@ -63,9 +74,11 @@ pub fn build_schema() -> (Schema, SearchFields) {
         subject: builder.add_text_field("field", STORED),
         year: builder.add_i64_field("year", INDEXED | STORED | FAST),
         currency: builder.add_u64_field("currency", FAST),
+        series: builder.add_u64_field("series", FAST),
         code_terms: builder.add_text_field("code_terms", STRING),
         title: builder.add_text_field("title", text_field(FOLDED, true)),
         title_exact: builder.add_text_field("title_exact", text_field(EXACT, false)),
+        title_head: builder.add_text_field("title_head", text_field(FOLDED, false)),
         title_en: builder.add_text_field("title_en", text_field(FOLDED, true)),
         scope: builder.add_text_field("scope", text_field(FOLDED, true)),
         scope_exact: builder.add_text_field("scope_exact", text_field(EXACT, false)),
@@ -90,9 +103,11 @@ impl SearchFields {
             subject: get("field")?,
             year: get("year")?,
             currency: get("currency")?,
+            series: get("series")?,
             code_terms: get("code_terms")?,
             title: get("title")?,
             title_exact: get("title_exact")?,
+            title_head: get("title_head")?,
             title_en: get("title_en")?,
             scope: get("scope")?,
             scope_exact: get("scope_exact")?,
@@ -114,7 +129,10 @@ pub fn folded_analyzer() -> TextAnalyzer {
 
 /// The diacritics-preserving analyzer.
 pub fn exact_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(48)).filter(LowerCaser).build()
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .build()
 }
 
 /// Registers the analyzers on an index (needed after every open).

@@ -11,6 +11,7 @@ use tantivy::{DocId, Score, SegmentReader, TantivyDocument};
 use utoipa::ToSchema;
 
 use super::highlight::mark;
+use super::newest_first;
 use super::query_builder::{self, QueryTerms, SearchFilters, Strictness};
 use super::schema::{FACET_PARENTS, SearchFields};
 use super::understanding::understand;
@@ -86,22 +87,45 @@ impl SearchIndex {
         let understood = understand(&request.query, self.abbreviations());
         let terms = QueryTerms::of(&understood);
         let offset = (request.page.saturating_sub(1) as usize) * request.per_page as usize;
+        // Within the window, editions are reordered newest first, so the window starts at the top.
+        let reorder = !understood.names_an_edition()
+            && offset + (request.per_page as usize) <= newest_first::WINDOW;
+        let (window_start, window_end) = if reorder {
+            (0, offset + request.per_page as usize)
+        } else {
+            (offset, request.per_page as usize)
+        };
         let mut found = None;
         for strictness in [Strictness::Normal, Strictness::Relaxed] {
-            let query = query_builder::build(fields, &searcher, &understood, &terms, &request.filters, strictness);
+            let query = query_builder::build(
+                fields,
+                &searcher,
+                &understood,
+                &terms,
+                &request.filters,
+                strictness,
+            );
             let mut facets = FacetCollector::for_field("facets");
             for parent in FACET_PARENTS {
                 facets.add_facet(tantivy::schema::Facet::from_path([parent]));
             }
-            let top = TopDocs::with_limit(request.per_page as usize).and_offset(offset).tweak_score(tie_breaks);
+            let top = TopDocs::with_limit(window_end.max(request.per_page as usize))
+                .and_offset(window_start)
+                .tweak_score(tie_breaks);
             let outcome = searcher.search(&query, &(top, Count, facets))?;
-            let retry = outcome.1 == 0 && strictness == Strictness::Normal && !terms.folded.is_empty();
+            let retry =
+                outcome.1 == 0 && strictness == Strictness::Normal && !terms.folded.is_empty();
             found = Some(outcome);
             if !retry {
                 break;
             }
         }
-        let (top, total, facet_counts) = found.ok_or_else(|| SearchError::Corrupt("no search ran".into()))?;
+        let (mut top, total, facet_counts) =
+            found.ok_or_else(|| SearchError::Corrupt("no search ran".into()))?;
+        if reorder {
+            newest_first::reorder(&searcher, &mut top);
+            top.drain(..offset.min(top.len()));
+        }
         let marked: HashSet<String> = terms.highlightable().into_iter().collect();
         let hits = top
             .into_iter()
@@ -133,23 +157,53 @@ impl SearchIndex {
     }
 }
 
-/// Status (in force above unknown above replaced) and recency break ties and near-ties, so that
-/// `TCVN 2737` lists 2737:2023 before 2737:1995.
+/// Status (in force above unknown above an older edition above replaced) and recency break
+/// ties and weigh on near-ties, so that `TCVN 2737` lists 2737:2023 before 2737:1995 and a
+/// current standard outranks a superseded one with a similar title.
 fn tie_breaks(segment: &SegmentReader) -> impl Fn(DocId, Score) -> Score + use<> {
-    let currency = segment.fast_fields().u64("currency").ok().map(|c| c.first_or_default_col(0));
-    let year = segment.fast_fields().i64("year").ok().map(|c| c.first_or_default_col(0));
+    let currency = segment
+        .fast_fields()
+        .u64("currency")
+        .ok()
+        .map(|c| c.first_or_default_col(0));
+    let year = segment
+        .fast_fields()
+        .i64("year")
+        .ok()
+        .map(|c| c.first_or_default_col(0));
     move |doc: DocId, score: Score| {
         let currency = currency.as_ref().map_or(0, |c| c.get_val(doc));
-        let year = year.as_ref().map_or(0, |c| c.get_val(doc)).clamp(1900, 2100);
-        score * (1.0 + 0.03 * currency as Score) + (year - 1900) as Score * 0.0005
+        let year = year.as_ref().map_or(0, |c| c.get_val(doc));
+        score * currency_factor(currency) * recency_factor(year)
     }
 }
 
-fn text(doc: &TantivyDocument, field: Field) -> Option<String> {
-    doc.get_first(field).and_then(|v| v.as_str().map(str::to_string))
+/// See `search::document::currency`.
+fn currency_factor(currency: u64) -> Score {
+    match currency {
+        0 => 0.9,
+        1 | 2 => 1.0,
+        3 => 1.2,
+        _ => 1.25,
+    }
 }
 
-fn hit(fields: &SearchFields, doc: &TantivyDocument, score: Score, marked: &HashSet<String>) -> SearchHit {
+/// +0.3 % a year since 1980: newer standards are what officials apply.
+fn recency_factor(year: i64) -> Score {
+    1.0 + 0.003 * (year - 1980).clamp(0, 60) as Score
+}
+
+fn text(doc: &TantivyDocument, field: Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str().map(str::to_string))
+}
+
+fn hit(
+    fields: &SearchFields,
+    doc: &TantivyDocument,
+    score: Score,
+    marked: &HashSet<String>,
+) -> SearchHit {
     let title = text(doc, fields.title).unwrap_or_default();
     let scope = text(doc, fields.scope);
     SearchHit {
@@ -173,6 +227,16 @@ fn hit(fields: &SearchFields, doc: &TantivyDocument, score: Score, marked: &Hash
 
 /// Searches run by the relevance harness and the tests share this helper.
 pub fn top_codes(index: &SearchIndex, query: &str, limit: u32) -> Result<Vec<String>, SearchError> {
-    let request = SearchRequest { query: query.to_string(), page: 1, per_page: limit, ..SearchRequest::default() };
-    Ok(index.search(&request)?.hits.into_iter().map(|h| h.code).collect())
+    let request = SearchRequest {
+        query: query.to_string(),
+        page: 1,
+        per_page: limit,
+        ..SearchRequest::default()
+    };
+    Ok(index
+        .search(&request)?
+        .hits
+        .into_iter()
+        .map(|h| h.code)
+        .collect())
 }
