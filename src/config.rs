@@ -32,6 +32,8 @@ pub struct Settings {
     pub log_format: String,
     /// Import the embedded catalogue on the first start with an empty database.
     pub seed_on_empty: bool,
+    /// Searches run at once; more are answered 503 with `Retry-After`.
+    pub search_concurrency: usize,
 }
 
 impl Default for Settings {
@@ -45,6 +47,7 @@ impl Default for Settings {
             max_body_bytes: 1024 * 1024,
             log_format: "text".to_string(),
             seed_on_empty: true,
+            search_concurrency: 8,
         }
     }
 }
@@ -70,9 +73,7 @@ impl Settings {
                 return Err(ConfigError::MissingFile(path.to_path_buf()));
             }
             Some(path) => figment = figment.merge(Toml::file(path)),
-            None if Path::new(DEFAULT_CONFIG_FILE).exists() => {
-                figment = figment.merge(Toml::file(DEFAULT_CONFIG_FILE))
-            }
+            None if Path::new(DEFAULT_CONFIG_FILE).exists() => figment = figment.merge(Toml::file(DEFAULT_CONFIG_FILE)),
             None => {}
         }
         let settings: Settings = figment
@@ -87,33 +88,23 @@ impl Settings {
     /// Checks the values that deserialisation cannot.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if !matches!(self.log_format.as_str(), "text" | "json") {
-            return Err(ConfigError::Value(
-                "log_format",
-                "must be `text` or `json`".into(),
-            ));
+            return Err(ConfigError::Value("log_format", "must be `text` or `json`".into()));
         }
         if self.db_pool_size == 0 {
-            return Err(ConfigError::Value(
-                "db_pool_size",
-                "must be at least 1".into(),
-            ));
+            return Err(ConfigError::Value("db_pool_size", "must be at least 1".into()));
+        }
+        if self.search_concurrency == 0 {
+            return Err(ConfigError::Value("search_concurrency", "must be at least 1".into()));
         }
         if self.max_body_bytes < 1024 {
-            return Err(ConfigError::Value(
-                "max_body_bytes",
-                "must be at least 1024".into(),
-            ));
+            return Err(ConfigError::Value("max_body_bytes", "must be at least 1024".into()));
         }
         Ok(())
     }
 
     /// The database to use: `database_url`, or `tieuchuan.db` in the data dir.
     pub fn database(&self) -> DatabaseUrl {
-        match self
-            .database_url
-            .as_deref()
-            .filter(|url| !url.trim().is_empty())
-        {
+        match self.database_url.as_deref().filter(|url| !url.trim().is_empty()) {
             Some(url) => DatabaseUrl::parse(url),
             None => DatabaseUrl::Sqlite(self.data_dir.join("tieuchuan.db")),
         }
@@ -121,12 +112,7 @@ impl Settings {
 
     /// The CORS origins, parsed from the comma-separated setting.
     pub fn cors_origin_list(&self) -> Vec<String> {
-        self.cors_origins
-            .split(',')
-            .map(str::trim)
-            .filter(|o| !o.is_empty())
-            .map(str::to_string)
-            .collect()
+        self.cors_origins.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_string).collect()
     }
 }
 
@@ -136,36 +122,21 @@ mod tests {
 
     #[test]
     fn the_default_database_is_a_sqlite_file_in_the_data_dir() {
-        let settings = Settings {
-            data_dir: PathBuf::from("/srv/tc"),
-            ..Settings::default()
-        };
-        assert_eq!(
-            settings.database(),
-            DatabaseUrl::Sqlite(PathBuf::from("/srv/tc/tieuchuan.db"))
-        );
+        let settings = Settings { data_dir: PathBuf::from("/srv/tc"), ..Settings::default() };
+        assert_eq!(settings.database(), DatabaseUrl::Sqlite(PathBuf::from("/srv/tc/tieuchuan.db")));
     }
 
     #[test]
     fn file_values_are_read_and_unknown_keys_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("c.toml");
-        std::fs::write(
-            &path,
-            "listen = \"127.0.0.1:9999\"\ncors_origins = \"https://a.vn, https://b.vn\"\n",
-        )
-        .expect("write");
+        std::fs::write(&path, "listen = \"127.0.0.1:9999\"\ncors_origins = \"https://a.vn, https://b.vn\"\n")
+            .expect("write");
         let settings = Settings::load(Some(&path)).expect("loads");
         assert_eq!(settings.listen, "127.0.0.1:9999");
-        assert_eq!(
-            settings.cors_origin_list(),
-            vec!["https://a.vn", "https://b.vn"]
-        );
+        assert_eq!(settings.cors_origin_list(), vec!["https://a.vn", "https://b.vn"]);
         std::fs::write(&path, "lisen = \"x\"\n").expect("write");
         assert!(Settings::load(Some(&path)).is_err());
-        assert!(matches!(
-            Settings::load(Some(&dir.path().join("none.toml"))),
-            Err(ConfigError::MissingFile(_))
-        ));
+        assert!(matches!(Settings::load(Some(&dir.path().join("none.toml"))), Err(ConfigError::MissingFile(_))));
     }
 }

@@ -23,10 +23,7 @@ pub enum AppError {
     InvalidParameter(String),
     /// No standard answers to the reference; `suggestions` lists close ones.
     #[error("no standard matches `{reference}`")]
-    StandardNotFound {
-        reference: String,
-        suggestions: Vec<StandardLink>,
-    },
+    StandardNotFound { reference: String, suggestions: Vec<StandardLink> },
     #[error("there is nothing at this address")]
     RouteNotFound,
     #[error("this address does not accept that method")]
@@ -44,6 +41,12 @@ pub enum AppError {
     Blocking(#[from] actix_web::error::BlockingError),
     #[error("the service is not ready: {0}")]
     NotReady(String),
+    /// Every search slot is busy; the client should retry shortly.
+    #[error("too many searches at once; retry in a moment")]
+    Overloaded,
+    /// The search index failed for a reason that is ours.
+    #[error("internal error")]
+    Search(#[from] crate::search::SearchError),
 }
 
 /// The body of every error response.
@@ -71,14 +74,11 @@ impl AppError {
             AppError::StandardNotFound { .. } => (StatusCode::NOT_FOUND, "standard_not_found"),
             AppError::RouteNotFound => (StatusCode::NOT_FOUND, "not_found"),
             AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            AppError::PayloadTooLarge { .. } => {
-                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
-            }
-            AppError::DatabaseUnavailable(_) => {
-                (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable")
-            }
+            AppError::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            AppError::DatabaseUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"),
             AppError::NotReady(_) => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
-            AppError::Database(_) | AppError::Blocking(_) => {
+            AppError::Overloaded => (StatusCode::SERVICE_UNAVAILABLE, "overloaded"),
+            AppError::Database(_) | AppError::Blocking(_) | AppError::Search(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
             }
         }
@@ -106,15 +106,10 @@ impl ResponseError for AppError {
         };
         let mut response = HttpResponse::build(status);
         if status == StatusCode::SERVICE_UNAVAILABLE {
-            response.insert_header((header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS)));
+            let seconds = if matches!(self, AppError::Overloaded) { 1 } else { RETRY_AFTER_SECONDS };
+            response.insert_header((header::RETRY_AFTER, HeaderValue::from(seconds)));
         }
-        response.json(ErrorEnvelope {
-            error: ErrorBody {
-                code,
-                message: self.to_string(),
-                suggestions,
-            },
-        })
+        response.json(ErrorEnvelope { error: ErrorBody { code, message: self.to_string(), suggestions } })
     }
 }
 
@@ -139,8 +134,7 @@ pub mod extractors {
 
     pub fn json_error(error: JsonPayloadError, _: &HttpRequest) -> Error {
         match error {
-            JsonPayloadError::Overflow { limit }
-            | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+            JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
                 AppError::PayloadTooLarge { limit }.into()
             }
             other => AppError::invalid(format!("invalid JSON body: {other}")).into(),

@@ -7,9 +7,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::web;
-use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
-};
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
 
 use crate::db::DbPool;
 
@@ -23,6 +21,8 @@ pub struct Metrics {
     pool_idle: IntGauge,
     standards: IntGauge,
     change_log_seq: IntGauge,
+    index_documents: IntGauge,
+    index_seq: IntGauge,
 }
 
 impl Metrics {
@@ -30,33 +30,28 @@ impl Metrics {
     pub fn new() -> Result<Metrics, prometheus::Error> {
         let registry = Registry::new_custom(Some("tieuchuan".into()), None)?;
         let requests = IntCounterVec::new(
-            Opts::new(
-                "http_requests_total",
-                "HTTP requests by route pattern, method and status",
-            ),
+            Opts::new("http_requests_total", "HTTP requests by route pattern, method and status"),
             &["route", "method", "status"],
         )?;
         let latency = HistogramVec::new(
-            HistogramOpts::new(
-                "http_request_duration_seconds",
-                "HTTP request latency by route pattern and method",
-            )
-            .buckets(vec![
-                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
-            ]),
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency by route pattern and method")
+                .buckets(vec![0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0]),
             &["route", "method"],
         )?;
         let pool_connections = IntGauge::new("db_pool_connections", "Open database connections")?;
         let pool_idle = IntGauge::new("db_pool_idle_connections", "Idle database connections")?;
         let standards = IntGauge::new("catalogue_standards", "Standards in the catalogue")?;
-        let change_log_seq =
-            IntGauge::new("change_log_sequence", "Latest change-log sequence number")?;
+        let change_log_seq = IntGauge::new("change_log_sequence", "Latest change-log sequence number")?;
+        let index_documents = IntGauge::new("search_index_documents", "Standards in this node's search index")?;
+        let index_seq = IntGauge::new("search_index_sequence", "Change-log sequence the search index reflects")?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(pool_connections.clone()))?;
         registry.register(Box::new(pool_idle.clone()))?;
         registry.register(Box::new(standards.clone()))?;
         registry.register(Box::new(change_log_seq.clone()))?;
+        registry.register(Box::new(index_documents.clone()))?;
+        registry.register(Box::new(index_seq.clone()))?;
         Ok(Metrics {
             registry,
             requests,
@@ -65,18 +60,16 @@ impl Metrics {
             pool_idle,
             standards,
             change_log_seq,
+            index_documents,
+            index_seq,
         })
     }
 
     /// Records one finished request. Unmatched paths share one label so that scanners cannot
     /// grow the label set without bound.
     pub fn observe(&self, route: &str, method: &str, status: u16, seconds: f64) {
-        self.requests
-            .with_label_values(&[route, method, &status.to_string()])
-            .inc();
-        self.latency
-            .with_label_values(&[route, method])
-            .observe(seconds);
+        self.requests.with_label_values(&[route, method, &status.to_string()]).inc();
+        self.latency.with_label_values(&[route, method]).observe(seconds);
     }
 
     /// Updates the gauges from the pool and the catalogue figures.
@@ -86,6 +79,12 @@ impl Metrics {
         self.pool_idle.set(i64::from(state.idle_connections));
         self.standards.set(standards);
         self.change_log_seq.set(change_log_seq);
+    }
+
+    /// Updates the search index gauges.
+    pub fn set_index_gauges(&self, documents: u64, applied_seq: i64) {
+        self.index_documents.set(i64::try_from(documents).unwrap_or(i64::MAX));
+        self.index_seq.set(applied_seq);
     }
 
     /// The text exposition format.
@@ -106,16 +105,8 @@ pub async fn track(
     let metrics = request.app_data::<web::Data<Metrics>>().cloned();
     let response = next.call(request).await?;
     if let Some(metrics) = metrics {
-        let route = response
-            .request()
-            .match_pattern()
-            .unwrap_or_else(|| "unmatched".to_string());
-        metrics.observe(
-            &route,
-            &method,
-            response.status().as_u16(),
-            started.elapsed().as_secs_f64(),
-        );
+        let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_string());
+        metrics.observe(&route, &method, response.status().as_u16(), started.elapsed().as_secs_f64());
     }
     Ok(response)
 }

@@ -2,6 +2,7 @@
 //! the same path; tests bind port 0.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
@@ -14,52 +15,60 @@ use crate::db::{self, DbPool};
 use crate::error::extractors;
 use crate::metrics::{self, Metrics};
 use crate::routes;
+use crate::search::{Abbreviations, SearchIndex, follower};
+use crate::services::search::SearchService;
 use crate::services::seed;
 
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error("cannot open the database {url}: {source}")]
-    Database {
-        url: String,
-        source: diesel::r2d2::PoolError,
-    },
+    Database { url: String, source: diesel::r2d2::PoolError },
     #[error(transparent)]
     Migration(#[from] db::MigrationError),
     #[error(transparent)]
     Seed(#[from] seed::SeedError),
     #[error("cannot listen on {address}: {source}")]
-    Bind {
-        address: String,
-        source: std::io::Error,
-    },
+    Bind { address: String, source: std::io::Error },
     #[error("cannot create the data directory {path}: {source}")]
-    DataDir {
-        path: String,
-        source: std::io::Error,
-    },
+    DataDir { path: String, source: std::io::Error },
     #[error("metrics: {0}")]
     Metrics(#[from] prometheus::Error),
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
     #[error("the startup task failed: {0}")]
     Task(String),
 }
 
 /// Opens the pool and brings the schema up to date. Used by every command.
 pub fn open_database(settings: &Settings) -> Result<DbPool, StartupError> {
-    std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartupError::DataDir {
-        path: settings.data_dir.display().to_string(),
-        source,
-    })?;
+    std::fs::create_dir_all(&settings.data_dir)
+        .map_err(|source| StartupError::DataDir { path: settings.data_dir.display().to_string(), source })?;
     let url = settings.database();
-    let database_error = |source| StartupError::Database {
-        url: url.redacted(),
-        source,
-    };
+    let database_error = |source| StartupError::Database { url: url.redacted(), source };
     let pool = db::build_pool(&url, settings.db_pool_size).map_err(database_error)?;
     let mut conn = pool.get().map_err(database_error)?;
     let applied = db::run_migrations(&mut conn)?;
     tracing::info!(database = %url.redacted(), backend = db::backend_name(&conn), applied, "database ready");
     Ok(pool)
+}
+
+/// The blocking part of starting: database, seed, search index.
+fn prepare(settings: &Settings) -> Result<(DbPool, Arc<SearchIndex>), StartupError> {
+    let pool = open_database(settings)?;
+    let mut conn =
+        pool.get().map_err(|source| StartupError::Database { url: settings.database().redacted(), source })?;
+    if settings.seed_on_empty {
+        let report = seed::seed(&mut conn)?;
+        if report.applied {
+            tracing::info!(created = report.created, "seed catalogue imported into the empty database");
+        }
+    }
+    let abbreviations = Abbreviations::load(&settings.data_dir).map_err(|e| StartupError::Task(e.to_string()))?;
+    let index = SearchIndex::open(&settings.data_dir, &mut conn, abbreviations)?;
+    let (documents, seq) = index.stats()?;
+    tracing::info!(documents, seq, "search index ready");
+    Ok((pool, Arc::new(index)))
 }
 
 /// A bound, ready-to-run service.
@@ -69,42 +78,23 @@ pub struct Application {
 }
 
 impl Application {
-    /// Prepares the database (migrations, provinces, the seed catalogue on an empty database)
-    /// and binds the listener.
+    /// Prepares the database (migrations, provinces, the seed catalogue on an empty database),
+    /// opens the search index (rebuilding it when needed) and starts following the change log,
+    /// then binds the listener.
     pub async fn build(settings: Settings) -> Result<Application, StartupError> {
         let prepared = settings.clone();
-        let pool = tokio::task::spawn_blocking(move || -> Result<DbPool, StartupError> {
-            let pool = open_database(&prepared)?;
-            if prepared.seed_on_empty {
-                let mut conn = pool.get().map_err(|source| StartupError::Database {
-                    url: prepared.database().redacted(),
-                    source,
-                })?;
-                let report = seed::seed(&mut conn)?;
-                if report.applied {
-                    tracing::info!(
-                        created = report.created,
-                        "seed catalogue imported into the empty database"
-                    );
-                }
-            }
-            Ok(pool)
-        })
-        .await
-        .map_err(|e| StartupError::Task(e.to_string()))??;
-        let listener =
-            TcpListener::bind(&settings.listen).map_err(|source| StartupError::Bind {
-                address: settings.listen.clone(),
-                source,
-            })?;
+        let (pool, index) = tokio::task::spawn_blocking(move || prepare(&prepared))
+            .await
+            .map_err(|e| StartupError::Task(e.to_string()))??;
+        follower::spawn(&index, pool.clone()).map_err(|e| StartupError::Task(e.to_string()))?;
+        let search = SearchService::new(index, settings.search_concurrency);
+        let listener = TcpListener::bind(&settings.listen)
+            .map_err(|source| StartupError::Bind { address: settings.listen.clone(), source })?;
         let port = listener
             .local_addr()
-            .map_err(|source| StartupError::Bind {
-                address: settings.listen.clone(),
-                source,
-            })?
+            .map_err(|source| StartupError::Bind { address: settings.listen.clone(), source })?
             .port();
-        let server = serve(listener, pool, settings)?;
+        let server = serve(listener, pool, search, settings)?;
         Ok(Application { port, server })
     }
 
@@ -119,9 +109,15 @@ impl Application {
     }
 }
 
-fn serve(listener: TcpListener, pool: DbPool, settings: Settings) -> Result<Server, StartupError> {
+fn serve(
+    listener: TcpListener,
+    pool: DbPool,
+    search: SearchService,
+    settings: Settings,
+) -> Result<Server, StartupError> {
     let metrics = web::Data::new(Metrics::new()?);
     let pool = web::Data::new(pool);
+    let search = web::Data::new(search);
     let body_limit = settings.max_body_bytes;
     let origins = settings.cors_origin_list();
     let address = settings.listen.clone();
@@ -129,13 +125,10 @@ fn serve(listener: TcpListener, pool: DbPool, settings: Settings) -> Result<Serv
         App::new()
             .app_data(pool.clone())
             .app_data(metrics.clone())
+            .app_data(search.clone())
             .app_data(web::QueryConfig::default().error_handler(extractors::query_error))
             .app_data(web::PathConfig::default().error_handler(extractors::path_error))
-            .app_data(
-                web::JsonConfig::default()
-                    .limit(body_limit)
-                    .error_handler(extractors::json_error),
-            )
+            .app_data(web::JsonConfig::default().limit(body_limit).error_handler(extractors::json_error))
             .app_data(web::PayloadConfig::new(body_limit))
             .wrap(cors(&origins))
             .wrap(Compress::default())
@@ -153,16 +146,9 @@ fn serve(listener: TcpListener, pool: DbPool, settings: Settings) -> Result<Serv
 
 /// CORS is off (no cross-origin access) unless origins are configured for provincial portals.
 fn cors(origins: &[String]) -> Cors {
-    let mut cors = Cors::default()
-        .allowed_methods(["GET", "POST", "PUT", "DELETE"])
-        .allow_any_header()
-        .max_age(3600);
+    let mut cors = Cors::default().allowed_methods(["GET", "POST", "PUT", "DELETE"]).allow_any_header().max_age(3600);
     for origin in origins {
-        cors = if origin == "*" {
-            cors.allow_any_origin()
-        } else {
-            cors.allowed_origin(origin)
-        };
+        cors = if origin == "*" { cors.allow_any_origin() } else { cors.allowed_origin(origin) };
     }
     cors
 }

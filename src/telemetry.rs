@@ -11,9 +11,5 @@ pub fn init(log_format: &str) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal());
-    let _ = if log_format == "json" {
-        builder.json().try_init()
-    } else {
-        builder.try_init()
-    };
+    let _ = if log_format == "json" { builder.json().try_init() } else { builder.try_init() };
 }

@@ -67,22 +67,10 @@ pub fn run(cli: Cli) -> ExitCode {
     telemetry::init(&settings.log_format);
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings),
-        Command::Migrate => startup::open_database(&settings)
-            .map(|_| ExitCode::SUCCESS)
-            .map_err(|e| e.to_string()),
-        Command::Import {
-            paths,
-            dry_run,
-            skip_invalid,
-        } => import_files(
-            &settings,
-            &paths,
-            ImportOptions {
-                dry_run,
-                skip_invalid,
-                only_if_empty: false,
-            },
-        ),
+        Command::Migrate => startup::open_database(&settings).map(|_| ExitCode::SUCCESS).map_err(|e| e.to_string()),
+        Command::Import { paths, dry_run, skip_invalid } => {
+            import_files(&settings, &paths, ImportOptions { dry_run, skip_invalid, only_if_empty: false })
+        }
         Command::Reindex => reindex(&settings),
         Command::Eval { path, all } => relevance::run(&settings, &path, all),
     };
@@ -94,14 +82,9 @@ pub fn run(cli: Cli) -> ExitCode {
 
 fn serve(settings: Settings) -> Result<ExitCode, String> {
     actix_web::rt::System::new().block_on(async move {
-        let application = Application::build(settings)
-            .await
-            .map_err(|e| e.to_string())?;
+        let application = Application::build(settings).await.map_err(|e| e.to_string())?;
         tracing::info!(port = application.port(), "tieuchuan is serving");
-        application
-            .run_until_stopped()
-            .await
-            .map_err(|e| e.to_string())?;
+        application.run_until_stopped().await.map_err(|e| e.to_string())?;
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)
     })
@@ -109,9 +92,7 @@ fn serve(settings: Settings) -> Result<ExitCode, String> {
 
 fn reindex(settings: &Settings) -> Result<ExitCode, String> {
     let pool = startup::open_database(settings).map_err(|e| e.to_string())?;
-    let mut conn = pool
-        .get()
-        .map_err(|e| format!("cannot open the database: {e}"))?;
+    let mut conn = pool.get().map_err(|e| format!("cannot open the database: {e}"))?;
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("indexing [{bar:40}] {pos}/{len}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -130,43 +111,26 @@ fn reindex(settings: &Settings) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn import_files(
-    settings: &Settings,
-    paths: &[PathBuf],
-    options: ImportOptions,
-) -> Result<ExitCode, String> {
+fn import_files(settings: &Settings, paths: &[PathBuf], options: ImportOptions) -> Result<ExitCode, String> {
     let pool = startup::open_database(settings).map_err(|e| e.to_string())?;
-    let mut conn = pool
-        .get()
-        .map_err(|e| format!("cannot open the database: {e}"))?;
+    let mut conn = pool.get().map_err(|e| format!("cannot open the database: {e}"))?;
     let mut all_applied = true;
     for path in paths {
-        let format = FileFormat::from_path(path).ok_or_else(|| {
-            format!(
-                "{}: unknown file type (use .jsonl, .ndjson, .json or .csv)",
-                path.display()
-            )
-        })?;
+        let format = FileFormat::from_path(path)
+            .ok_or_else(|| format!("{}: unknown file type (use .jsonl, .ndjson, .json or .csv)", path.display()))?;
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|e| format!("{}: not UTF-8 text ({e})", path.display()))?;
-        let rows =
-            import::read_rows(&text, format).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = String::from_utf8(bytes).map_err(|e| format!("{}: not UTF-8 text ({e})", path.display()))?;
+        let rows = import::read_rows(&text, format).map_err(|e| format!("{}: {e}", path.display()))?;
         let bar = ProgressBar::new(rows.len() as u64).with_style(
             ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar.set_message(path.display().to_string());
-        let report = import::import_rows(&mut conn, rows, options, &mut || bar.inc(1))
-            .map_err(|e| e.to_string())?;
+        let report = import::import_rows(&mut conn, rows, options, &mut || bar.inc(1)).map_err(|e| e.to_string())?;
         bar.finish_and_clear();
         all_applied &= print_report(&path.display().to_string(), &report, options);
     }
-    Ok(if all_applied {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(if all_applied { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 /// Prints the errors and the summary of one file; returns whether the file went in (or would).
@@ -183,11 +147,7 @@ fn print_report(name: &str, report: &ImportReport, options: ImportOptions) -> bo
         );
         return false;
     }
-    let verb = if report.dry_run {
-        "would import"
-    } else {
-        "imported"
-    };
+    let verb = if report.dry_run { "would import" } else { "imported" };
     println!(
         "{name}: {verb} {} rows: {} created, {} updated, {} unchanged, {} invalid skipped, {} others marked replaced",
         report.rows,

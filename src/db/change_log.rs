@@ -35,18 +35,12 @@ pub struct NewChangeEntry {
 
 /// Appends one entry.
 pub fn append(conn: &mut DbConnection, entry: &NewChangeEntry) -> QueryResult<()> {
-    diesel::insert_into(change_log::table)
-        .values(entry)
-        .execute(conn)
-        .map(|_| ())
+    diesel::insert_into(change_log::table).values(entry).execute(conn).map(|_| ())
 }
 
 /// The highest sequence number written so far (0 for an empty log).
 pub fn latest_seq(conn: &mut DbConnection) -> QueryResult<i64> {
-    change_log::table
-        .select(diesel::dsl::max(change_log::seq))
-        .first::<Option<i64>>(conn)
-        .map(|seq| seq.unwrap_or(0))
+    change_log::table.select(diesel::dsl::max(change_log::seq)).first::<Option<i64>>(conn).map(|seq| seq.unwrap_or(0))
 }
 
 /// Entries after `seq`, oldest first.

@@ -15,20 +15,12 @@ pub fn of_standard(conn: &mut DbConnection, standard_id: i64) -> QueryResult<Vec
 }
 
 /// Replaces the ICS codes of one standard.
-pub fn replace_for_standard(
-    conn: &mut DbConnection,
-    standard_id: i64,
-    codes: &[String],
-) -> QueryResult<()> {
-    diesel::delete(standard_ics::table.filter(standard_ics::standard_id.eq(standard_id)))
-        .execute(conn)?;
+pub fn replace_for_standard(conn: &mut DbConnection, standard_id: i64, codes: &[String]) -> QueryResult<()> {
+    diesel::delete(standard_ics::table.filter(standard_ics::standard_id.eq(standard_id))).execute(conn)?;
     // MultiConnection has no batch insert; the lists are short.
     for code in codes {
         diesel::insert_into(standard_ics::table)
-            .values((
-                standard_ics::standard_id.eq(standard_id),
-                standard_ics::ics_code.eq(code),
-            ))
+            .values((standard_ics::standard_id.eq(standard_id), standard_ics::ics_code.eq(code)))
             .execute(conn)?;
     }
     Ok(())

@@ -48,17 +48,12 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, MigrationError> 
     match conn {
         DbConnection::Postgresql(pg) => {
             pg.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
-            let applied = pg
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|v| v.len());
+            let applied = pg.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len());
             pg.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))?;
             applied.map_err(|e| MigrationError(e.to_string()))
         }
         DbConnection::Sqlite(sqlite) => sqlite.immediate_transaction(|sqlite| {
-            sqlite
-                .run_pending_migrations(SQLITE_MIGRATIONS)
-                .map(|v| v.len())
-                .map_err(|e| MigrationError(e.to_string()))
+            sqlite.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()).map_err(|e| MigrationError(e.to_string()))
         }),
     }
 }

@@ -29,10 +29,7 @@ impl DatabaseUrl {
         if trimmed.starts_with("postgres://") || trimmed.starts_with("postgresql://") {
             DatabaseUrl::Postgres(trimmed.to_string())
         } else {
-            let path = trimmed
-                .strip_prefix("sqlite://")
-                .or_else(|| trimmed.strip_prefix("sqlite:"))
-                .unwrap_or(trimmed);
+            let path = trimmed.strip_prefix("sqlite://").or_else(|| trimmed.strip_prefix("sqlite:")).unwrap_or(trimmed);
             DatabaseUrl::Sqlite(PathBuf::from(path))
         }
     }
@@ -65,12 +62,12 @@ impl ManageConnection for DatabaseManager {
 
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.url {
-            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
-                .map(DbConnection::Postgresql)
-                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Postgres(url) => {
+                PgConnection::establish(url).map(DbConnection::Postgresql).map_err(r2d2::Error::ConnectionError)
+            }
             DatabaseUrl::Sqlite(path) => {
-                let mut conn = SqliteConnection::establish(&path.to_string_lossy())
-                    .map_err(r2d2::Error::ConnectionError)?;
+                let mut conn =
+                    SqliteConnection::establish(&path.to_string_lossy()).map_err(r2d2::Error::ConnectionError)?;
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
                      PRAGMA synchronous = NORMAL;
@@ -100,9 +97,8 @@ pub fn build_pool(url: &DatabaseUrl, max_size: u32) -> Result<DbPool, r2d2::Pool
         }
         // WAL is a property of the file: set it once, alone, before connections compete for it.
         if let Ok(mut conn) = SqliteConnection::establish(&path.to_string_lossy()) {
-            let _ = conn.batch_execute(&format!(
-                "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL;"
-            ));
+            let _ = conn
+                .batch_execute(&format!("PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL;"));
         }
     }
     r2d2::Pool::builder()
@@ -118,22 +114,10 @@ mod tests {
 
     #[test]
     fn postgres_urls_select_postgres_and_everything_else_is_a_sqlite_path() {
-        assert!(matches!(
-            DatabaseUrl::parse("postgres://u:p@h/db"),
-            DatabaseUrl::Postgres(_)
-        ));
-        assert!(matches!(
-            DatabaseUrl::parse("postgresql:///db?host=/run"),
-            DatabaseUrl::Postgres(_)
-        ));
-        assert_eq!(
-            DatabaseUrl::parse("sqlite://data/x.db"),
-            DatabaseUrl::Sqlite("data/x.db".into())
-        );
-        assert_eq!(
-            DatabaseUrl::parse("data/x.db"),
-            DatabaseUrl::Sqlite("data/x.db".into())
-        );
+        assert!(matches!(DatabaseUrl::parse("postgres://u:p@h/db"), DatabaseUrl::Postgres(_)));
+        assert!(matches!(DatabaseUrl::parse("postgresql:///db?host=/run"), DatabaseUrl::Postgres(_)));
+        assert_eq!(DatabaseUrl::parse("sqlite://data/x.db"), DatabaseUrl::Sqlite("data/x.db".into()));
+        assert_eq!(DatabaseUrl::parse("data/x.db"), DatabaseUrl::Sqlite("data/x.db".into()));
     }
 
     #[test]

@@ -8,9 +8,7 @@ use super::DbConnection;
 use super::schema::provinces;
 
 /// A provincial-level unit (Resolution 202/2025/QH15).
-#[derive(
-    Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, Serialize, Deserialize, ToSchema,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, Serialize, Deserialize, ToSchema)]
 #[diesel(table_name = provinces)]
 pub struct Province {
     pub slug: String,
@@ -21,10 +19,7 @@ pub struct Province {
 
 /// All provinces, by name.
 pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Province>> {
-    provinces::table
-        .order(provinces::name.asc())
-        .select(Province::as_select())
-        .load(conn)
+    provinces::table.order(provinces::name.asc()).select(Province::as_select()).load(conn)
 }
 
 /// Inserts the provinces not stored yet and updates the names of the others; returns how many
@@ -38,17 +33,10 @@ pub fn sync(conn: &mut DbConnection, wanted: &[Province]) -> QueryResult<usize> 
                 Some(existing) if existing == province => {}
                 Some(_) => {
                     changed += diesel::update(provinces::table.find(&province.slug))
-                        .set((
-                            provinces::name.eq(&province.name),
-                            provinces::kind.eq(&province.kind),
-                        ))
+                        .set((provinces::name.eq(&province.name), provinces::kind.eq(&province.kind)))
                         .execute(conn)?;
                 }
-                None => {
-                    changed += diesel::insert_into(provinces::table)
-                        .values(province)
-                        .execute(conn)?
-                }
+                None => changed += diesel::insert_into(provinces::table).values(province).execute(conn)?,
             }
         }
         Ok(changed)

@@ -39,10 +39,7 @@ pub struct IncomingRelation {
 pub fn of_standard(conn: &mut DbConnection, standard_id: i64) -> QueryResult<Vec<RelationRow>> {
     standard_relations::table
         .filter(standard_relations::standard_id.eq(standard_id))
-        .order((
-            standard_relations::kind.asc(),
-            standard_relations::target_code.asc(),
-        ))
+        .order((standard_relations::kind.asc(), standard_relations::target_code.asc()))
         .select(RelationRow::as_select())
         .load(conn)
 }
@@ -52,37 +49,20 @@ pub fn pointing_at(conn: &mut DbConnection, key: &str) -> QueryResult<Vec<Incomi
     let rows: Vec<(String, String, String)> = standard_relations::table
         .inner_join(standards::table)
         .filter(standard_relations::target_key.eq(key))
-        .select((
-            standard_relations::kind,
-            standards::code,
-            standards::code_key,
-        ))
+        .select((standard_relations::kind, standards::code, standards::code_key))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(kind, source_code, source_key)| IncomingRelation {
-            kind,
-            source_code,
-            source_key,
-        })
+        .map(|(kind, source_code, source_key)| IncomingRelation { kind, source_code, source_key })
         .collect())
 }
 
 /// Replaces the relations stored on one standard with the given ones.
-pub fn replace_for_standard(
-    conn: &mut DbConnection,
-    standard_id: i64,
-    relations: &[NewRelation],
-) -> QueryResult<()> {
-    diesel::delete(
-        standard_relations::table.filter(standard_relations::standard_id.eq(standard_id)),
-    )
-    .execute(conn)?;
+pub fn replace_for_standard(conn: &mut DbConnection, standard_id: i64, relations: &[NewRelation]) -> QueryResult<()> {
+    diesel::delete(standard_relations::table.filter(standard_relations::standard_id.eq(standard_id))).execute(conn)?;
     // MultiConnection has no batch insert; the lists are short.
     for relation in relations {
-        diesel::insert_into(standard_relations::table)
-            .values(relation)
-            .execute(conn)?;
+        diesel::insert_into(standard_relations::table).values(relation).execute(conn)?;
     }
     Ok(())
 }
@@ -111,13 +91,7 @@ pub fn replacement_claims(conn: &mut DbConnection) -> QueryResult<Vec<Replacemen
         .load(conn)?;
     Ok(replaces
         .into_iter()
-        .map(|(declared_by, replaced)| ReplacementClaim {
-            declared_by,
-            replaced,
-        })
-        .chain(replaced_by.into_iter().map(|key| ReplacementClaim {
-            declared_by: key.clone(),
-            replaced: key,
-        }))
+        .map(|(declared_by, replaced)| ReplacementClaim { declared_by, replaced })
+        .chain(replaced_by.into_iter().map(|key| ReplacementClaim { declared_by: key.clone(), replaced: key }))
         .collect())
 }

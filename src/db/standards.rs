@@ -88,11 +88,7 @@ pub fn list(
 ) -> QueryResult<(Vec<StandardRow>, i64)> {
     let total = filtered(filter).count().get_result(conn)?;
     let rows = filtered(filter)
-        .order((
-            standards::year.is_null().asc(),
-            standards::year.desc(),
-            standards::code.asc(),
-        ))
+        .order((standards::year.is_null().asc(), standards::year.desc(), standards::code.asc()))
         .offset(offset)
         .limit(limit)
         .select(StandardRow::as_select())
@@ -102,20 +98,12 @@ pub fn list(
 
 /// The standard with this code key, if any.
 pub fn find_by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<StandardRow>> {
-    standards::table
-        .filter(standards::code_key.eq(key))
-        .select(StandardRow::as_select())
-        .first(conn)
-        .optional()
+    standards::table.filter(standards::code_key.eq(key)).select(StandardRow::as_select()).first(conn).optional()
 }
 
 /// The standard with this slug, if any.
 pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<StandardRow>> {
-    standards::table
-        .filter(standards::slug.eq(slug))
-        .select(StandardRow::as_select())
-        .first(conn)
-        .optional()
+    standards::table.filter(standards::slug.eq(slug)).select(StandardRow::as_select()).first(conn).optional()
 }
 
 /// The standards holding any of these keys.
@@ -123,43 +111,24 @@ pub fn find_by_keys(conn: &mut DbConnection, keys: &[String]) -> QueryResult<Vec
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    standards::table
-        .filter(standards::code_key.eq_any(keys))
-        .select(StandardRow::as_select())
-        .load(conn)
+    standards::table.filter(standards::code_key.eq_any(keys)).select(StandardRow::as_select()).load(conn)
 }
 
 /// Every edition of a series (same kind and number), newest first.
-pub fn editions_of_series(
-    conn: &mut DbConnection,
-    series_key: &str,
-    limit: i64,
-) -> QueryResult<Vec<StandardRow>> {
+pub fn editions_of_series(conn: &mut DbConnection, series_key: &str, limit: i64) -> QueryResult<Vec<StandardRow>> {
     standards::table
         .filter(standards::series_key.eq(series_key))
-        .order((
-            standards::year.is_null().asc(),
-            standards::year.desc(),
-            standards::code.asc(),
-        ))
+        .order((standards::year.is_null().asc(), standards::year.desc(), standards::code.asc()))
         .limit(limit)
         .select(StandardRow::as_select())
         .load(conn)
 }
 
 /// Standards whose number starts like the given one (`tcvn 557%`), for suggestions.
-pub fn series_starting_with(
-    conn: &mut DbConnection,
-    prefix: &str,
-    limit: i64,
-) -> QueryResult<Vec<StandardRow>> {
+pub fn series_starting_with(conn: &mut DbConnection, prefix: &str, limit: i64) -> QueryResult<Vec<StandardRow>> {
     standards::table
         .filter(standards::series_key.like(format!("{prefix}%")))
-        .order((
-            standards::year.is_null().asc(),
-            standards::year.desc(),
-            standards::code.asc(),
-        ))
+        .order((standards::year.is_null().asc(), standards::year.desc(), standards::code.asc()))
         .limit(limit)
         .select(StandardRow::as_select())
         .load(conn)
@@ -171,52 +140,23 @@ pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
 }
 
 /// Inserts a new standard at version 1 and returns its id.
-pub fn insert(
-    conn: &mut DbConnection,
-    fields: &StandardFields,
-    now: NaiveDateTime,
-) -> QueryResult<i64> {
+pub fn insert(conn: &mut DbConnection, fields: &StandardFields, now: NaiveDateTime) -> QueryResult<i64> {
     diesel::insert_into(standards::table)
-        .values((
-            fields,
-            standards::version.eq(1),
-            standards::created_at.eq(now),
-            standards::updated_at.eq(now),
-        ))
+        .values((fields, standards::version.eq(1), standards::created_at.eq(now), standards::updated_at.eq(now)))
         .execute(conn)?;
-    standards::table
-        .filter(standards::code_key.eq(&fields.code_key))
-        .select(standards::id)
-        .first(conn)
+    standards::table.filter(standards::code_key.eq(&fields.code_key)).select(standards::id).first(conn)
 }
 
 /// Overwrites a standard's content and bumps its version; returns the new version.
-pub fn update(
-    conn: &mut DbConnection,
-    id: i64,
-    fields: &StandardFields,
-    now: NaiveDateTime,
-) -> QueryResult<i32> {
+pub fn update(conn: &mut DbConnection, id: i64, fields: &StandardFields, now: NaiveDateTime) -> QueryResult<i32> {
     diesel::update(standards::table.find(id))
-        .set((
-            fields,
-            standards::version.eq(standards::version + 1),
-            standards::updated_at.eq(now),
-        ))
+        .set((fields, standards::version.eq(standards::version + 1), standards::updated_at.eq(now)))
         .execute(conn)?;
-    standards::table
-        .find(id)
-        .select(standards::version)
-        .first(conn)
+    standards::table.find(id).select(standards::version).first(conn)
 }
 
 /// Sets the status of one standard and bumps its version; returns the new version.
-pub fn set_status(
-    conn: &mut DbConnection,
-    id: i64,
-    status: &str,
-    now: NaiveDateTime,
-) -> QueryResult<i32> {
+pub fn set_status(conn: &mut DbConnection, id: i64, status: &str, now: NaiveDateTime) -> QueryResult<i32> {
     diesel::update(standards::table.find(id))
         .set((
             standards::status.eq(status),
@@ -224,18 +164,11 @@ pub fn set_status(
             standards::updated_at.eq(now),
         ))
         .execute(conn)?;
-    standards::table
-        .find(id)
-        .select(standards::version)
-        .first(conn)
+    standards::table.find(id).select(standards::version).first(conn)
 }
 
 /// The standards with this status whose keys are among the given ones.
-pub fn with_status_among(
-    conn: &mut DbConnection,
-    status: &str,
-    keys: &[String],
-) -> QueryResult<Vec<StandardRow>> {
+pub fn with_status_among(conn: &mut DbConnection, status: &str, keys: &[String]) -> QueryResult<Vec<StandardRow>> {
     if keys.is_empty() {
         return Ok(Vec::new());
     }
@@ -248,19 +181,11 @@ pub fn with_status_among(
 
 /// The standard with this id, if any.
 pub fn find_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<StandardRow>> {
-    standards::table
-        .find(id)
-        .select(StandardRow::as_select())
-        .first(conn)
-        .optional()
+    standards::table.find(id).select(StandardRow::as_select()).first(conn).optional()
 }
 
 /// Standards by increasing id after `after_id`: the whole catalogue in batches.
-pub fn batch_after_id(
-    conn: &mut DbConnection,
-    after_id: i64,
-    limit: i64,
-) -> QueryResult<Vec<StandardRow>> {
+pub fn batch_after_id(conn: &mut DbConnection, after_id: i64, limit: i64) -> QueryResult<Vec<StandardRow>> {
     standards::table
         .filter(standards::id.gt(after_id))
         .order(standards::id.asc())
@@ -270,14 +195,6 @@ pub fn batch_after_id(
 }
 
 /// Series key, issuer and year of every standard: enough to tell which edition is the newest.
-pub fn series_years(
-    conn: &mut DbConnection,
-) -> QueryResult<Vec<(String, Option<String>, Option<i32>)>> {
-    standards::table
-        .select((
-            standards::series_key,
-            standards::issuer_code,
-            standards::year,
-        ))
-        .load(conn)
+pub fn series_years(conn: &mut DbConnection) -> QueryResult<Vec<(String, Option<String>, Option<i32>)>> {
+    standards::table.select((standards::series_key, standards::issuer_code, standards::year)).load(conn)
 }

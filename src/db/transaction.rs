@@ -20,16 +20,10 @@ where
     type Manager = <DbConnection as Connection>::TransactionManager;
     let is_sqlite = matches!(conn, DbConnection::Sqlite(_));
     match conn {
-        DbConnection::Sqlite(sqlite) => {
-            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?
-        }
+        DbConnection::Sqlite(sqlite) => AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?,
         DbConnection::Postgresql(_) => Manager::begin_transaction(conn)?,
     }
-    let locked = if is_sqlite {
-        Ok(())
-    } else {
-        conn.batch_execute("LOCK TABLE change_log IN EXCLUSIVE MODE")
-    };
+    let locked = if is_sqlite { Ok(()) } else { conn.batch_execute("LOCK TABLE change_log IN EXCLUSIVE MODE") };
     let outcome = match locked {
         Ok(()) => work(conn),
         Err(error) => Err(E::from(error)),

@@ -17,16 +17,14 @@ const ISSUERS_WITH_D_STROKE: &[&str] = &["BLĐTBXH", "BGDĐT", "BKHĐT", "BVHTTD
 
 /// Issuer suffixes of national regulations (ministries, before and after the 2025 mergers).
 pub const KNOWN_ISSUERS: &[&str] = &[
-    "BXD", "BYT", "BTNMT", "BNNMT", "BGTVT", "BCT", "BTTTT", "BKHCN", "BLĐTBXH", "BCA", "BQP",
-    "BNNPTNT", "BVHTTDL", "BTC", "NHNN", "BGDĐT", "BKHĐT", "BNV", "BTP", "BDTTG",
+    "BXD", "BYT", "BTNMT", "BNNMT", "BGTVT", "BCT", "BTTTT", "BKHCN", "BLĐTBXH", "BCA", "BQP", "BNNPTNT", "BVHTTDL",
+    "BTC", "NHNN", "BGDĐT", "BKHĐT", "BNV", "BTP", "BDTTG",
 ];
 
 /// Whether a suffix is a known issuer, with or without diacritics (`bldtbxh`).
 pub fn is_known_issuer(suffix: &str) -> bool {
     let folded = fold_diacritics(suffix).to_uppercase();
-    KNOWN_ISSUERS
-        .iter()
-        .any(|known| fold_diacritics(known) == folded)
+    KNOWN_ISSUERS.iter().any(|known| fold_diacritics(known) == folded)
 }
 
 /// Why a string is not a code.
@@ -95,23 +93,14 @@ impl CanonicalCode {
             return Err(CodeError::ControlCharacter);
         }
         let text = normalize(input)
-            .replace(
-                ['\u{2010}', '\u{2011}', '\u{2012}', '\u{2013}', '\u{2014}'],
-                "-",
-            )
+            .replace(['\u{2010}', '\u{2011}', '\u{2012}', '\u{2013}', '\u{2014}'], "-")
             .replace('\u{FF1A}', ":")
             .to_uppercase();
         let unrecognized = || CodeError::Unrecognized(input.trim().to_string());
         let caps = CODE_PATTERN.captures(&text).ok_or_else(unrecognized)?;
         let kind: Kind = caps["kind"].parse().map_err(|_| unrecognized())?;
-        let mut segments: Vec<String> = caps["number"]
-            .split('-')
-            .map(|segment| segment.trim().to_string())
-            .collect();
-        let mut year = caps
-            .name("year")
-            .map(|m| parse_year(m.as_str()))
-            .transpose()?;
+        let mut segments: Vec<String> = caps["number"].split('-').map(|segment| segment.trim().to_string()).collect();
+        let mut year = caps.name("year").map(|m| parse_year(m.as_str())).transpose()?;
         let mut issuer = caps.name("issuer").map(|m| canonical_issuer(m.as_str()));
         // `TCVN 4057-1985` and `QCVN 10-2008 BTNMT` put the year after a hyphen.
         if year.is_none() && segments.len() > 1 && is_year_like(segments.last()) {
@@ -120,9 +109,7 @@ impl CanonicalCode {
         // `QCVN 06-BXD`: a trailing letter part that is really the issuer.
         if issuer.is_none()
             && segments.len() > 1
-            && segments
-                .last()
-                .is_some_and(|s| s.len() >= 3 && s.chars().all(char::is_alphabetic))
+            && segments.last().is_some_and(|s| s.len() >= 3 && s.chars().all(char::is_alphabetic))
         {
             issuer = segments.pop().map(|s| canonical_issuer(&s));
         }
@@ -138,13 +125,9 @@ impl CanonicalCode {
         };
         Ok(CanonicalCode {
             kind,
-            adopted_prefix: caps.name("intl").map(|m| {
-                m.as_str()
-                    .split('/')
-                    .map(str::trim)
-                    .collect::<Vec<_>>()
-                    .join("/")
-            }),
+            adopted_prefix: caps
+                .name("intl")
+                .map(|m| m.as_str().split('/').map(str::trim).collect::<Vec<_>>().join("/")),
             number: segments.join("-"),
             year,
             issuer,
@@ -183,10 +166,7 @@ impl CanonicalCode {
 
     /// For an amendment, the code it amends.
     pub fn amended_base(&self) -> Option<CanonicalCode> {
-        self.amendment.map(|_| CanonicalCode {
-            amendment: None,
-            ..self.clone()
-        })
+        self.amendment.map(|_| CanonicalCode { amendment: None, ..self.clone() })
     }
 
     /// The URL slug of the canonical spelling: `qcvn-06-2022-bxd`.
@@ -236,42 +216,24 @@ pub fn slugify(text: &str) -> String {
 
 /// A number as keys write it: lowercase, leading zeros removed from each part (`01-1` → `1-1`).
 pub fn normalized_number(number: &str) -> String {
-    number
-        .split('-')
-        .map(|part| strip_leading_zeros(part.trim()))
-        .collect::<Vec<_>>()
-        .join("-")
-        .to_lowercase()
+    number.split('-').map(|part| strip_leading_zeros(part.trim())).collect::<Vec<_>>().join("-").to_lowercase()
 }
 
 /// `08` → `8`, `012A` → `12A`, `0` stays `0`, letters stay as they are.
 fn strip_leading_zeros(segment: &str) -> String {
-    let digits_end = segment
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(segment.len());
+    let digits_end = segment.find(|c: char| !c.is_ascii_digit()).unwrap_or(segment.len());
     let (digits, rest) = segment.split_at(digits_end);
     let trimmed = digits.trim_start_matches('0');
-    if trimmed.is_empty() && !digits.is_empty() {
-        format!("0{rest}")
-    } else {
-        format!("{trimmed}{rest}")
-    }
+    if trimmed.is_empty() && !digits.is_empty() { format!("0{rest}") } else { format!("{trimmed}{rest}") }
 }
 
 fn is_year_like(segment: Option<&String>) -> bool {
-    segment
-        .is_some_and(|s| s.len() == 4 && s.parse::<u32>().is_ok_and(|y| (1945..=2100).contains(&y)))
+    segment.is_some_and(|s| s.len() == 4 && s.parse::<u32>().is_ok_and(|y| (1945..=2100).contains(&y)))
 }
 
 fn parse_year(text: &str) -> Result<u32, CodeError> {
-    let year: u32 = text
-        .parse()
-        .map_err(|_| CodeError::Unrecognized(text.to_string()))?;
-    if (1945..=2100).contains(&year) {
-        Ok(year)
-    } else {
-        Err(CodeError::ImplausibleYear(year))
-    }
+    let year: u32 = text.parse().map_err(|_| CodeError::Unrecognized(text.to_string()))?;
+    if (1945..=2100).contains(&year) { Ok(year) } else { Err(CodeError::ImplausibleYear(year)) }
 }
 
 /// The canonical spelling of an issuer suffix (`BLDTBXH` → `BLĐTBXH`).

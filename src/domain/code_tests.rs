@@ -4,26 +4,18 @@ use super::code::{CanonicalCode, CodeError, slugify};
 use super::vocabulary::Kind;
 
 fn canonical(input: &str) -> String {
-    CanonicalCode::parse(input)
-        .unwrap_or_else(|e| panic!("{input:?} should parse: {e}"))
-        .to_string()
+    CanonicalCode::parse(input).unwrap_or_else(|e| panic!("{input:?} should parse: {e}")).to_string()
 }
 
 fn key(input: &str) -> String {
-    CanonicalCode::parse(input)
-        .unwrap_or_else(|e| panic!("{input:?} should parse: {e}"))
-        .key()
+    CanonicalCode::parse(input).unwrap_or_else(|e| panic!("{input:?} should parse: {e}")).key()
 }
 
 #[test]
 fn spellings_from_design_resolve_to_the_canonical_code() {
-    for variant in [
-        "qcvn 06 2022 bxd",
-        "QCVN06:2022/BXD",
-        "QCVN 06-2022 BXD",
-        "QCVN 06:2022/BXD",
-        "  qcvn 06:2022/bxd ",
-    ] {
+    for variant in
+        ["qcvn 06 2022 bxd", "QCVN06:2022/BXD", "QCVN 06-2022 BXD", "QCVN 06:2022/BXD", "  qcvn 06:2022/bxd "]
+    {
         assert_eq!(canonical(variant), "QCVN 06:2022/BXD", "{variant}");
     }
     assert_eq!(canonical("TCVN13187:2020"), "TCVN 13187:2020");
@@ -80,8 +72,7 @@ fn decomposed_diacritics_are_composed_first() {
 
 #[test]
 fn amendments_written_before_or_after_the_base_code() {
-    let amendment =
-        CanonicalCode::parse("Sửa đổi 1:2023 QCVN 06:2022/BXD").expect("amendment parses");
+    let amendment = CanonicalCode::parse("Sửa đổi 1:2023 QCVN 06:2022/BXD").expect("amendment parses");
     assert_eq!(amendment.to_string(), "Sửa đổi 1:2023 QCVN 06:2022/BXD");
     assert_eq!(amendment.key(), "sd1:2023 qcvn 6:2022/bxd");
     assert_eq!(key("SĐ 01:2023 QCVN 06:2022/BXD"), amendment.key());
@@ -95,73 +86,29 @@ fn partial_codes_name_a_series() {
     let series = CanonicalCode::parse("TCVN 5574").expect("series parses");
     assert!(!series.is_dated());
     assert_eq!(series.kind, Kind::Tcvn);
-    assert_eq!(
-        series.series_key(),
-        CanonicalCode::parse("TCVN 5574:2018")
-            .expect("edition")
-            .series_key()
-    );
+    assert_eq!(series.series_key(), CanonicalCode::parse("TCVN 5574:2018").expect("edition").series_key());
 }
 
 #[test]
 fn slugs_are_lowercase_ascii_words() {
-    assert_eq!(
-        CanonicalCode::parse("QCVN 06:2022/BXD")
-            .expect("parses")
-            .slug(),
-        "qcvn-06-2022-bxd"
-    );
-    assert_eq!(
-        CanonicalCode::parse("ĐLVN 31:2017").expect("parses").slug(),
-        "dlvn-31-2017"
-    );
-    assert_eq!(
-        CanonicalCode::parse("QCVN 26:2016/BLÐTBXH")
-            .expect("parses")
-            .slug(),
-        "qcvn-26-2016-bldtbxh"
-    );
-    assert_eq!(
-        slugify("TCVN ISO/IEC 17025:2017"),
-        "tcvn-iso-iec-17025-2017"
-    );
+    assert_eq!(CanonicalCode::parse("QCVN 06:2022/BXD").expect("parses").slug(), "qcvn-06-2022-bxd");
+    assert_eq!(CanonicalCode::parse("ĐLVN 31:2017").expect("parses").slug(), "dlvn-31-2017");
+    assert_eq!(CanonicalCode::parse("QCVN 26:2016/BLÐTBXH").expect("parses").slug(), "qcvn-26-2016-bldtbxh");
+    assert_eq!(slugify("TCVN ISO/IEC 17025:2017"), "tcvn-iso-iec-17025-2017");
 }
 
 #[test]
 fn garbage_is_an_error_value_never_a_panic() {
     assert_eq!(CanonicalCode::parse(""), Err(CodeError::Empty));
     assert_eq!(CanonicalCode::parse("   \t "), Err(CodeError::Empty));
-    assert_eq!(
-        CanonicalCode::parse(&"QCVN 06 ".repeat(1300)),
-        Err(CodeError::TooLong)
-    );
-    assert_eq!(
-        CanonicalCode::parse("QCVN\u{0} 06:2022/BXD"),
-        Err(CodeError::ControlCharacter)
-    );
-    assert_eq!(
-        CanonicalCode::parse("QCVN 06:2022/BXD\u{7}"),
-        Err(CodeError::ControlCharacter)
-    );
-    for garbage in [
-        "🔥🔥",
-        "QCVN 🔥",
-        "nước thải",
-        "ISO 9001",
-        "QCVN",
-        "QCVN ::://",
-        "TCVN 5574:1234",
-        "<script>",
-    ] {
-        assert!(
-            CanonicalCode::parse(garbage).is_err(),
-            "{garbage:?} should not parse"
-        );
+    assert_eq!(CanonicalCode::parse(&"QCVN 06 ".repeat(1300)), Err(CodeError::TooLong));
+    assert_eq!(CanonicalCode::parse("QCVN\u{0} 06:2022/BXD"), Err(CodeError::ControlCharacter));
+    assert_eq!(CanonicalCode::parse("QCVN 06:2022/BXD\u{7}"), Err(CodeError::ControlCharacter));
+    for garbage in ["🔥🔥", "QCVN 🔥", "nước thải", "ISO 9001", "QCVN", "QCVN ::://", "TCVN 5574:1234", "<script>"]
+    {
+        assert!(CanonicalCode::parse(garbage).is_err(), "{garbage:?} should not parse");
     }
-    assert_eq!(
-        CanonicalCode::parse("TCVN 5574:3000"),
-        Err(CodeError::ImplausibleYear(3000))
-    );
+    assert_eq!(CanonicalCode::parse("TCVN 5574:3000"), Err(CodeError::ImplausibleYear(3000)));
 }
 
 #[test]
@@ -172,21 +119,9 @@ fn every_code_of_the_seed_catalogue_round_trips() {
         let record: serde_json::Value = serde_json::from_str(line).expect("seed line is JSON");
         let code = record["code"].as_str().expect("seed record has a code");
         let parsed = CanonicalCode::parse(code).unwrap_or_else(|e| panic!("{code}: {e}"));
-        assert_eq!(
-            parsed.to_string(),
-            code,
-            "the published code is already canonical"
-        );
-        assert_eq!(
-            CanonicalCode::parse(&parsed.to_string())
-                .expect("reparses")
-                .key(),
-            parsed.key()
-        );
-        assert!(
-            keys.insert(parsed.key()),
-            "{code} collides with another code"
-        );
+        assert_eq!(parsed.to_string(), code, "the published code is already canonical");
+        assert_eq!(CanonicalCode::parse(&parsed.to_string()).expect("reparses").key(), parsed.key());
+        assert!(keys.insert(parsed.key()), "{code} collides with another code");
     }
     assert_eq!(keys.len(), 371);
 }

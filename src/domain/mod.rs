@@ -8,6 +8,4 @@ pub mod vocabulary;
 mod code_tests;
 
 pub use code::{CanonicalCode, CodeError};
-pub use vocabulary::{
-    AccessLevel, Confidence, Equivalence, Kind, RelationKind, Status, UnknownTerm,
-};
+pub use vocabulary::{AccessLevel, Confidence, Equivalence, Kind, RelationKind, Status, UnknownTerm};

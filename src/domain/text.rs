@@ -39,10 +39,7 @@ mod tests {
 
     #[test]
     fn folds_every_vietnamese_letter_to_ascii() {
-        assert_eq!(
-            fold_diacritics("Nước thải Đường sắt ưởng"),
-            "Nuoc thai Duong sat uong"
-        );
+        assert_eq!(fold_diacritics("Nước thải Đường sắt ưởng"), "Nuoc thai Duong sat uong");
         assert_eq!(fold_diacritics("BLÐTBXH"), "BLDTBXH");
     }
 

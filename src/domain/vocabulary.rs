@@ -178,10 +178,7 @@ mod tests {
 
     #[test]
     fn relations_have_inverses() {
-        assert_eq!(
-            RelationKind::Replaces.inverse(),
-            Some(RelationKind::ReplacedBy)
-        );
+        assert_eq!(RelationKind::Replaces.inverse(), Some(RelationKind::ReplacedBy));
         assert_eq!(RelationKind::References.inverse(), None);
     }
 }

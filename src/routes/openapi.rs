@@ -2,11 +2,13 @@
 
 use utoipa::OpenApi;
 
-use super::{operations, standards};
+use super::{operations, search, standards};
 use crate::error::{ErrorBody, ErrorEnvelope};
+use crate::search::SearchResponse;
+use crate::search::searcher::{Facets, Highlight, SearchHit};
+use crate::search::suggest::Suggestion;
 use crate::services::catalogue::{
-    DocumentSummary, Provenance, Relations, StandardDetail, StandardLink, StandardPage,
-    StandardSummary,
+    DocumentSummary, Provenance, Relations, StandardDetail, StandardLink, StandardPage, StandardSummary,
 };
 
 /// The API description, assembled from the handlers' annotations.
@@ -18,6 +20,8 @@ use crate::services::catalogue::{
                        Every error is `{\"error\": {\"code\", \"message\"}}`."
     ),
     paths(
+        search::search,
+        search::suggest,
         standards::list_standards,
         standards::get_standard,
         operations::healthz,
@@ -26,9 +30,11 @@ use crate::services::catalogue::{
     ),
     components(schemas(
         StandardPage, StandardSummary, StandardDetail, StandardLink, Relations, DocumentSummary, Provenance,
-        ErrorEnvelope, ErrorBody, operations::Health,
+        ErrorEnvelope, ErrorBody, operations::Health, SearchResponse, SearchHit, Highlight, Facets,
+        search::SuggestResponse, Suggestion,
     )),
     tags(
+        (name = "search", description = "Full-text and code search, search-as-you-type"),
         (name = "catalogue", description = "Standards and regulations: metadata, status, relations"),
         (name = "operations", description = "Health and metrics"),
     )

@@ -34,12 +34,9 @@ impl PageParams {
     pub fn resolve(&self) -> Result<(u32, u32), AppError> {
         let page = whole_number(self.page.as_deref(), "page")?.unwrap_or(1);
         if !(1..=u64::from(MAX_PAGE)).contains(&page) {
-            return Err(AppError::invalid(format!(
-                "`page` must be between 1 and {MAX_PAGE}"
-            )));
+            return Err(AppError::invalid(format!("`page` must be between 1 and {MAX_PAGE}")));
         }
-        let per_page = whole_number(self.per_page.as_deref(), "per_page")?
-            .unwrap_or(u64::from(DEFAULT_PER_PAGE));
+        let per_page = whole_number(self.per_page.as_deref(), "per_page")?.unwrap_or(u64::from(DEFAULT_PER_PAGE));
         if per_page == 0 {
             return Err(AppError::invalid("`per_page` must be at least 1"));
         }
@@ -51,13 +48,10 @@ impl PageParams {
 fn whole_number(value: Option<&str>, name: &str) -> Result<Option<u64>, AppError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) if v.len() <= 12 && v.chars().all(|c| c.is_ascii_digit()) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::invalid(format!("`{name}` must be a whole number"))),
-        Some(_) => Err(AppError::invalid(format!(
-            "`{name}` must be a whole number from 1"
-        ))),
+        Some(v) if v.len() <= 12 && v.chars().all(|c| c.is_ascii_digit()) => {
+            v.parse().map(Some).map_err(|_| AppError::invalid(format!("`{name}` must be a whole number")))
+        }
+        Some(_) => Err(AppError::invalid(format!("`{name}` must be a whole number from 1"))),
     }
 }
 
@@ -80,12 +74,9 @@ impl CatalogueFilterParams {
     pub fn resolve(&self) -> Result<ListingFilter, AppError> {
         Ok(ListingFilter {
             kind: term::<Kind>(self.kind.as_deref(), "kind")?.map(|k| k.as_str().to_string()),
-            status: term::<Status>(self.status.as_deref(), "status")?
-                .map(|s| s.as_str().to_string()),
-            issuer_code: slug_like(self.issuer.as_deref(), "issuer", |c| {
-                c.is_alphanumeric() || c == '&'
-            })?
-            .map(|issuer| canonical_issuer(&issuer.to_uppercase())),
+            status: term::<Status>(self.status.as_deref(), "status")?.map(|s| s.as_str().to_string()),
+            issuer_code: slug_like(self.issuer.as_deref(), "issuer", |c| c.is_alphanumeric() || c == '&')?
+                .map(|issuer| canonical_issuer(&issuer.to_uppercase())),
             field: slug_like(self.field.as_deref(), "field", |c| {
                 c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'
             })?,
@@ -93,29 +84,17 @@ impl CatalogueFilterParams {
     }
 }
 
-fn term<T: FromStr<Err = UnknownTerm>>(
-    value: Option<&str>,
-    name: &str,
-) -> Result<Option<T>, AppError> {
+fn term<T: FromStr<Err = UnknownTerm>>(value: Option<&str>, name: &str) -> Result<Option<T>, AppError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|e: UnknownTerm| AppError::invalid(format!("`{name}`: {e}"))),
+        Some(v) => v.parse().map(Some).map_err(|e: UnknownTerm| AppError::invalid(format!("`{name}`: {e}"))),
     }
 }
 
-fn slug_like(
-    value: Option<&str>,
-    name: &str,
-    allowed: fn(char) -> bool,
-) -> Result<Option<String>, AppError> {
+fn slug_like(value: Option<&str>, name: &str, allowed: fn(char) -> bool) -> Result<Option<String>, AppError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) if v.chars().count() <= 64 && v.chars().all(allowed) => Ok(Some(v.to_string())),
-        Some(_) => Err(AppError::invalid(format!(
-            "`{name}` has characters it cannot contain"
-        ))),
+        Some(_) => Err(AppError::invalid(format!("`{name}` has characters it cannot contain"))),
     }
 }

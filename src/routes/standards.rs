@@ -25,10 +25,7 @@ pub async fn list_standards(
 ) -> Result<HttpResponse, AppError> {
     let filter = filters.resolve()?;
     let (page, per_page) = paging.resolve()?;
-    let listing = with_connection(&pool, move |conn| {
-        catalogue::list(conn, &filter, page, per_page)
-    })
-    .await?;
+    let listing = with_connection(&pool, move |conn| catalogue::list(conn, &filter, page, per_page)).await?;
     Ok(HttpResponse::Ok().json(listing))
 }
 
@@ -42,10 +39,7 @@ pub async fn list_standards(
     )
 )]
 #[get("/api/v1/standards/{reference:.*}")]
-pub async fn get_standard(
-    pool: web::Data<DbPool>,
-    reference: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn get_standard(pool: web::Data<DbPool>, reference: web::Path<String>) -> Result<HttpResponse, AppError> {
     let reference = reference.into_inner();
     let detail = with_connection(&pool, move |conn| {
         let row = catalogue::resolve(conn, &reference)?;

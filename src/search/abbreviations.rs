@@ -29,9 +29,7 @@ impl Abbreviations {
         let mut abbreviations = Abbreviations::parse(CURATED)?;
         let local = data_dir.join("abbreviations.tsv");
         if let Ok(text) = std::fs::read_to_string(&local) {
-            abbreviations
-                .expansions
-                .extend(Abbreviations::parse(&text)?.expansions);
+            abbreviations.expansions.extend(Abbreviations::parse(&text)?.expansions);
         }
         Ok(abbreviations)
     }
@@ -44,22 +42,15 @@ impl Abbreviations {
             if line.trim().is_empty() || line.trim_start().starts_with('#') {
                 continue;
             }
-            let error = |reason: &str| AbbreviationError {
-                line: index + 1,
-                reason: reason.to_string(),
-            };
-            let (abbreviation, expanded) = line
-                .split_once('\t')
-                .ok_or_else(|| error("expected ABBREVIATION<TAB>expansion"))?;
+            let error = |reason: &str| AbbreviationError { line: index + 1, reason: reason.to_string() };
+            let (abbreviation, expanded) =
+                line.split_once('\t').ok_or_else(|| error("expected ABBREVIATION<TAB>expansion"))?;
             let key = lookup_key(abbreviation);
             if key.is_empty() || key.contains(char::is_whitespace) {
                 return Err(error("the abbreviation must be one word"));
             }
-            let phrases: Vec<String> = expanded
-                .split('|')
-                .map(|p| normalize(p.trim()))
-                .filter(|p| !p.is_empty())
-                .collect();
+            let phrases: Vec<String> =
+                expanded.split('|').map(|p| normalize(p.trim())).filter(|p| !p.is_empty()).collect();
             if phrases.is_empty() {
                 return Err(error("no expansion"));
             }
@@ -95,25 +86,15 @@ mod tests {
     #[test]
     fn the_curated_list_reads_and_matches_without_diacritics() {
         let list = Abbreviations::parse(CURATED).expect("the curated list is valid");
-        assert_eq!(
-            list.expand("PCCC").map(|e| e[0].as_str()),
-            Some("phòng cháy chữa cháy")
-        );
-        assert_eq!(
-            list.expand("atld").map(|e| e[0].as_str()),
-            Some("an toàn lao động")
-        );
+        assert_eq!(list.expand("PCCC").map(|e| e[0].as_str()), Some("phòng cháy chữa cháy"));
+        assert_eq!(list.expand("atld").map(|e| e[0].as_str()), Some("an toàn lao động"));
         assert!(list.expand("nước").is_none());
     }
 
     #[test]
     fn a_local_file_extends_and_overrides() {
         let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(
-            dir.path().join("abbreviations.tsv"),
-            "PCCC\tchữa cháy\nQLDA\tquản lý dự án\n",
-        )
-        .expect("write");
+        std::fs::write(dir.path().join("abbreviations.tsv"), "PCCC\tchữa cháy\nQLDA\tquản lý dự án\n").expect("write");
         let list = Abbreviations::load(dir.path()).expect("loads");
         assert_eq!(list.expand("pccc"), Some(&["chữa cháy".to_string()][..]));
         assert!(list.expand("QLDA").is_some() && list.expand("HTKT").is_some());
@@ -121,11 +102,6 @@ mod tests {
 
     #[test]
     fn malformed_lines_name_their_number() {
-        assert_eq!(
-            Abbreviations::parse("# c\nPCCC phòng cháy\n")
-                .unwrap_err()
-                .line,
-            2
-        );
+        assert_eq!(Abbreviations::parse("# c\nPCCC phòng cháy\n").unwrap_err().line, 2);
     }
 }

@@ -12,14 +12,8 @@ use crate::domain::{CanonicalCode, Status};
 /// series, `si:` the series with its issuer, `ny:` number and year, `n:` the number, `a:` the
 /// international document it adopts. Query understanding produces the same keys.
 pub fn code_terms(code: &CanonicalCode) -> Vec<String> {
-    let mut terms = vec![
-        format!("k:{}", code.key()),
-        format!("s:{}", code.series_key()),
-    ];
-    let issuer = code
-        .issuer
-        .as_deref()
-        .map(|i| fold_diacritics(i).to_lowercase());
+    let mut terms = vec![format!("k:{}", code.key()), format!("s:{}", code.series_key())];
+    let issuer = code.issuer.as_deref().map(|i| fold_diacritics(i).to_lowercase());
     if let Some(issuer) = &issuer {
         terms.push(format!("si:{}/{issuer}", code.series_key()));
     }
@@ -52,18 +46,51 @@ pub fn code_terms(code: &CanonicalCode) -> Vec<String> {
     terms
 }
 
+/// A code as words for completion, with and without its kind: `qcvn 6 2022 bxd`, `6 2022 bxd`.
+pub fn code_words(code: &CanonicalCode) -> Vec<String> {
+    let full = code_as_words(&code.to_string());
+    let mut words = vec![full.clone()];
+    if let Some((_, without_kind)) = full.split_once(' ') {
+        words.push(without_kind.to_string());
+        if let Some(prefix) = &code.adopted_prefix {
+            let prefix_words = code_as_words(prefix);
+            if let Some(number_on) = without_kind.strip_prefix(&format!("{prefix_words} ")) {
+                words.push(number_on.to_string());
+            }
+        }
+    }
+    words
+}
+
+/// Folded lowercase words of a code-like text, digits split from letters, leading zeros
+/// removed: `QCVN06:2022/BXD` → `qcvn 6 2022 bxd`. Typed prefixes are normalised the same way.
+pub fn code_as_words(text: &str) -> String {
+    let folded = fold_diacritics(text).to_lowercase();
+    let mut spaced = String::with_capacity(folded.len() + 4);
+    let mut previous: Option<char> = None;
+    for c in folded.chars() {
+        let c = if c.is_ascii_alphanumeric() { c } else { ' ' };
+        if let Some(p) = previous
+            && p.is_ascii_alphabetic() != c.is_ascii_alphabetic()
+            && p.is_ascii_alphanumeric()
+            && c.is_ascii_alphanumeric()
+        {
+            spaced.push(' ');
+        }
+        spaced.push(c);
+        previous = Some(c);
+    }
+    spaced
+        .split_whitespace()
+        .map(|word| if word.chars().all(|c| c.is_ascii_digit()) { normalized_number(word) } else { word.to_string() })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A hash of series and issuer that stays the same across builds and Rust versions (FNV-1a).
 pub fn series_hash(series_key: &str, issuer: Option<&str>) -> u64 {
-    let text = format!(
-        "{series_key}/{}",
-        issuer
-            .map(fold_diacritics)
-            .unwrap_or_default()
-            .to_lowercase()
-    );
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
+    let text = format!("{series_key}/{}", issuer.map(fold_diacritics).unwrap_or_default().to_lowercase());
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// Words of the title's head that carry its subject.
@@ -73,38 +100,24 @@ const HEAD_WORDS: usize = 8;
 /// Gara ôtô` → `Gara ôtô`.
 pub fn title_head(title: &str) -> String {
     let words: Vec<&str> = title.split_whitespace().collect();
-    let folded: Vec<String> = words
-        .iter()
-        .map(|w| fold_diacritics(w).to_lowercase())
-        .collect();
+    let folded: Vec<String> = words.iter().map(|w| fold_diacritics(w).to_lowercase()).collect();
     let boilerplate = ["quy", "chuan", "ky", "thuat", "quoc", "gia"];
     let mut start = 0;
     if folded.len() > boilerplate.len()
-        && folded
-            .iter()
-            .zip(boilerplate)
-            .all(|(w, b)| w.trim_matches(|c: char| !c.is_alphanumeric()) == b)
+        && folded.iter().zip(boilerplate).all(|(w, b)| w.trim_matches(|c: char| !c.is_alphanumeric()) == b)
     {
         start = boilerplate.len();
         if folded.get(start).is_some_and(|w| w == "ve" || w == ":") {
             start += 1;
         }
     }
-    words[start..]
-        .iter()
-        .take(HEAD_WORDS)
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ")
+    words[start..].iter().take(HEAD_WORDS).copied().collect::<Vec<_>>().join(" ")
 }
 
 /// How current a standard is, for ranking: in force 4, no known status 3, an older edition or
 /// suspended 1, replaced/expired/annulled 0.
 pub fn currency(fields: &crate::db::standards::StandardFields, superseded: bool) -> u64 {
-    let rank = fields
-        .status
-        .parse::<Status>()
-        .map_or(0, |s| u64::from(s.currency_rank()));
+    let rank = fields.status.parse::<Status>().map_or(0, |s| u64::from(s.currency_rank()));
     let rank = if rank >= 2 { rank + 1 } else { rank };
     if superseded { rank.min(1) } else { rank }
 }
@@ -137,15 +150,15 @@ pub fn standard_document(
         doc.add_facet(fields.facets, facet("year", &year.to_string()));
     }
     doc.add_u64(fields.currency, currency(f, superseded));
-    doc.add_u64(
-        fields.series,
-        series_hash(&f.series_key, f.issuer_code.as_deref()),
-    );
+    doc.add_u64(fields.series, series_hash(&f.series_key, f.issuer_code.as_deref()));
     doc.add_facet(fields.facets, facet("kind", &f.kind));
     doc.add_facet(fields.facets, facet("status", &f.status));
     if let Ok(code) = CanonicalCode::parse(&f.code) {
         for term in code_terms(&code) {
             doc.add_text(fields.code_terms, term);
+        }
+        for words in code_words(&code) {
+            doc.add_text(fields.code_words, words);
         }
     }
     let title = normalize(&f.title_vi);
@@ -179,48 +192,31 @@ mod tests {
     #[test]
     fn a_regulation_is_findable_by_code_series_issuer_and_number() {
         let keys = terms("QCVN 06:2022/BXD");
-        for expected in [
-            "k:qcvn 6:2022/bxd",
-            "s:qcvn 6",
-            "si:qcvn 6/bxd",
-            "ny:6:2022",
-            "ny:6:2022/bxd",
-            "n:6",
-        ] {
-            assert!(
-                keys.contains(&expected.to_string()),
-                "{expected} in {keys:?}"
-            );
+        for expected in ["k:qcvn 6:2022/bxd", "s:qcvn 6", "si:qcvn 6/bxd", "ny:6:2022", "ny:6:2022/bxd", "n:6"] {
+            assert!(keys.contains(&expected.to_string()), "{expected} in {keys:?}");
         }
     }
 
     #[test]
     fn an_adopted_standard_is_findable_by_its_international_name() {
         let keys = terms("TCVN ISO/IEC 17025:2017");
-        for expected in [
-            "a:iso/iec 17025",
-            "a:iso 17025",
-            "a:iec 17025:2017",
-            "n:17025",
-            "ny:17025:2017",
-        ] {
-            assert!(
-                keys.contains(&expected.to_string()),
-                "{expected} in {keys:?}"
-            );
+        for expected in ["a:iso/iec 17025", "a:iso 17025", "a:iec 17025:2017", "n:17025", "ny:17025:2017"] {
+            assert!(keys.contains(&expected.to_string()), "{expected} in {keys:?}");
         }
     }
 
     #[test]
+    fn codes_become_words_for_completion() {
+        assert_eq!(code_as_words("QCVN06:2022/BXD"), "qcvn 6 2022 bxd");
+        assert_eq!(code_as_words("qcvn 06 20"), "qcvn 6 20");
+        let words = code_words(&CanonicalCode::parse("TCVN ISO/IEC 17025:2017").expect("parses"));
+        assert_eq!(words, vec!["tcvn iso iec 17025 2017", "iso iec 17025 2017", "17025 2017"]);
+    }
+
+    #[test]
     fn the_head_of_a_regulation_title_skips_its_boilerplate() {
-        assert_eq!(
-            title_head("Quy chuẩn kỹ thuật quốc gia về Gara ôtô"),
-            "Gara ôtô"
-        );
-        assert_eq!(
-            title_head("Quy chuẩn kỹ thuật quốc gia: lấy mẫu thuốc thú y"),
-            "lấy mẫu thuốc thú y"
-        );
+        assert_eq!(title_head("Quy chuẩn kỹ thuật quốc gia về Gara ôtô"), "Gara ôtô");
+        assert_eq!(title_head("Quy chuẩn kỹ thuật quốc gia: lấy mẫu thuốc thú y"), "lấy mẫu thuốc thú y");
         assert_eq!(
             title_head("Thang máy điện - Yêu cầu an toàn về cấu tạo và lắp đặt"),
             "Thang máy điện - Yêu cầu an toàn về cấu"

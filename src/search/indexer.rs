@@ -49,29 +49,18 @@ impl SearchIndex {
             }
         };
         remove_stale_generations(&root, &generation.name);
-        let index = SearchIndex {
-            root: Some(root),
-            generation: RwLock::new(Arc::new(generation)),
-            abbreviations,
-        };
+        let index = SearchIndex { root: Some(root), generation: RwLock::new(Arc::new(generation)), abbreviations };
         index.catch_up(conn)?;
         Ok(index)
     }
 
     /// An index held in memory, built from the database (the relevance harness and tools use it).
-    pub fn in_memory(
-        conn: &mut DbConnection,
-        abbreviations: Abbreviations,
-    ) -> Result<SearchIndex, SearchError> {
+    pub fn in_memory(conn: &mut DbConnection, abbreviations: Abbreviations) -> Result<SearchIndex, SearchError> {
         let (schema, _) = build_schema();
         let seq = change_log::latest_seq(conn)?;
         let generation = Generation::new("memory".into(), Index::create_in_ram(schema), seq)?;
         fill(&generation, conn, seq, &mut |_, _| {})?;
-        Ok(SearchIndex {
-            root: None,
-            generation: RwLock::new(Arc::new(generation)),
-            abbreviations,
-        })
+        Ok(SearchIndex { root: None, generation: RwLock::new(Arc::new(generation)), abbreviations })
     }
 
     /// Applies the change-log entries written since the index's position; returns how many.
@@ -84,22 +73,12 @@ impl SearchIndex {
                 break;
             };
             let rows = changed_with_siblings(conn, entries.iter().map(|e| e.standard_id))?;
-            let latest = LatestEditions::from_years(rows.iter().map(|r| {
-                (
-                    r.fields.series_key.clone(),
-                    r.fields.issuer_code.clone(),
-                    r.fields.year,
-                )
-            }));
-            let mut writer = generation
-                .writer
-                .lock()
-                .map_err(|_| SearchError::Poisoned)?;
+            let latest = LatestEditions::from_years(
+                rows.iter().map(|r| (r.fields.series_key.clone(), r.fields.issuer_code.clone(), r.fields.year)),
+            );
+            let mut writer = generation.writer.lock().map_err(|_| SearchError::Poisoned)?;
             for (id, row) in &rows_by_id(&rows, entries.iter().map(|e| e.standard_id)) {
-                writer.delete_term(Term::from_field_u64(
-                    generation.fields.standard_id,
-                    *id as u64,
-                ));
+                writer.delete_term(Term::from_field_u64(generation.fields.standard_id, *id as u64));
                 if let Some(row) = row {
                     let superseded = latest.is_superseded(&row.fields);
                     writer.add_document(super::document::standard_document(
@@ -126,10 +105,7 @@ impl SearchIndex {
             && name != self.generation()?.name
         {
             let fresh = Arc::new(open_generation(root, &name)?);
-            let old = std::mem::replace(
-                &mut *self.generation.write().map_err(|_| SearchError::Poisoned)?,
-                fresh,
-            );
+            let old = std::mem::replace(&mut *self.generation.write().map_err(|_| SearchError::Poisoned)?, fresh);
             tracing::info!(from = %old.name, to = %name, "switched to the rebuilt search index");
             drop(old);
             remove_stale_generations(root, &name);
@@ -182,10 +158,7 @@ fn fill(
 ) -> Result<(), SearchError> {
     let total = standards::count(conn)? as u64;
     let latest = LatestEditions::from_years(standards::series_years(conn)?);
-    let mut writer = generation
-        .writer
-        .lock()
-        .map_err(|_| SearchError::Poisoned)?;
+    let mut writer = generation.writer.lock().map_err(|_| SearchError::Poisoned)?;
     let (mut after, mut done) = (0, 0u64);
     loop {
         let rows = standards::batch_after_id(conn, after, BATCH)?;
@@ -194,8 +167,7 @@ fn fill(
         };
         for row in &rows {
             let superseded = latest.is_superseded(&row.fields);
-            let doc: TantivyDocument =
-                super::document::standard_document(&generation.fields, row, None, superseded);
+            let doc: TantivyDocument = super::document::standard_document(&generation.fields, row, None, superseded);
             writer.add_document(doc)?;
         }
         done += rows.len() as u64;
@@ -219,11 +191,7 @@ fn changed_with_siblings(
     for id in ids.collect::<BTreeSet<_>>() {
         if let Some(row) = standards::find_by_id(conn, id)? {
             if series.insert(row.fields.series_key.clone()) {
-                rows.extend(standards::editions_of_series(
-                    conn,
-                    &row.fields.series_key,
-                    1_000,
-                )?);
+                rows.extend(standards::editions_of_series(conn, &row.fields.series_key, 1_000)?);
             }
             rows.push(row);
         }
@@ -246,11 +214,8 @@ fn rows_by_id<'a>(
 }
 
 fn commit(writer: &mut IndexWriter, seq: i64) -> Result<(), SearchError> {
-    let payload = serde_json::to_string(&CommitPayload {
-        schema_version: SCHEMA_VERSION,
-        seq,
-    })
-    .map_err(|e| SearchError::Corrupt(e.to_string()))?;
+    let payload = serde_json::to_string(&CommitPayload { schema_version: SCHEMA_VERSION, seq })
+        .map_err(|e| SearchError::Corrupt(e.to_string()))?;
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&payload);
     prepared.commit()?;
@@ -260,10 +225,7 @@ fn commit(writer: &mut IndexWriter, seq: i64) -> Result<(), SearchError> {
 fn open_generation(root: &Path, name: &str) -> Result<Generation, SearchError> {
     let path = root.join(name);
     if !path.is_dir() {
-        return Err(SearchError::Corrupt(format!(
-            "{} is missing",
-            path.display()
-        )));
+        return Err(SearchError::Corrupt(format!("{} is missing", path.display())));
     }
     let index = Index::open_in_dir(&path)?;
     let payload: CommitPayload = index
@@ -273,16 +235,11 @@ fn open_generation(root: &Path, name: &str) -> Result<Generation, SearchError> {
         .and_then(|p| serde_json::from_str(p).ok())
         .ok_or_else(|| SearchError::Corrupt("no commit payload".into()))?;
     if payload.schema_version != SCHEMA_VERSION {
-        return Err(SearchError::Corrupt(format!(
-            "built by schema version {}",
-            payload.schema_version
-        )));
+        return Err(SearchError::Corrupt(format!("built by schema version {}", payload.schema_version)));
     }
     let (expected, _) = build_schema();
     if index.schema() != expected || SearchFields::of(&index.schema()).is_none() {
-        return Err(SearchError::Corrupt(
-            "its schema differs from this version's".into(),
-        ));
+        return Err(SearchError::Corrupt("its schema differs from this version's".into()));
     }
     let generation = Generation::new(name.to_string(), index, payload.seq)?;
     // A segment may be unreadable even when the metadata is fine: touch every one.
@@ -314,8 +271,7 @@ fn remove_stale_generations(root: &Path, keep: &str) {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with("gen-") && name != keep && current_name(root).as_deref() != Some(&name)
-        {
+        if name.starts_with("gen-") && name != keep && current_name(root).as_deref() != Some(&name) {
             if let Err(error) = std::fs::remove_dir_all(entry.path()) {
                 tracing::warn!(%error, generation = %name, "could not remove an old search index");
             }

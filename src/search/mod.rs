@@ -7,12 +7,14 @@
 pub mod abbreviations;
 pub mod document;
 pub mod editions;
+pub mod follower;
 pub mod highlight;
 pub mod indexer;
 pub mod newest_first;
 pub mod query_builder;
 pub mod schema;
 pub mod searcher;
+pub mod suggest;
 pub mod understanding;
 
 use std::path::PathBuf;
@@ -58,12 +60,8 @@ impl Generation {
     /// Wraps an opened index: registers analyzers, opens the reader and the writer.
     fn new(name: String, index: Index, applied_seq: i64) -> Result<Generation, SearchError> {
         register_analyzers(&index);
-        let fields = SearchFields::of(&index.schema())
-            .ok_or_else(|| SearchError::Corrupt("fields missing".into()))?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+        let fields = SearchFields::of(&index.schema()).ok_or_else(|| SearchError::Corrupt("fields missing".into()))?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let writer = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
         Ok(Generation {
             name,
@@ -92,10 +90,7 @@ pub struct SearchIndex {
 impl SearchIndex {
     /// The live generation.
     pub fn generation(&self) -> Result<Arc<Generation>, SearchError> {
-        self.generation
-            .read()
-            .map(|g| Arc::clone(&g))
-            .map_err(|_| SearchError::Poisoned)
+        self.generation.read().map(|g| Arc::clone(&g)).map_err(|_| SearchError::Poisoned)
     }
 
     /// The abbreviations expanded at query time.
@@ -106,9 +101,6 @@ impl SearchIndex {
     /// How many standards the live generation holds, and the change-log sequence it reflects.
     pub fn stats(&self) -> Result<(u64, i64), SearchError> {
         let generation = self.generation()?;
-        Ok((
-            generation.reader.searcher().num_docs(),
-            generation.applied_seq(),
-        ))
+        Ok((generation.reader.searcher().num_docs(), generation.applied_seq()))
     }
 }

@@ -10,10 +10,7 @@ pub const WINDOW: usize = 200;
 
 /// Reorders the editions of each series among the positions they hold; scores stay in place.
 pub fn reorder(searcher: &Searcher, ranked: &mut [(Score, DocAddress)]) {
-    let keys: Vec<(u64, i64)> = ranked
-        .iter()
-        .map(|(_, address)| edition_key(searcher, *address))
-        .collect();
+    let keys: Vec<(u64, i64)> = ranked.iter().map(|(_, address)| edition_key(searcher, *address)).collect();
     let mut positions: HashMap<u64, Vec<usize>> = HashMap::new();
     for (position, (series, _)) in keys.iter().enumerate() {
         if *series != 0 {
@@ -33,15 +30,7 @@ pub fn reorder(searcher: &Searcher, ranked: &mut [(Score, DocAddress)]) {
 
 fn edition_key(searcher: &Searcher, address: DocAddress) -> (u64, i64) {
     let fast = searcher.segment_reader(address.segment_ord).fast_fields();
-    let series = fast
-        .u64("series")
-        .ok()
-        .and_then(|c| c.first(address.doc_id))
-        .unwrap_or(0);
-    let year = fast
-        .i64("year")
-        .ok()
-        .and_then(|c| c.first(address.doc_id))
-        .unwrap_or(0);
+    let series = fast.u64("series").ok().and_then(|c| c.first(address.doc_id)).unwrap_or(0);
+    let year = fast.i64("year").ok().and_then(|c| c.first(address.doc_id)).unwrap_or(0);
     (series, year)
 }

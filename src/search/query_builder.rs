@@ -6,8 +6,8 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -52,27 +52,14 @@ impl QueryTerms {
         let words = query.words.join(" ");
         QueryTerms {
             folded: tokens(&mut folded, &words),
-            exact: if query.has_diacritics {
-                tokens(&mut exact, &words)
-            } else {
-                Vec::new()
-            },
-            expansions: query
-                .expansions
-                .iter()
-                .map(|e| tokens(&mut folded, e))
-                .filter(|t| !t.is_empty())
-                .collect(),
+            exact: if query.has_diacritics { tokens(&mut exact, &words) } else { Vec::new() },
+            expansions: query.expansions.iter().map(|e| tokens(&mut folded, e)).filter(|t| !t.is_empty()).collect(),
         }
     }
 
     /// Every folded term that may be highlighted.
     pub fn highlightable(&self) -> Vec<String> {
-        self.folded
-            .iter()
-            .chain(self.expansions.iter().flatten())
-            .cloned()
-            .collect()
+        self.folded.iter().chain(self.expansions.iter().flatten()).cloned().collect()
     }
 }
 
@@ -94,10 +81,7 @@ pub fn build(
             ClueStrength::Sibling => 60.0,
             ClueStrength::Number => 40.0,
         };
-        asked.push((
-            Occur::Should,
-            constant(term_query(fields.code_terms, &clue.term), weight),
-        ));
+        asked.push((Occur::Should, constant(term_query(fields.code_terms, &clue.term), weight)));
     }
     if let Some(words) = word_query(fields, searcher, terms, strictness) {
         asked.push((Occur::Should, words));
@@ -107,25 +91,12 @@ pub fn build(
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(asked))));
         if let Some(kind) = query.kind_hint {
             let term = Term::from_facet(fields.facets, &facet("kind", kind.as_str()));
-            clauses.push((
-                Occur::Should,
-                constant(
-                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-                    3.0,
-                ),
-            ));
+            clauses.push((Occur::Should, constant(Box::new(TermQuery::new(term, IndexRecordOption::Basic)), 3.0)));
         }
     } else {
         let kind_hint = query.kind_hint.map(|k| k.as_str().to_string());
         let filter_kind = filters.kind.clone().or(kind_hint);
-        return with_filters(
-            fields,
-            Box::new(AllQuery),
-            &SearchFilters {
-                kind: filter_kind,
-                ..filters.clone()
-            },
-        );
+        return with_filters(fields, Box::new(AllQuery), &SearchFilters { kind: filter_kind, ..filters.clone() });
     }
     with_filters(fields, Box::new(BooleanQuery::new(clauses)), filters)
 }
@@ -144,30 +115,17 @@ fn word_query(
     for (index, word) in terms.folded.iter().enumerate() {
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![
             (Occur::Should, boosted(term_query(fields.title, word), 3.0)),
-            (
-                Occur::Should,
-                boosted(term_query(fields.title_en, word), 1.0),
-            ),
+            (Occur::Should, boosted(term_query(fields.title_en, word), 1.0)),
             (Occur::Should, boosted(term_query(fields.scope, word), 1.0)),
             (Occur::Should, boosted(term_query(fields.body, word), 0.5)),
         ];
         if let Some(exact) = terms.exact.get(index).filter(|e| *e != word) {
-            alternatives.push((
-                Occur::Should,
-                boosted(term_query(fields.title_exact, exact), 2.5),
-            ));
-            alternatives.push((
-                Occur::Should,
-                boosted(term_query(fields.scope_exact, exact), 0.8),
-            ));
-            alternatives.push((
-                Occur::Should,
-                boosted(term_query(fields.body_exact, exact), 0.4),
-            ));
+            alternatives.push((Occur::Should, boosted(term_query(fields.title_exact, exact), 2.5)));
+            alternatives.push((Occur::Should, boosted(term_query(fields.scope_exact, exact), 0.8)));
+            alternatives.push((Occur::Should, boosted(term_query(fields.body_exact, exact), 0.4)));
         }
         let unknown = is_unknown(searcher, fields, word);
-        if word.chars().count() >= MIN_FUZZY_CHARS && (unknown || strictness == Strictness::Relaxed)
-        {
+        if word.chars().count() >= MIN_FUZZY_CHARS && (unknown || strictness == Strictness::Relaxed) {
             for (field, weight) in [(fields.title, 1.5), (fields.scope, 0.5), (fields.body, 0.3)] {
                 let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, word), 1, true);
                 alternatives.push((Occur::Should, boosted(Box::new(fuzzy), weight)));
@@ -175,14 +133,8 @@ fn word_query(
         }
         // Compounds written as one word (`ôtô` for `ô tô`): the word joined to a neighbour.
         for joined in joined_neighbours(&terms.folded, index) {
-            alternatives.push((
-                Occur::Should,
-                boosted(term_query(fields.title, &joined), 3.0),
-            ));
-            alternatives.push((
-                Occur::Should,
-                boosted(term_query(fields.scope, &joined), 1.0),
-            ));
+            alternatives.push((Occur::Should, boosted(term_query(fields.title, &joined), 3.0)));
+            alternatives.push((Occur::Should, boosted(term_query(fields.scope, &joined), 1.0)));
         }
         for expansion in &terms.expansions {
             alternatives.push((Occur::Should, phrase_or_term(fields.title, expansion, 4.0)));
@@ -195,12 +147,8 @@ fn word_query(
         Strictness::Relaxed => 1,
         Strictness::Normal => required_words(per_word.len()),
     };
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
-        Occur::Must,
-        Box::new(BooleanQuery::with_minimum_required_clauses(
-            per_word, required,
-        )),
-    )];
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        vec![(Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(per_word, required)))];
     clauses.extend(proximity(fields, terms));
     Some(Box::new(BooleanQuery::new(clauses)))
 }
@@ -219,21 +167,16 @@ fn joined_neighbours(words: &[String], index: usize) -> Vec<String> {
 
 /// Two words: both; more: three in five.
 fn required_words(count: usize) -> usize {
-    if count <= 2 {
-        count
-    } else {
-        (count * 3).div_ceil(5)
-    }
+    if count <= 2 { count } else { (count * 3).div_ceil(5) }
 }
 
 /// The whole phrase and each pair of adjacent syllables, in the title and scope (Vietnamese
 /// words are several space-separated syllables), in folded and exact forms.
 fn proximity(fields: &SearchFields, terms: &QueryTerms) -> Vec<(Occur, Box<dyn Query>)> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (words, title, scope, weight) in [
-        (&terms.folded, fields.title, fields.scope, 1.0),
-        (&terms.exact, fields.title_exact, fields.scope_exact, 1.2),
-    ] {
+    for (words, title, scope, weight) in
+        [(&terms.folded, fields.title, fields.scope, 1.0), (&terms.exact, fields.title_exact, fields.scope_exact, 1.2)]
+    {
         if words.len() < 2 {
             continue;
         }
@@ -250,39 +193,21 @@ fn proximity(fields: &SearchFields, terms: &QueryTerms) -> Vec<(Occur, Box<dyn Q
     clauses
 }
 
-fn with_filters(
-    fields: &SearchFields,
-    query: Box<dyn Query>,
-    filters: &SearchFilters,
-) -> Box<dyn Query> {
+fn with_filters(fields: &SearchFields, query: Box<dyn Query>, filters: &SearchFilters) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
-    for (parent, value) in [
-        ("kind", &filters.kind),
-        ("status", &filters.status),
-        ("issuer", &filters.issuer),
-        ("field", &filters.field),
-    ] {
+    for (parent, value) in
+        [("kind", &filters.kind), ("status", &filters.status), ("issuer", &filters.issuer), ("field", &filters.field)]
+    {
         if let Some(value) = value {
             let term = Term::from_facet(fields.facets, &facet(parent, value));
-            clauses.push((
-                Occur::Must,
-                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-            ));
+            clauses.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
         }
     }
     if filters.year_from.is_some() || filters.year_to.is_some() {
         let bound = |year: Option<i64>| {
-            year.map_or(Bound::Unbounded, |y| {
-                Bound::Included(Term::from_field_i64(fields.year, y))
-            })
+            year.map_or(Bound::Unbounded, |y| Bound::Included(Term::from_field_i64(fields.year, y)))
         };
-        clauses.push((
-            Occur::Must,
-            Box::new(RangeQuery::new(
-                bound(filters.year_from),
-                bound(filters.year_to),
-            )),
-        ));
+        clauses.push((Occur::Must, Box::new(RangeQuery::new(bound(filters.year_from), bound(filters.year_to)))));
     }
     if clauses.len() == 1 {
         return clauses.remove(0).1;
@@ -290,34 +215,31 @@ fn with_filters(
     Box::new(BooleanQuery::new(clauses))
 }
 
+/// The long words the index does not know: likely misspellings, matched fuzzily.
+pub fn unknown_words(fields: &SearchFields, searcher: &Searcher, terms: &QueryTerms) -> Vec<String> {
+    terms
+        .folded
+        .iter()
+        .filter(|w| w.chars().count() >= MIN_FUZZY_CHARS && is_unknown(searcher, fields, w))
+        .cloned()
+        .collect()
+}
+
 fn is_unknown(searcher: &Searcher, fields: &SearchFields, word: &str) -> bool {
     [fields.title, fields.scope, fields.body]
         .iter()
-        .all(|field| {
-            searcher
-                .doc_freq(&Term::from_field_text(*field, word))
-                .unwrap_or(0)
-                == 0
-        })
+        .all(|field| searcher.doc_freq(&Term::from_field_text(*field, word)).unwrap_or(0) == 0)
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
-    ))
+    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
 }
 
 fn phrase_or_term(field: Field, words: &[String], weight: f32) -> Box<dyn Query> {
     let query: Box<dyn Query> = if words.len() == 1 {
         term_query(field, &words[0])
     } else {
-        Box::new(PhraseQuery::new(
-            words
-                .iter()
-                .map(|w| Term::from_field_text(field, w))
-                .collect(),
-        ))
+        Box::new(PhraseQuery::new(words.iter().map(|w| Term::from_field_text(field, w)).collect()))
     };
     boosted(query, weight)
 }

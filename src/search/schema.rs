@@ -3,15 +3,13 @@
 
 use tantivy::Index;
 use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
-    TextFieldIndexing, TextOptions,
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions,
 };
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
-};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 
 /// Bump when fields or analyzers change: an index built under another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Lowercase, diacritics removed (`Nước` → `nuoc`, `đ` → `d`).
 pub const FOLDED: &str = "vi_folded";
@@ -37,6 +35,8 @@ pub struct SearchFields {
     /// A stable hash of the series and issuer: editions of one standard share it.
     pub series: Field,
     pub code_terms: Field,
+    /// Codes as words (`qcvn 6 2022 bxd`, `6 2022 bxd`) for completion by prefix.
+    pub code_words: Field,
     pub title: Field,
     pub title_exact: Field,
     /// The subject words at the start of the title (after "Quy chuẩn kỹ thuật quốc gia về").
@@ -50,15 +50,10 @@ pub struct SearchFields {
 }
 
 fn text_field(analyzer: &str, stored: bool) -> TextOptions {
-    let indexing = TextFieldIndexing::default()
-        .set_tokenizer(analyzer)
-        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let indexing =
+        TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(IndexRecordOption::WithFreqsAndPositions);
     let options = TextOptions::default().set_indexing_options(indexing);
-    if stored {
-        options.set_stored()
-    } else {
-        options
-    }
+    if stored { options.set_stored() } else { options }
 }
 
 /// Builds the schema and the handles to its fields.
@@ -76,6 +71,7 @@ pub fn build_schema() -> (Schema, SearchFields) {
         currency: builder.add_u64_field("currency", FAST),
         series: builder.add_u64_field("series", FAST),
         code_terms: builder.add_text_field("code_terms", STRING),
+        code_words: builder.add_text_field("code_words", STRING),
         title: builder.add_text_field("title", text_field(FOLDED, true)),
         title_exact: builder.add_text_field("title_exact", text_field(EXACT, false)),
         title_head: builder.add_text_field("title_head", text_field(FOLDED, false)),
@@ -105,6 +101,7 @@ impl SearchFields {
             currency: get("currency")?,
             series: get("series")?,
             code_terms: get("code_terms")?,
+            code_words: get("code_words")?,
             title: get("title")?,
             title_exact: get("title_exact")?,
             title_head: get("title_head")?,
@@ -129,10 +126,7 @@ pub fn folded_analyzer() -> TextAnalyzer {
 
 /// The diacritics-preserving analyzer.
 pub fn exact_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(48))
-        .filter(LowerCaser)
-        .build()
+    TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(48)).filter(LowerCaser).build()
 }
 
 /// Registers the analyzers on an index (needed after every open).

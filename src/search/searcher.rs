@@ -88,23 +88,12 @@ impl SearchIndex {
         let terms = QueryTerms::of(&understood);
         let offset = (request.page.saturating_sub(1) as usize) * request.per_page as usize;
         // Within the window, editions are reordered newest first, so the window starts at the top.
-        let reorder = !understood.names_an_edition()
-            && offset + (request.per_page as usize) <= newest_first::WINDOW;
-        let (window_start, window_end) = if reorder {
-            (0, offset + request.per_page as usize)
-        } else {
-            (offset, request.per_page as usize)
-        };
+        let reorder = !understood.names_an_edition() && offset + (request.per_page as usize) <= newest_first::WINDOW;
+        let (window_start, window_end) =
+            if reorder { (0, offset + request.per_page as usize) } else { (offset, request.per_page as usize) };
         let mut found = None;
         for strictness in [Strictness::Normal, Strictness::Relaxed] {
-            let query = query_builder::build(
-                fields,
-                &searcher,
-                &understood,
-                &terms,
-                &request.filters,
-                strictness,
-            );
+            let query = query_builder::build(fields, &searcher, &understood, &terms, &request.filters, strictness);
             let mut facets = FacetCollector::for_field("facets");
             for parent in FACET_PARENTS {
                 facets.add_facet(tantivy::schema::Facet::from_path([parent]));
@@ -113,23 +102,22 @@ impl SearchIndex {
                 .and_offset(window_start)
                 .tweak_score(tie_breaks);
             let outcome = searcher.search(&query, &(top, Count, facets))?;
-            let retry =
-                outcome.1 == 0 && strictness == Strictness::Normal && !terms.folded.is_empty();
+            let retry = outcome.1 == 0 && strictness == Strictness::Normal && !terms.folded.is_empty();
             found = Some(outcome);
             if !retry {
                 break;
             }
         }
-        let (mut top, total, facet_counts) =
-            found.ok_or_else(|| SearchError::Corrupt("no search ran".into()))?;
+        let (mut top, total, facet_counts) = found.ok_or_else(|| SearchError::Corrupt("no search ran".into()))?;
         if reorder {
             newest_first::reorder(&searcher, &mut top);
             top.drain(..offset.min(top.len()));
         }
         let marked: HashSet<String> = terms.highlightable().into_iter().collect();
+        let misspelt = query_builder::unknown_words(fields, &searcher, &terms);
         let hits = top
             .into_iter()
-            .map(|(score, address)| Ok(hit(fields, &searcher.doc(address)?, score, &marked)))
+            .map(|(score, address)| Ok(hit(fields, &searcher.doc(address)?, score, &marked, &misspelt)))
             .collect::<Result<Vec<_>, SearchError>>()?;
         let mut facets = Facets::default();
         for (parent, counts) in [
@@ -160,17 +148,9 @@ impl SearchIndex {
 /// Status (in force above unknown above an older edition above replaced) and recency break
 /// ties and weigh on near-ties, so that `TCVN 2737` lists 2737:2023 before 2737:1995 and a
 /// current standard outranks a superseded one with a similar title.
-fn tie_breaks(segment: &SegmentReader) -> impl Fn(DocId, Score) -> Score + use<> {
-    let currency = segment
-        .fast_fields()
-        .u64("currency")
-        .ok()
-        .map(|c| c.first_or_default_col(0));
-    let year = segment
-        .fast_fields()
-        .i64("year")
-        .ok()
-        .map(|c| c.first_or_default_col(0));
+pub(super) fn tie_breaks(segment: &SegmentReader) -> impl Fn(DocId, Score) -> Score + use<> {
+    let currency = segment.fast_fields().u64("currency").ok().map(|c| c.first_or_default_col(0));
+    let year = segment.fast_fields().i64("year").ok().map(|c| c.first_or_default_col(0));
     move |doc: DocId, score: Score| {
         let currency = currency.as_ref().map_or(0, |c| c.get_val(doc));
         let year = year.as_ref().map_or(0, |c| c.get_val(doc));
@@ -194,8 +174,7 @@ fn recency_factor(year: i64) -> Score {
 }
 
 fn text(doc: &TantivyDocument, field: Field) -> Option<String> {
-    doc.get_first(field)
-        .and_then(|v| v.as_str().map(str::to_string))
+    doc.get_first(field).and_then(|v| v.as_str().map(str::to_string))
 }
 
 fn hit(
@@ -203,6 +182,7 @@ fn hit(
     doc: &TantivyDocument,
     score: Score,
     marked: &HashSet<String>,
+    misspelt: &[String],
 ) -> SearchHit {
     let title = text(doc, fields.title).unwrap_or_default();
     let scope = text(doc, fields.scope);
@@ -217,8 +197,8 @@ fn hit(
         field: text(doc, fields.subject),
         score: (score * 1000.0).round() / 1000.0,
         highlight: Highlight {
-            title_vi: mark(&title, marked),
-            scope_vi: scope.as_deref().and_then(|s| mark(s, marked)),
+            title_vi: mark(&title, marked, misspelt),
+            scope_vi: scope.as_deref().and_then(|s| mark(s, marked, misspelt)),
             body: None,
         },
         title_vi: title,
@@ -227,16 +207,6 @@ fn hit(
 
 /// Searches run by the relevance harness and the tests share this helper.
 pub fn top_codes(index: &SearchIndex, query: &str, limit: u32) -> Result<Vec<String>, SearchError> {
-    let request = SearchRequest {
-        query: query.to_string(),
-        page: 1,
-        per_page: limit,
-        ..SearchRequest::default()
-    };
-    Ok(index
-        .search(&request)?
-        .hits
-        .into_iter()
-        .map(|h| h.code)
-        .collect())
+    let request = SearchRequest { query: query.to_string(), page: 1, per_page: limit, ..SearchRequest::default() };
+    Ok(index.search(&request)?.hits.into_iter().map(|h| h.code).collect())
 }

@@ -64,9 +64,7 @@ impl UnderstoodQuery {
     pub fn names_an_edition(&self) -> bool {
         self.codes.iter().any(|clue| match clue.strength {
             ClueStrength::Exact => true,
-            ClueStrength::Fragment => {
-                clue.term.starts_with("ny:") || clue.term.matches(':').count() > 1
-            }
+            ClueStrength::Fragment => clue.term.starts_with("ny:") || clue.term.matches(':').count() > 1,
             _ => false,
         })
     }
@@ -76,9 +74,8 @@ static NUMBER_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<number>\d{1,6}(?:-\d{1,4})*)\s*[:/]\s*(?P<year>(?:19|20)\d{2})(?:/(?P<issuer>[a-zđ]{2,10}))?$")
         .expect("the number-year pattern is valid")
 });
-static ADOPTED_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:iso|iec)(?:/(?:iec|ts|tr))?$").expect("the prefix pattern is valid")
-});
+static ADOPTED_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:iso|iec)(?:/(?:iec|ts|tr))?$").expect("the prefix pattern is valid"));
 static ADOPTED_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<number>\d{2,6}(?:-\d{1,4})*)(?::(?P<year>(?:19|20)\d{2}))?$")
         .expect("the adopted pattern is valid")
@@ -106,35 +103,18 @@ pub fn understand(query: &str, abbreviations: &Abbreviations) -> UnderstoodQuery
             understood.kind_hint = Some(kind);
         } else if let Some(caps) = NUMBER_YEAR.captures(&folded) {
             let number = normalized_number(&caps["number"]);
-            let issuer = caps
-                .name("issuer")
-                .map(|m| format!("/{}", m.as_str()))
-                .unwrap_or_default();
-            understood.codes.push(clue(
-                format!("ny:{number}:{}{issuer}", &caps["year"]),
-                ClueStrength::Fragment,
-            ));
+            let issuer = caps.name("issuer").map(|m| format!("/{}", m.as_str())).unwrap_or_default();
+            understood.codes.push(clue(format!("ny:{number}:{}{issuer}", &caps["year"]), ClueStrength::Fragment));
         } else if ADOPTED_PREFIX.is_match(&folded)
-            && let Some(caps) = tokens
-                .get(i + 1)
-                .and_then(|next| ADOPTED_NUMBER.captures(next))
+            && let Some(caps) = tokens.get(i + 1).and_then(|next| ADOPTED_NUMBER.captures(next))
         {
             let number = normalized_number(&caps["number"]);
-            let year = caps
-                .name("year")
-                .map(|m| format!(":{}", m.as_str()))
-                .unwrap_or_default();
-            understood.codes.push(clue(
-                format!("a:{folded} {number}{year}"),
-                ClueStrength::Fragment,
-            ));
+            let year = caps.name("year").map(|m| format!(":{}", m.as_str())).unwrap_or_default();
+            understood.codes.push(clue(format!("a:{folded} {number}{year}"), ClueStrength::Fragment));
             i += 1;
         } else {
             if token.len() >= 3 && token.chars().all(|c| c.is_ascii_digit()) {
-                understood.codes.push(clue(
-                    format!("n:{}", normalized_number(&token)),
-                    ClueStrength::Number,
-                ));
+                understood.codes.push(clue(format!("n:{}", normalized_number(&token)), ClueStrength::Number));
             }
             if let Some(expansions) = abbreviations.expand(&token) {
                 understood.expansions.extend(expansions.iter().cloned());
@@ -149,17 +129,13 @@ pub fn understand(query: &str, abbreviations: &Abbreviations) -> UnderstoodQuery
 
 /// A code the whole text spells, if its issuer (when it has one) is a real issuer.
 fn parse_code(text: &str) -> Option<CanonicalCode> {
-    CanonicalCode::parse(text)
-        .ok()
-        .filter(|code| code.issuer.as_deref().is_none_or(is_known_issuer))
+    CanonicalCode::parse(text).ok().filter(|code| code.issuer.as_deref().is_none_or(is_known_issuer))
 }
 
 /// The longest code starting at the first token, and how many tokens it spans.
 fn code_at(tokens: &[&str]) -> Option<(CanonicalCode, usize)> {
     let first = fold_diacritics(tokens.first()?).to_lowercase();
-    let starts_like_a_code = ["tcvn", "qcvn", "qcdp", "dlvn", "sua", "sd"]
-        .iter()
-        .any(|p| first.starts_with(p));
+    let starts_like_a_code = ["tcvn", "qcvn", "qcdp", "dlvn", "sua", "sd"].iter().any(|p| first.starts_with(p));
     if !starts_like_a_code {
         return None;
     }
@@ -175,18 +151,11 @@ fn clue(term: String, strength: ClueStrength) -> CodeClue {
 /// What a parsed code asks for: one edition (and, weaker, its siblings), or a whole series.
 fn clues_for(code: &CanonicalCode) -> Vec<CodeClue> {
     let series = match code.issuer.as_deref() {
-        Some(issuer) => format!(
-            "si:{}/{}",
-            code.series_key(),
-            fold_diacritics(issuer).to_lowercase()
-        ),
+        Some(issuer) => format!("si:{}/{}", code.series_key(), fold_diacritics(issuer).to_lowercase()),
         None => format!("s:{}", code.series_key()),
     };
     if code.is_dated() {
-        vec![
-            clue(format!("k:{}", code.key()), ClueStrength::Exact),
-            clue(series, ClueStrength::Sibling),
-        ]
+        vec![clue(format!("k:{}", code.key()), ClueStrength::Exact), clue(series, ClueStrength::Sibling)]
     } else {
         vec![clue(series, ClueStrength::Series)]
     }

@@ -3,34 +3,20 @@
 use super::*;
 
 fn understood(query: &str) -> UnderstoodQuery {
-    let abbreviations =
-        Abbreviations::parse("PCCC\tphòng cháy chữa cháy\nHTKT\thạ tầng kỹ thuật\n")
-            .expect("valid");
+    let abbreviations = Abbreviations::parse("PCCC\tphòng cháy chữa cháy\nHTKT\thạ tầng kỹ thuật\n").expect("valid");
     understand(query, &abbreviations)
 }
 
 fn terms(query: &str) -> Vec<(String, ClueStrength)> {
-    understood(query)
-        .codes
-        .into_iter()
-        .map(|c| (c.term, c.strength))
-        .collect()
+    understood(query).codes.into_iter().map(|c| (c.term, c.strength)).collect()
 }
 
 #[test]
 fn whole_codes_in_any_spelling_ask_for_one_edition_then_its_siblings() {
-    for query in [
-        "QCVN 06:2022/BXD",
-        "qcvn 06 2022 bxd",
-        "qcvn06 2022 bxd",
-        "QCVN 6-2022 BXD",
-    ] {
+    for query in ["QCVN 06:2022/BXD", "qcvn 06 2022 bxd", "qcvn06 2022 bxd", "QCVN 6-2022 BXD"] {
         assert_eq!(
             terms(query),
-            vec![
-                ("k:qcvn 6:2022/bxd".into(), ClueStrength::Exact),
-                ("si:qcvn 6/bxd".into(), ClueStrength::Sibling)
-            ],
+            vec![("k:qcvn 6:2022/bxd".into(), ClueStrength::Exact), ("si:qcvn 6/bxd".into(), ClueStrength::Sibling)],
             "{query}"
         );
     }
@@ -39,47 +25,19 @@ fn whole_codes_in_any_spelling_ask_for_one_edition_then_its_siblings() {
 
 #[test]
 fn partial_codes_ask_for_a_series() {
-    assert_eq!(
-        terms("TCVN 5574"),
-        vec![("s:tcvn 5574".into(), ClueStrength::Series)]
-    );
-    assert_eq!(
-        terms("QCVN 14 BTNMT"),
-        vec![("si:qcvn 14/btnmt".into(), ClueStrength::Series)]
-    );
-    assert_eq!(
-        terms("DLVN 31"),
-        vec![("s:dlvn 31".into(), ClueStrength::Series)]
-    );
+    assert_eq!(terms("TCVN 5574"), vec![("s:tcvn 5574".into(), ClueStrength::Series)]);
+    assert_eq!(terms("QCVN 14 BTNMT"), vec![("si:qcvn 14/btnmt".into(), ClueStrength::Series)]);
+    assert_eq!(terms("DLVN 31"), vec![("s:dlvn 31".into(), ClueStrength::Series)]);
 }
 
 #[test]
 fn fragments_without_a_kind_are_found() {
-    assert_eq!(
-        terms("5574:2018"),
-        vec![("ny:5574:2018".into(), ClueStrength::Fragment)]
-    );
-    assert_eq!(
-        terms("06/2022/BXD"),
-        vec![("ny:6:2022/bxd".into(), ClueStrength::Fragment)]
-    );
-    assert_eq!(
-        terms("iso 9001"),
-        vec![("a:iso 9001".into(), ClueStrength::Fragment)]
-    );
-    assert_eq!(
-        terms("iso/iec 27002"),
-        vec![("a:iso/iec 27002".into(), ClueStrength::Fragment)]
-    );
-    assert_eq!(
-        terms("17025"),
-        vec![("n:17025".into(), ClueStrength::Number)]
-    );
-    assert_eq!(
-        understood("17025").words,
-        vec!["17025"],
-        "a bare number is also a word"
-    );
+    assert_eq!(terms("5574:2018"), vec![("ny:5574:2018".into(), ClueStrength::Fragment)]);
+    assert_eq!(terms("06/2022/BXD"), vec![("ny:6:2022/bxd".into(), ClueStrength::Fragment)]);
+    assert_eq!(terms("iso 9001"), vec![("a:iso 9001".into(), ClueStrength::Fragment)]);
+    assert_eq!(terms("iso/iec 27002"), vec![("a:iso/iec 27002".into(), ClueStrength::Fragment)]);
+    assert_eq!(terms("17025"), vec![("n:17025".into(), ClueStrength::Number)]);
+    assert_eq!(understood("17025").words, vec!["17025"], "a bare number is also a word");
 }
 
 #[test]
@@ -123,15 +81,7 @@ fn text_without_diacritics_is_flagged_so() {
 
 #[test]
 fn query_syntax_characters_are_just_text() {
-    for query in [
-        "title:nước",
-        "\"quy chuẩn",
-        "a AND (b OR",
-        "*",
-        "-x +y",
-        "[1 TO 2]",
-        "~2^3",
-    ] {
+    for query in ["title:nước", "\"quy chuẩn", "a AND (b OR", "*", "-x +y", "[1 TO 2]", "~2^3"] {
         let _ = understood(query);
     }
 }

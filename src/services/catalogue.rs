@@ -148,15 +148,12 @@ pub fn resolve(conn: &mut DbConnection, reference: &str) -> Result<StandardRow, 
         )));
     }
     if reference.chars().any(char::is_control) {
-        return Err(AppError::invalid(
-            "a standard reference cannot contain control characters",
-        ));
+        return Err(AppError::invalid("a standard reference cannot contain control characters"));
     }
     if let Some(row) = standards::find_by_slug(conn, &reference.to_lowercase())? {
         return Ok(row);
     }
-    let parsed = CanonicalCode::parse(reference)
-        .or_else(|_| CanonicalCode::parse(&reference.replace('-', " ")));
+    let parsed = CanonicalCode::parse(reference).or_else(|_| CanonicalCode::parse(&reference.replace('-', " ")));
     if let Ok(code) = &parsed {
         if let Some(row) = standards::find_by_key(conn, &code.key())? {
             return Ok(row);
@@ -171,37 +168,28 @@ pub fn resolve(conn: &mut DbConnection, reference: &str) -> Result<StandardRow, 
         Ok(code) => suggestions_for(conn, code)?,
         Err(_) => Vec::new(),
     };
-    Err(AppError::StandardNotFound {
-        reference: reference.to_string(),
-        suggestions,
-    })
+    Err(AppError::StandardNotFound { reference: reference.to_string(), suggestions })
 }
 
-fn newest_edition(
-    conn: &mut DbConnection,
-    code: &CanonicalCode,
-) -> Result<Option<StandardRow>, AppError> {
+fn newest_edition(conn: &mut DbConnection, code: &CanonicalCode) -> Result<Option<StandardRow>, AppError> {
     let editions = standards::editions_of_series(conn, &code.series_key(), 50)?;
-    Ok(editions
-        .into_iter()
-        .find(|row| issuer_matches(row, code) && row.fields.year.is_some()))
+    Ok(editions.into_iter().find(|row| issuer_matches(row, code) && row.fields.year.is_some()))
 }
 
 fn issuer_matches(row: &StandardRow, code: &CanonicalCode) -> bool {
     match &code.issuer {
         None => true,
-        Some(issuer) => row.fields.issuer_code.as_deref().is_some_and(|stored| {
-            fold_diacritics(stored).eq_ignore_ascii_case(&fold_diacritics(issuer))
-        }),
+        Some(issuer) => row
+            .fields
+            .issuer_code
+            .as_deref()
+            .is_some_and(|stored| fold_diacritics(stored).eq_ignore_ascii_case(&fold_diacritics(issuer))),
     }
 }
 
 /// Other editions of the series first (same issuer before others), then series whose number
 /// starts the same way.
-fn suggestions_for(
-    conn: &mut DbConnection,
-    code: &CanonicalCode,
-) -> Result<Vec<StandardLink>, AppError> {
+fn suggestions_for(conn: &mut DbConnection, code: &CanonicalCode) -> Result<Vec<StandardLink>, AppError> {
     let mut rows = standards::editions_of_series(conn, &code.series_key(), 50)?;
     if rows.is_empty() {
         let series = code.series_key();
@@ -209,11 +197,7 @@ fn suggestions_for(
         rows = standards::series_starting_with(conn, shorter, 50)?;
     }
     rows.sort_by_key(|row| !issuer_matches(row, code));
-    Ok(rows
-        .iter()
-        .take(SUGGESTION_LIMIT)
-        .map(StandardLink::from)
-        .collect())
+    Ok(rows.iter().take(SUGGESTION_LIMIT).map(StandardLink::from).collect())
 }
 
 /// The full record, relations resolved both ways.
@@ -237,10 +221,7 @@ pub fn detail(conn: &mut DbConnection, row: &StandardRow) -> Result<StandardDeta
         note: row.fields.note.clone(),
         relations,
         documents: Vec::new(),
-        provenance: Provenance {
-            source: row.fields.source.clone(),
-            confidence: row.fields.confidence.clone(),
-        },
+        provenance: Provenance { source: row.fields.source.clone(), confidence: row.fields.confidence.clone() },
         version: row.version,
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
@@ -254,11 +235,7 @@ fn resolved_relations(conn: &mut DbConnection, row: &StandardRow) -> Result<Rela
     let mut wanted: BTreeMap<&'static str, BTreeMap<String, String>> = BTreeMap::new();
     for relation in relations::of_standard(conn, row.id)? {
         if let Ok(kind) = relation.kind.parse::<RelationKind>() {
-            wanted
-                .entry(kind.as_str())
-                .or_default()
-                .entry(relation.target_key)
-                .or_insert(relation.target_code);
+            wanted.entry(kind.as_str()).or_default().entry(relation.target_key).or_insert(relation.target_code);
         }
     }
     for incoming in relations::pointing_at(conn, &row.fields.code_key)? {
@@ -270,28 +247,14 @@ fn resolved_relations(conn: &mut DbConnection, row: &StandardRow) -> Result<Rela
             None if kind == RelationKind::References => "referenced_by",
             None => continue,
         };
-        wanted
-            .entry(seen_from_here)
-            .or_default()
-            .entry(incoming.source_key)
-            .or_insert(incoming.source_code);
+        wanted.entry(seen_from_here).or_default().entry(incoming.source_key).or_insert(incoming.source_code);
     }
-    let keys: Vec<String> = wanted
-        .values()
-        .flat_map(|targets| targets.keys().cloned())
-        .collect();
-    let known: HashMap<String, StandardRow> = standards::find_by_keys(conn, &keys)?
-        .into_iter()
-        .map(|r| (r.fields.code_key.clone(), r))
-        .collect();
+    let keys: Vec<String> = wanted.values().flat_map(|targets| targets.keys().cloned()).collect();
+    let known: HashMap<String, StandardRow> =
+        standards::find_by_keys(conn, &keys)?.into_iter().map(|r| (r.fields.code_key.clone(), r)).collect();
     let link = |key: &String, code: &String| match known.get(key) {
         Some(row) => StandardLink::from(row),
-        None => StandardLink {
-            code: code.clone(),
-            slug: None,
-            title_vi: None,
-            status: None,
-        },
+        None => StandardLink { code: code.clone(), slug: None, title_vi: None, status: None },
     };
     let mut resolved = Relations::default();
     for (kind, targets) in &wanted {
@@ -319,10 +282,5 @@ pub fn list(
 ) -> Result<StandardPage, AppError> {
     let offset = i64::from(page - 1) * i64::from(per_page);
     let (rows, total) = standards::list(conn, filter, offset, i64::from(per_page))?;
-    Ok(StandardPage {
-        total,
-        page,
-        per_page,
-        items: rows.iter().map(StandardSummary::from).collect(),
-    })
+    Ok(StandardPage { total, page, per_page, items: rows.iter().map(StandardSummary::from).collect() })
 }

@@ -3,6 +3,7 @@
 pub mod catalogue;
 pub mod import;
 pub mod relevance;
+pub mod search;
 pub mod seed;
 
 use crate::db::{DbConnection, DbPool};

@@ -60,36 +60,21 @@ pub fn parse_judged(text: &str) -> Result<Vec<JudgedQuery>, String> {
 }
 
 /// Runs every query and scores it.
-pub fn evaluate(
-    index: &SearchIndex,
-    queries: &[JudgedQuery],
-) -> Result<RelevanceReport, SearchError> {
+pub fn evaluate(index: &SearchIndex, queries: &[JudgedQuery]) -> Result<RelevanceReport, SearchError> {
     let mut outcomes = Vec::with_capacity(queries.len());
     for query in queries {
         let hits = top_codes(index, &query.q, CUTOFF as u32)?;
         outcomes.push(score(query, hits));
     }
     let overall = average(outcomes.iter());
-    let mut types: Vec<&str> = outcomes
-        .iter()
-        .map(|o| o.query.query_type.as_str())
-        .collect();
+    let mut types: Vec<&str> = outcomes.iter().map(|o| o.query.query_type.as_str()).collect();
     types.sort();
     types.dedup();
     let by_type = types
         .into_iter()
-        .map(|t| {
-            (
-                t.to_string(),
-                average(outcomes.iter().filter(|o| o.query.query_type == t)),
-            )
-        })
+        .map(|t| (t.to_string(), average(outcomes.iter().filter(|o| o.query.query_type == t))))
         .collect();
-    Ok(RelevanceReport {
-        overall,
-        by_type,
-        outcomes,
-    })
+    Ok(RelevanceReport { overall, by_type, outcomes })
 }
 
 /// Codes compare by key, so that `QCVN 5:2023/BTNMT` is `QCVN 05:2023/BTNMT`.
@@ -101,40 +86,22 @@ fn same_code(a: &str, b: &str) -> bool {
 }
 
 fn grade(query: &JudgedQuery, code: &str) -> u8 {
-    query
-        .rel
-        .iter()
-        .find(|(judged, _)| same_code(judged, code))
-        .map_or(0, |(_, g)| *g)
+    query.rel.iter().find(|(judged, _)| same_code(judged, code)).map_or(0, |(_, g)| *g)
 }
 
 /// nDCG@10 with gain 2^grade − 1 and discount log2(rank + 1); MRR of the first top-graded hit.
 pub fn score(query: &JudgedQuery, hits: Vec<String>) -> QueryOutcome {
     let gain = |g: u8| f64::from((1u32 << g) - 1);
     let discount = |rank: usize| ((rank + 1) as f64).log2();
-    let dcg: f64 = hits
-        .iter()
-        .take(CUTOFF)
-        .enumerate()
-        .map(|(i, code)| gain(grade(query, code)) / discount(i + 1))
-        .sum();
+    let dcg: f64 =
+        hits.iter().take(CUTOFF).enumerate().map(|(i, code)| gain(grade(query, code)) / discount(i + 1)).sum();
     let mut ideal: Vec<u8> = query.rel.values().copied().collect();
     ideal.sort_unstable_by(|a, b| b.cmp(a));
-    let idcg: f64 = ideal
-        .iter()
-        .take(CUTOFF)
-        .enumerate()
-        .map(|(i, g)| gain(*g) / discount(i + 1))
-        .sum();
+    let idcg: f64 = ideal.iter().take(CUTOFF).enumerate().map(|(i, g)| gain(*g) / discount(i + 1)).sum();
     let best = ideal.first().copied().unwrap_or(0);
-    let first_best = hits
-        .iter()
-        .take(CUTOFF)
-        .position(|code| best > 0 && grade(query, code) == best);
-    let top1 = (query.query_type == "code").then(|| {
-        hits.first()
-            .is_some_and(|code| best > 0 && grade(query, code) == best)
-    });
+    let first_best = hits.iter().take(CUTOFF).position(|code| best > 0 && grade(query, code) == best);
+    let top1 =
+        (query.query_type == "code").then(|| hits.first().is_some_and(|code| best > 0 && grade(query, code) == best));
     QueryOutcome {
         query: query.clone(),
         ndcg: if idcg > 0.0 { dcg / idcg } else { 0.0 },
@@ -152,8 +119,7 @@ fn average<'a>(outcomes: impl Iterator<Item = &'a QueryOutcome>) -> Figures {
         queries: outcomes.len(),
         ndcg: outcomes.iter().map(|o| o.ndcg).sum::<f64>() / n,
         mrr: outcomes.iter().map(|o| o.reciprocal_rank).sum::<f64>() / n,
-        code_top1: (!code.is_empty())
-            .then(|| code.iter().filter(|ok| **ok).count() as f64 / code.len() as f64),
+        code_top1: (!code.is_empty()).then(|| code.iter().filter(|ok| **ok).count() as f64 / code.len() as f64),
     }
 }
 
@@ -172,26 +138,15 @@ mod tests {
 
     #[test]
     fn a_perfect_ranking_scores_one_and_codes_compare_by_key() {
-        let outcome = score(
-            &judged(&[("QCVN 05:2023/BTNMT", 3)]),
-            vec!["QCVN 5:2023/BTNMT".into()],
-        );
-        assert_eq!(
-            (outcome.ndcg, outcome.reciprocal_rank, outcome.top1),
-            (1.0, 1.0, Some(true))
-        );
+        let outcome = score(&judged(&[("QCVN 05:2023/BTNMT", 3)]), vec!["QCVN 5:2023/BTNMT".into()]);
+        assert_eq!((outcome.ndcg, outcome.reciprocal_rank, outcome.top1), (1.0, 1.0, Some(true)));
     }
 
     #[test]
     fn the_wanted_answer_second_scores_as_the_metric_defines() {
-        let outcome = score(
-            &judged(&[("A 1:2000", 3), ("B 1:2000", 2)]),
-            vec!["TCVN 9:2000".into(), "TCVN 1:2000".into()],
-        );
-        assert_eq!(
-            outcome.reciprocal_rank, 0.0,
-            "neither judged code was found"
-        );
+        let outcome =
+            score(&judged(&[("A 1:2000", 3), ("B 1:2000", 2)]), vec!["TCVN 9:2000".into(), "TCVN 1:2000".into()]);
+        assert_eq!(outcome.reciprocal_rank, 0.0, "neither judged code was found");
         let query = judged(&[("TCVN 1:2000", 3), ("TCVN 2:2000", 2)]);
         let outcome = score(&query, vec!["TCVN 2:2000".into(), "TCVN 1:2000".into()]);
         let expected = (3.0 + 7.0 / 3f64.log2()) / (7.0 + 3.0 / 3f64.log2());

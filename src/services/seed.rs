@@ -2,9 +2,7 @@
 
 use crate::db::DbConnection;
 use crate::db::provinces::{self, Province};
-use crate::services::import::{
-    self, FileFormat, ImportFileError, ImportOptions, ImportReport, SEED_CATALOGUE,
-};
+use crate::services::import::{self, FileFormat, ImportFileError, ImportOptions, ImportReport, SEED_CATALOGUE};
 
 /// The 34 provincial-level units, embedded.
 const PROVINCES: &str = include_str!("../../standards-data/provinces.json");
@@ -31,17 +29,8 @@ pub fn embedded_provinces() -> Result<Vec<Province>, serde_json::Error> {
 /// Safe to run on every start and from several nodes at once.
 pub fn seed(conn: &mut DbConnection) -> Result<ImportReport, SeedError> {
     provinces::sync(conn, &embedded_provinces()?)?;
-    let options = ImportOptions {
-        only_if_empty: true,
-        ..ImportOptions::default()
-    };
-    let report = import::import_text(
-        conn,
-        SEED_CATALOGUE,
-        FileFormat::JsonLines,
-        options,
-        &mut || {},
-    )?;
+    let options = ImportOptions { only_if_empty: true, ..ImportOptions::default() };
+    let report = import::import_text(conn, SEED_CATALOGUE, FileFormat::JsonLines, options, &mut || {})?;
     if !report.invalid.is_empty() {
         return Err(SeedError::InvalidSeed(report.invalid.len()));
     }

@@ -19,40 +19,12 @@ async fn every_spelling_of_a_code_answers_the_same_record() {
                 "QCVN 6:2022/BXD",
             ],
         ),
-        (
-            "QCVN 26:2016/BLĐTBXH",
-            &[
-                "QCVN 26:2016/BLÐTBXH",
-                "QCVN 26:2016/BLDTBXH",
-                "qcvn 26 2016 bldtbxh",
-                &nfd,
-            ],
-        ),
-        (
-            "TCVN 13187:2020",
-            &["TCVN13187:2020", "tcvn 13187 2020", "tcvn-13187-2020"],
-        ),
-        (
-            "ĐLVN 31:2017",
-            &[
-                "DLVN 31:2017",
-                "dlvn 31 2017",
-                "ĐLVN 31:2017",
-                "dlvn-31-2017",
-            ],
-        ),
-        (
-            "QCVN 05:2023/BTNMT",
-            &["QCVN 5:2023/BTNMT", "qcvn 5 2023 btnmt"],
-        ),
-        (
-            "QCVN 01-190:2020/BNNPTNT",
-            &["QCVN 01-190: 2020/BNNPTNT", "QCVN: 01-190-2020/BNNPTNT"],
-        ),
-        (
-            "TCVN ISO/IEC 17025:2017",
-            &["tcvn iso/iec 17025:2017", "TCVN ISO/IEC 17025-2017"],
-        ),
+        ("QCVN 26:2016/BLĐTBXH", &["QCVN 26:2016/BLÐTBXH", "QCVN 26:2016/BLDTBXH", "qcvn 26 2016 bldtbxh", &nfd]),
+        ("TCVN 13187:2020", &["TCVN13187:2020", "tcvn 13187 2020", "tcvn-13187-2020"]),
+        ("ĐLVN 31:2017", &["DLVN 31:2017", "dlvn 31 2017", "ĐLVN 31:2017", "dlvn-31-2017"]),
+        ("QCVN 05:2023/BTNMT", &["QCVN 5:2023/BTNMT", "qcvn 5 2023 btnmt"]),
+        ("QCVN 01-190:2020/BNNPTNT", &["QCVN 01-190: 2020/BNNPTNT", "QCVN: 01-190-2020/BNNPTNT"]),
+        ("TCVN ISO/IEC 17025:2017", &["tcvn iso/iec 17025:2017", "TCVN ISO/IEC 17025-2017"]),
     ];
     for (expected, spellings) in cases {
         for spelling in *spellings {
@@ -69,23 +41,11 @@ async fn the_seed_catalogue_is_served_newest_first_with_provenance() {
     let (status, body) = app.get_json("/api/v1/standards?per_page=100").await;
     assert_eq!(status, 200);
     assert_eq!(body["total"], 371);
-    let years: Vec<i64> = body["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter_map(|i| i["year"].as_i64())
-        .collect();
-    assert!(
-        years.windows(2).all(|w| w[0] >= w[1]),
-        "newest first: {years:?}"
-    );
+    let years: Vec<i64> = body["items"].as_array().expect("items").iter().filter_map(|i| i["year"].as_i64()).collect();
+    assert!(years.windows(2).all(|w| w[0] >= w[1]), "newest first: {years:?}");
     let (_, detail) = app.get_standard("QCVN 06:2022/BXD").await;
     assert_eq!(detail["provenance"]["confidence"], "high");
-    assert!(
-        detail["provenance"]["source"]
-            .as_str()
-            .is_some_and(|s| !s.is_empty())
-    );
+    assert!(detail["provenance"]["source"].as_str().is_some_and(|s| !s.is_empty()));
     assert_eq!(detail["access_level"], "public");
     let (_, tcvn) = app.get_standard("TCVN 5574:2018").await;
     assert_eq!(tcvn["access_level"], "registered");
@@ -99,40 +59,17 @@ async fn listing_filters_by_kind_status_issuer_and_field() {
     let (_, tcvn) = app.get_json("/api/v1/standards?kind=tcvn").await;
     let (_, dlvn) = app.get_json("/api/v1/standards?kind=DLVN").await;
     assert_eq!((total(&qcvn), total(&tcvn), total(&dlvn)), (227, 138, 6));
-    let (_, labour) = app
-        .get_json("/api/v1/standards?issuer=BLDTBXH&per_page=100")
-        .await;
+    let (_, labour) = app.get_json("/api/v1/standards?issuer=BLDTBXH&per_page=100").await;
     assert_eq!(total(&labour), 3);
+    assert!(labour["items"].as_array().expect("items").iter().all(|i| i["issuer_code"] == "BLĐTBXH"));
+    let (_, fire) = app.get_json("/api/v1/standards?field=fire_safety&kind=QCVN").await;
     assert!(
-        labour["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .all(|i| i["issuer_code"] == "BLĐTBXH")
+        fire["items"].as_array().expect("items").iter().all(|i| i["field"] == "fire_safety" && i["kind"] == "QCVN")
     );
-    let (_, fire) = app
-        .get_json("/api/v1/standards?field=fire_safety&kind=QCVN")
-        .await;
-    assert!(
-        fire["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .all(|i| i["field"] == "fire_safety" && i["kind"] == "QCVN")
-    );
-    let (_, replaced) = app
-        .get_json("/api/v1/standards?status=replaced&per_page=100")
-        .await;
-    let codes: Vec<&str> = replaced["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter_map(|i| i["code"].as_str())
-        .collect();
-    assert!(
-        codes.contains(&"QCVN 06:2021/BXD") && codes.contains(&"QCVN 19:2009/BTNMT"),
-        "{codes:?}"
-    );
+    let (_, replaced) = app.get_json("/api/v1/standards?status=replaced&per_page=100").await;
+    let codes: Vec<&str> =
+        replaced["items"].as_array().expect("items").iter().filter_map(|i| i["code"].as_str()).collect();
+    assert!(codes.contains(&"QCVN 06:2021/BXD") && codes.contains(&"QCVN 19:2009/BTNMT"), "{codes:?}");
 }
 
 #[tokio::test]
@@ -141,12 +78,7 @@ async fn pages_partition_the_listing_and_per_page_is_capped() {
     let (_, first) = app.get_json("/api/v1/standards?per_page=50&page=1").await;
     let (_, second) = app.get_json("/api/v1/standards?per_page=50&page=2").await;
     let codes = |b: &serde_json::Value| -> Vec<String> {
-        b["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .map(|i| i["code"].as_str().expect("code").to_string())
-            .collect()
+        b["items"].as_array().expect("items").iter().map(|i| i["code"].as_str().expect("code").to_string()).collect()
     };
     let (a, b) = (codes(&first), codes(&second));
     assert_eq!((a.len(), b.len()), (50, 50));
@@ -169,19 +101,10 @@ async fn relations_resolve_in_both_directions_and_keep_unknown_codes() {
     assert_eq!(replaces["slug"], "qcvn-06-2021-bxd");
     assert_eq!(replaces["status"], "replaced");
     let (_, older) = app.get_standard("QCVN 06:2021/BXD").await;
-    assert_eq!(
-        older["relations"]["replaced_by"][0]["code"],
-        "QCVN 06:2022/BXD"
-    );
+    assert_eq!(older["relations"]["replaced_by"][0]["code"], "QCVN 06:2022/BXD");
     // QCVN 19:2024 replaces five 2009 regulations; 19:2009 stores `replaced_by` itself.
     let (_, merged) = app.get_standard("QCVN 19:2024/BTNMT").await;
-    assert_eq!(
-        merged["relations"]["replaces"]
-            .as_array()
-            .expect("list")
-            .len(),
-        5
-    );
+    assert_eq!(merged["relations"]["replaces"].as_array().expect("list").len(), 5);
     // TCVN 5574:2012 is not in the catalogue: shown as a plain code.
     let (_, concrete) = app.get_standard("TCVN 5574:2018").await;
     let unresolved = &concrete["relations"]["replaces"][0];
@@ -197,27 +120,18 @@ async fn a_standard_another_replaces_is_replaced_even_when_its_source_said_unkno
         assert_eq!(body["status"], "replaced", "{code}");
     }
     let (_, expired) = app.get_standard("QCVN 14:2008/BTNMT").await;
-    assert_eq!(
-        expired["status"], "expired",
-        "a status the source gave is kept"
-    );
+    assert_eq!(expired["status"], "expired", "a status the source gave is kept");
 }
 
 #[tokio::test]
 async fn an_undated_code_means_the_newest_edition() {
     let app = spawn_app().await;
     let (status, body) = app.get_standard("TCVN 2737").await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (200, Some("TCVN 2737:2023"))
-    );
+    assert_eq!((status, body["code"].as_str()), (200, Some("TCVN 2737:2023")));
     let (_, regulation) = app.get_standard("QCVN 10 BXD").await;
     assert_eq!(regulation["code"], "QCVN 10:2023/BXD");
     let (_, undated) = app.get_standard("TCVN 9383").await;
-    assert_eq!(
-        undated["code"], "TCVN 9383",
-        "an undated record answers its own code"
-    );
+    assert_eq!(undated["code"], "TCVN 9383", "an undated record answers its own code");
 }
 
 #[tokio::test]
@@ -234,11 +148,7 @@ async fn an_unknown_code_is_404_with_suggestions_from_the_same_series() {
         .iter()
         .filter_map(|s| s["code"].as_str())
         .collect();
-    assert_eq!(
-        suggested.first(),
-        Some(&"QCVN 06:2022/BXD"),
-        "same issuer first: {suggested:?}"
-    );
+    assert_eq!(suggested.first(), Some(&"QCVN 06:2022/BXD"), "same issuer first: {suggested:?}");
 }
 
 #[tokio::test]
@@ -246,35 +156,15 @@ async fn every_spelling_seen_in_real_documents_resolves_once_its_code_is_catalog
     use crate::helpers::{TestDatabase, run_cli, spawn_app_on, write_file};
     let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
     let records = [
-        (
-            "QCVN 01:2008/BLĐTBXH",
-            "Quy chuẩn kỹ thuật quốc gia về an toàn lao động nồi hơi và bình chịu áp lực",
-        ),
-        (
-            "QCVN 7:2012/BLĐTBXH",
-            "Quy chuẩn kỹ thuật quốc gia về an toàn lao động đối với thiết bị nâng",
-        ),
-        (
-            "QCVN 10:2008/BTNMT",
-            "Quy chuẩn kỹ thuật quốc gia về chất lượng nước biển ven bờ",
-        ),
-        (
-            "TCVN 4057:1985",
-            "Hệ thống chỉ tiêu chất lượng sản phẩm xây dựng",
-        ),
-        (
-            "Sửa đổi 1:2023 QCVN 06:2022/BXD",
-            "Sửa đổi 1:2023 QCVN 06:2022/BXD về An toàn cháy cho nhà và công trình",
-        ),
+        ("QCVN 01:2008/BLĐTBXH", "Quy chuẩn kỹ thuật quốc gia về an toàn lao động nồi hơi và bình chịu áp lực"),
+        ("QCVN 7:2012/BLĐTBXH", "Quy chuẩn kỹ thuật quốc gia về an toàn lao động đối với thiết bị nâng"),
+        ("QCVN 10:2008/BTNMT", "Quy chuẩn kỹ thuật quốc gia về chất lượng nước biển ven bờ"),
+        ("TCVN 4057:1985", "Hệ thống chỉ tiêu chất lượng sản phẩm xây dựng"),
+        ("Sửa đổi 1:2023 QCVN 06:2022/BXD", "Sửa đổi 1:2023 QCVN 06:2022/BXD về An toàn cháy cho nhà và công trình"),
     ];
     let lines: String = records
         .iter()
-        .map(|(code, title)| {
-            format!(
-                "{}\n",
-                serde_json::json!({"code": code, "title_vi": title, "source": "test"})
-            )
-        })
+        .map(|(code, title)| format!("{}\n", serde_json::json!({"code": code, "title_vi": title, "source": "test"})))
         .collect();
     let file = write_file(&app.db, "wild.jsonl", lines.as_bytes());
     let output = run_cli(&app.db, &["import", &file.display().to_string()]);
@@ -288,31 +178,15 @@ async fn every_spelling_seen_in_real_documents_resolves_once_its_code_is_catalog
         ("QCVN 10-2008 BTNMT", "QCVN 10:2008/BTNMT"),
         ("TCVN13187:2020", "TCVN 13187:2020"),
         ("TCVN 4057-1985", "TCVN 4057:1985"),
-        (
-            "Sửa đổi 1:2023 QCVN 06:2022/BXD",
-            "Sửa đổi 1:2023 QCVN 06:2022/BXD",
-        ),
-        (
-            "sua doi 1 2023 qcvn 06 2022 bxd",
-            "Sửa đổi 1:2023 QCVN 06:2022/BXD",
-        ),
+        ("Sửa đổi 1:2023 QCVN 06:2022/BXD", "Sửa đổi 1:2023 QCVN 06:2022/BXD"),
+        ("sua doi 1 2023 qcvn 06 2022 bxd", "Sửa đổi 1:2023 QCVN 06:2022/BXD"),
     ];
     for (spelling, expected) in spellings {
         let (status, body) = app.get_standard(spelling).await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (200, Some(expected)),
-            "{spelling}: {body}"
-        );
+        assert_eq!((status, body["code"].as_str()), (200, Some(expected)), "{spelling}: {body}");
     }
     let (_, base) = app.get_standard("QCVN 06:2022/BXD").await;
-    assert_eq!(
-        base["relations"]["amended_by"][0]["code"],
-        "Sửa đổi 1:2023 QCVN 06:2022/BXD"
-    );
+    assert_eq!(base["relations"]["amended_by"][0]["code"], "Sửa đổi 1:2023 QCVN 06:2022/BXD");
     let (_, newest) = app.get_standard("QCVN 06 BXD").await;
-    assert_eq!(
-        newest["code"], "QCVN 06:2022/BXD",
-        "an amendment is not an edition of its base"
-    );
+    assert_eq!(newest["code"], "QCVN 06:2022/BXD", "an amendment is not an edition of its base");
 }

@@ -12,11 +12,7 @@ async fn every_seeded_record_has_one_entry_in_increasing_sequence() {
     let entries = change_log::since(&mut conn, 0, 10_000).expect("log");
     assert_eq!(entries.len(), 371);
     assert!(entries.windows(2).all(|w| w[0].seq < w[1].seq));
-    assert!(
-        entries
-            .iter()
-            .all(|e| e.action == "created" && e.version == 1)
-    );
+    assert!(entries.iter().all(|e| e.action == "created" && e.version == 1));
 }
 
 #[tokio::test]
@@ -24,46 +20,31 @@ async fn a_rejected_file_leaves_no_entry_and_an_update_leaves_one() {
     let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
     let mut conn = app.db.connect();
     let before = change_log::latest_seq(&mut conn).expect("seq");
-    let bad = write_file(
-        &app.db,
-        "bad.jsonl",
-        b"{\"code\": \"QCVN 06:2022/BXD\", \"title_vi\": \"x\"}\n{\"code\": \"?\"}\n",
-    );
+    let bad =
+        write_file(&app.db, "bad.jsonl", b"{\"code\": \"QCVN 06:2022/BXD\", \"title_vi\": \"x\"}\n{\"code\": \"?\"}\n");
     run_cli(&app.db, &["import", &bad.display().to_string()]);
     assert_eq!(change_log::latest_seq(&mut conn).expect("seq"), before);
-    let good = write_file(&app.db, "good.jsonl", "{\"code\": \"QCVN 06:2022/BXD\", \"title_vi\": \"An toàn cháy\", \"status\": \"in_force\"}\n".as_bytes());
+    let good = write_file(
+        &app.db,
+        "good.jsonl",
+        "{\"code\": \"QCVN 06:2022/BXD\", \"title_vi\": \"An toàn cháy\", \"status\": \"in_force\"}\n".as_bytes(),
+    );
     run_cli(&app.db, &["import", &good.display().to_string()]);
     let entries = change_log::since(&mut conn, before, 100).expect("log");
     assert_eq!(entries.len(), 1);
     assert_eq!(
-        (
-            entries[0].code.as_str(),
-            entries[0].action.as_str(),
-            entries[0].version
-        ),
+        (entries[0].code.as_str(), entries[0].action.as_str(), entries[0].version),
         ("QCVN 06:2022/BXD", "updated", 2)
     );
-    assert!(
-        entries[0].summary.contains("title_vi"),
-        "{}",
-        entries[0].summary
-    );
+    assert!(entries[0].summary.contains("title_vi"), "{}", entries[0].summary);
 }
 
 #[tokio::test]
 async fn the_change_log_refuses_updates_and_deletes() {
     let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
     let mut conn = app.db.connect();
-    assert!(
-        diesel::sql_query("UPDATE change_log SET code = 'x'")
-            .execute(&mut *conn)
-            .is_err()
-    );
-    assert!(
-        diesel::sql_query("DELETE FROM change_log")
-            .execute(&mut *conn)
-            .is_err()
-    );
+    assert!(diesel::sql_query("UPDATE change_log SET code = 'x'").execute(&mut *conn).is_err());
+    assert!(diesel::sql_query("DELETE FROM change_log").execute(&mut *conn).is_err());
     assert_eq!(change_log::latest_seq(&mut conn).expect("seq"), 371);
 }
 
@@ -74,23 +55,16 @@ fn nodes_starting_together_on_an_empty_database_seed_it_once() {
         .map(|_| {
             let url = db.url.clone();
             std::thread::spawn(move || {
-                let pool = tieuchuan::db::build_pool(&tieuchuan::db::DatabaseUrl::parse(&url), 1)
-                    .expect("pool");
+                let pool = tieuchuan::db::build_pool(&tieuchuan::db::DatabaseUrl::parse(&url), 1).expect("pool");
                 let mut conn = pool.get().expect("connection");
                 tieuchuan::db::run_migrations(&mut conn).expect("migrations");
                 tieuchuan::services::seed::seed(&mut conn).map(|report| report.created)
             })
         })
         .collect();
-    let created: Vec<usize> = threads
-        .into_iter()
-        .map(|t| t.join().expect("thread").expect("seed succeeds"))
-        .collect();
+    let created: Vec<usize> = threads.into_iter().map(|t| t.join().expect("thread").expect("seed succeeds")).collect();
     assert_eq!(created.iter().sum::<usize>(), 371, "{created:?}");
     let mut conn = db.connect();
-    assert_eq!(
-        tieuchuan::db::standards::count(&mut conn).expect("count"),
-        371
-    );
+    assert_eq!(tieuchuan::db::standards::count(&mut conn).expect("count"), 371);
     assert_eq!(change_log::latest_seq(&mut conn).expect("seq"), 371);
 }

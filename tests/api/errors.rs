@@ -4,12 +4,7 @@ use crate::helpers::{encode, spawn_app};
 
 fn assert_envelope(body: &serde_json::Value, code: &str, context: &str) {
     assert_eq!(body["error"]["code"], code, "{context}: {body}");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty()),
-        "{context}: {body}"
-    );
+    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{context}: {body}");
 }
 
 #[tokio::test]
@@ -61,23 +56,11 @@ async fn nasty_references_never_cause_a_server_error() {
     ];
     for reference in references {
         let (status, body) = app.get_standard(reference).await;
-        assert!(
-            matches!(status, 400 | 404),
-            "{reference:?} → {status}: {body}"
-        );
+        assert!(matches!(status, 400 | 404), "{reference:?} → {status}: {body}");
         assert!(body["error"]["code"].is_string(), "{reference:?}: {body}");
     }
-    let raw = app
-        .client
-        .get(format!("{}/api/v1/standards/%FF%FE%00", app.address))
-        .send()
-        .await
-        .expect("request");
-    assert!(
-        raw.status().is_client_error(),
-        "invalid UTF-8 in the path: {}",
-        raw.status()
-    );
+    let raw = app.client.get(format!("{}/api/v1/standards/%FF%FE%00", app.address)).send().await.expect("request");
+    assert!(raw.status().is_client_error(), "invalid UTF-8 in the path: {}", raw.status());
 }
 
 #[tokio::test]
@@ -88,11 +71,7 @@ async fn unknown_routes_and_wrong_methods_answer_in_the_envelope() {
     assert_envelope(&body, "not_found", "unknown route");
     let response = app
         .client
-        .delete(format!(
-            "{}/api/v1/standards/{}",
-            app.address,
-            encode("QCVN 06:2022/BXD")
-        ))
+        .delete(format!("{}/api/v1/standards/{}", app.address, encode("QCVN 06:2022/BXD")))
         .send()
         .await
         .expect("request");

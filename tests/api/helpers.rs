@@ -26,38 +26,21 @@ impl TestDatabase {
     /// A new, empty database on the backend the test run targets.
     pub fn new() -> TestDatabase {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        match std::env::var("TEST_DATABASE_URL")
-            .ok()
-            .filter(|u| !u.trim().is_empty())
-        {
+        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.trim().is_empty()) {
             None => {
                 let url = dir.path().join("test.db").display().to_string();
-                TestDatabase {
-                    url,
-                    postgres_admin: None,
-                    dir,
-                }
+                TestDatabase { url, postgres_admin: None, dir }
             }
             Some(admin_url) => {
-                let name = format!(
-                    "tieuchuan_test_{}_{}",
-                    std::process::id(),
-                    NEXT_DATABASE.fetch_add(1, Ordering::SeqCst)
-                );
-                let mut admin = PgConnection::establish(&admin_url)
-                    .expect("TEST_DATABASE_URL must reach PostgreSQL");
+                let name =
+                    format!("tieuchuan_test_{}_{}", std::process::id(), NEXT_DATABASE.fetch_add(1, Ordering::SeqCst));
+                let mut admin = PgConnection::establish(&admin_url).expect("TEST_DATABASE_URL must reach PostgreSQL");
                 diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                     .execute(&mut admin)
                     .expect("drop");
-                diesel::sql_query(format!("CREATE DATABASE {name}"))
-                    .execute(&mut admin)
-                    .expect("create database");
+                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create database");
                 let url = with_database_name(&admin_url, &name);
-                TestDatabase {
-                    url,
-                    postgres_admin: Some((admin_url, name)),
-                    dir,
-                }
+                TestDatabase { url, postgres_admin: Some((admin_url, name)), dir }
             }
         }
     }
@@ -86,8 +69,7 @@ impl Drop for TestDatabase {
         if let Some((admin_url, name)) = &self.postgres_admin
             && let Ok(mut admin) = PgConnection::establish(admin_url)
         {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut admin);
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
         }
     }
 }
@@ -116,23 +98,17 @@ pub struct TestApp {
 impl TestApp {
     /// `GET` a path and return the status and the JSON body.
     pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.address))
-            .send()
-            .await
-            .expect("request");
+        let response = self.client.get(format!("{}{path}", self.address)).send().await.expect("request");
         let status = response.status().as_u16();
         let text = response.text().await.expect("body");
-        let json = serde_json::from_str(&text)
-            .unwrap_or_else(|_| panic!("{path} answered {status} with non-JSON: {text}"));
+        let json =
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path} answered {status} with non-JSON: {text}"));
         (status, json)
     }
 
     /// `GET` a standard by reference (URL-encoded here).
     pub async fn get_standard(&self, reference: &str) -> (u16, serde_json::Value) {
-        self.get_json(&format!("/api/v1/standards/{}", encode(reference)))
-            .await
+        self.get_json(&format!("/api/v1/standards/{}", encode(reference))).await
     }
 }
 
@@ -140,9 +116,7 @@ impl TestApp {
 pub fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -157,16 +131,10 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_on(db: TestDatabase, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = db.settings();
     adjust(&mut settings);
-    let application = Application::build(settings)
-        .await
-        .expect("the application starts");
+    let application = Application::build(settings).await.expect("the application starts");
     let address = format!("http://127.0.0.1:{}", application.port());
     tokio::spawn(application.run_until_stopped());
-    TestApp {
-        address,
-        client: reqwest::Client::new(),
-        db,
-    }
+    TestApp { address, client: reqwest::Client::new(), db }
 }
 
 /// Runs the `tieuchuan` binary against the test database.
@@ -196,8 +164,5 @@ pub fn seed_catalogue_path() -> PathBuf {
 
 /// Standard output and error of a finished command, for assertions and failure messages.
 pub fn output_text(output: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    (String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
 }

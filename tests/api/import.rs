@@ -1,8 +1,6 @@
 //! `tieuchuan import`: idempotent upserts, dry runs, row errors with line numbers, CSV.
 
-use crate::helpers::{
-    TestDatabase, output_text, run_cli, seed_catalogue_path, spawn_app_on, write_file,
-};
+use crate::helpers::{TestDatabase, output_text, run_cli, seed_catalogue_path, spawn_app_on, write_file};
 
 fn no_seed(settings: &mut tieuchuan::config::Settings) {
     settings.seed_on_empty = false;
@@ -15,17 +13,11 @@ async fn importing_the_catalogue_twice_changes_nothing_the_second_time_and_says_
     let first = run_cli(&db, &["import", &seed]);
     let (stdout, stderr) = output_text(&first);
     assert!(first.status.success(), "{stdout}{stderr}");
-    assert!(
-        stdout.contains("371 created, 0 updated, 0 unchanged"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("371 created, 0 updated, 0 unchanged"), "{stdout}");
     let second = run_cli(&db, &["import", &seed]);
     let (stdout, _) = output_text(&second);
     assert!(second.status.success());
-    assert!(
-        stdout.contains("0 created, 0 updated, 371 unchanged"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("0 created, 0 updated, 371 unchanged"), "{stdout}");
     assert!(stdout.contains("nothing to change"), "{stdout}");
     let app = spawn_app_on(db, no_seed).await;
     let (_, body) = app.get_standard("QCVN 06:2022/BXD").await;
@@ -39,10 +31,7 @@ async fn a_dry_run_reports_and_writes_nothing() {
     let output = run_cli(&db, &["import", "--dry-run", &seed]);
     let (stdout, stderr) = output_text(&output);
     assert!(output.status.success(), "{stdout}{stderr}");
-    assert!(
-        stdout.contains("would import 371 rows: 371 created"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("would import 371 rows: 371 created"), "{stdout}");
     assert!(stdout.contains("dry run: nothing was written"), "{stdout}");
     let app = spawn_app_on(db, no_seed).await;
     let (_, body) = app.get_json("/api/v1/standards").await;
@@ -79,23 +68,14 @@ async fn a_bad_row_rejects_the_whole_file_unless_invalid_rows_are_skipped() {
         ":7: QCVN 6:2022/BXD is already on line 1",
         ":8: ",
     ] {
-        assert!(
-            stderr.contains(expected),
-            "missing {expected:?} in:\n{stderr}"
-        );
+        assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
     }
-    assert!(
-        stdout.contains("rejected, nothing imported: 6 of 7 rows are invalid"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("rejected, nothing imported: 6 of 7 rows are invalid"), "{stdout}");
 
     let skipped = run_cli(&db, &["import", "--skip-invalid", &path]);
     let (stdout, _) = output_text(&skipped);
     assert!(skipped.status.success(), "{stdout}");
-    assert!(
-        stdout.contains("1 created") && stdout.contains("6 invalid skipped"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("1 created") && stdout.contains("6 invalid skipped"), "{stdout}");
     let app = spawn_app_on(db, no_seed).await;
     let (_, body) = app.get_json("/api/v1/standards").await;
     assert_eq!(body["total"], 1);
@@ -134,25 +114,21 @@ async fn a_replacement_arriving_later_marks_the_stored_standard_replaced() {
     let app = spawn_app_on(db, |_| {}).await;
     let (_, before) = app.get_standard("TCVN 3118:2022").await;
     assert_eq!(before["status"], "unknown");
-    let file = write_file(&app.db, "new.jsonl", "{\"code\": \"TCVN 3118:2026\", \"title_vi\": \"Bê tông nặng\", \"replaces\": [\"TCVN 3118:2022\"]}\n".as_bytes());
+    let file = write_file(
+        &app.db,
+        "new.jsonl",
+        "{\"code\": \"TCVN 3118:2026\", \"title_vi\": \"Bê tông nặng\", \"replaces\": [\"TCVN 3118:2022\"]}\n"
+            .as_bytes(),
+    );
     let output = run_cli(&app.db, &["import", &file.display().to_string()]);
     let (stdout, _) = output_text(&output);
-    assert!(
-        stdout.contains("1 created") && stdout.contains("1 others marked replaced"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("1 created") && stdout.contains("1 others marked replaced"), "{stdout}");
     let (_, after) = app.get_standard("TCVN 3118:2022").await;
     assert_eq!(after["status"], "replaced");
     assert_eq!(after["version"], 2);
-    assert_eq!(
-        after["relations"]["replaced_by"][0]["code"],
-        "TCVN 3118:2026"
-    );
+    assert_eq!(after["relations"]["replaced_by"][0]["code"], "TCVN 3118:2026");
     let (_, latest) = app.get_standard("tcvn 3118").await;
-    assert_eq!(
-        latest["code"], "TCVN 3118:2026",
-        "the undated code follows the newest edition"
-    );
+    assert_eq!(latest["code"], "TCVN 3118:2026", "the undated code follows the newest edition");
 }
 
 #[test]
@@ -160,21 +136,14 @@ fn unreadable_files_are_refused_with_a_clear_message() {
     let db = TestDatabase::new();
     let cases: [(&str, &[u8], &str); 3] = [
         ("catalogue.xlsx", b"PK\x03\x04", "unknown file type"),
-        (
-            "latin1.csv",
-            b"code,title_vi\nTCVN 1:2000,\xe9t\xe9\n",
-            "not UTF-8",
-        ),
+        ("latin1.csv", b"code,title_vi\nTCVN 1:2000,\xe9t\xe9\n", "not UTF-8"),
         ("empty.csv", b"", "0 rows"),
     ];
     for (name, content, expected) in cases {
         let path = write_file(&db, name, content);
         let output = run_cli(&db, &["import", &path.display().to_string()]);
         let (stdout, stderr) = output_text(&output);
-        assert!(
-            format!("{stdout}{stderr}").contains(expected),
-            "{name}: {stdout}{stderr}"
-        );
+        assert!(format!("{stdout}{stderr}").contains(expected), "{name}: {stdout}{stderr}");
     }
     let missing = run_cli(&db, &["import", "/nonexistent/file.jsonl"]);
     assert!(!missing.status.success());
@@ -186,8 +155,7 @@ async fn an_update_spelled_differently_keeps_the_stored_code_and_slug() {
     let file = write_file(
         &app.db,
         "respelled.jsonl",
-        "{\"code\": \"qcvn 6 2022 bxd\", \"title_vi\": \"An toàn cháy cho nhà và công trình\"}\n"
-            .as_bytes(),
+        "{\"code\": \"qcvn 6 2022 bxd\", \"title_vi\": \"An toàn cháy cho nhà và công trình\"}\n".as_bytes(),
     );
     let output = run_cli(&app.db, &["import", &file.display().to_string()]);
     assert!(output.status.success());

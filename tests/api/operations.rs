@@ -8,10 +8,7 @@ async fn health_and_readiness_report_the_catalogue() {
     let (status, body) = app.get_json("/healthz").await;
     assert_eq!((status, body["status"].as_str()), (200, Some("ok")));
     let (status, body) = app.get_json("/readyz").await;
-    assert_eq!(
-        (status, body["status"].as_str(), body["standards"].as_i64()),
-        (200, Some("ready"), Some(371))
-    );
+    assert_eq!((status, body["status"].as_str(), body["standards"].as_i64()), (200, Some("ready"), Some(371)));
 }
 
 #[tokio::test]
@@ -19,20 +16,15 @@ async fn metrics_count_requests_by_route_and_show_pool_and_catalogue_gauges() {
     let app = spawn_app().await;
     app.get_standard("QCVN 06:2022/BXD").await;
     app.get_standard("TCVN 5574:2099").await;
-    let text = app
-        .client
-        .get(format!("{}/metrics", app.address))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
-    assert!(text.contains(r#"tieuchuan_http_requests_total{method="GET",route="/api/v1/standards/{reference:.*}",status="200"} 1"#), "{text}");
+    let text =
+        app.client.get(format!("{}/metrics", app.address)).send().await.expect("metrics").text().await.expect("text");
     assert!(
-        text.contains(r#"route="/api/v1/standards/{reference:.*}",status="404"} 1"#),
+        text.contains(
+            r#"tieuchuan_http_requests_total{method="GET",route="/api/v1/standards/{reference:.*}",status="200"} 1"#
+        ),
         "{text}"
     );
+    assert!(text.contains(r#"route="/api/v1/standards/{reference:.*}",status="404"} 1"#), "{text}");
     assert!(text.contains("tieuchuan_http_request_duration_seconds_bucket"));
     assert!(text.contains("tieuchuan_catalogue_standards 371"));
     assert!(text.contains("tieuchuan_change_log_sequence 371"));
@@ -46,32 +38,14 @@ async fn the_openapi_document_and_swagger_ui_are_served_without_internet() {
     assert_eq!(status, 200);
     let paths = spec["paths"].as_object().expect("paths");
     assert!(
-        paths.contains_key("/api/v1/standards")
-            && paths.contains_key("/api/v1/standards/{reference}"),
+        paths.contains_key("/api/v1/standards") && paths.contains_key("/api/v1/standards/{reference}"),
         "{paths:?}"
     );
-    let ui = app
-        .client
-        .get(format!("{}/api/docs/", app.address))
-        .send()
-        .await
-        .expect("docs");
+    let ui = app.client.get(format!("{}/api/docs/", app.address)).send().await.expect("docs");
     assert_eq!(ui.status().as_u16(), 200);
-    assert!(
-        ui.text().await.expect("html").contains("swagger"),
-        "the Swagger UI page is served"
-    );
-    let script = app
-        .client
-        .get(format!("{}/api/docs/swagger-ui-bundle.js", app.address))
-        .send()
-        .await
-        .expect("asset");
-    assert_eq!(
-        script.status().as_u16(),
-        200,
-        "the vendored assets are served"
-    );
+    assert!(ui.text().await.expect("html").contains("swagger"), "the Swagger UI page is served");
+    let script = app.client.get(format!("{}/api/docs/swagger-ui-bundle.js", app.address)).send().await.expect("asset");
+    assert_eq!(script.status().as_u16(), 200, "the vendored assets are served");
 }
 
 #[tokio::test]
@@ -84,13 +58,7 @@ async fn responses_are_compressed_when_the_client_accepts_it() {
         .send()
         .await
         .expect("request");
-    assert_eq!(
-        response
-            .headers()
-            .get("content-encoding")
-            .and_then(|v| v.to_str().ok()),
-        Some("gzip")
-    );
+    assert_eq!(response.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some("gzip"));
 }
 
 #[tokio::test]
@@ -103,17 +71,9 @@ async fn cors_is_off_by_default_and_on_for_configured_portals() {
         .send()
         .await
         .expect("request");
-    assert!(
-        response
-            .headers()
-            .get("access-control-allow-origin")
-            .is_none()
-    );
+    assert!(response.headers().get("access-control-allow-origin").is_none());
 
-    let open = spawn_app_on(TestDatabase::new(), |s| {
-        s.cors_origins = "https://portal.example.vn".into()
-    })
-    .await;
+    let open = spawn_app_on(TestDatabase::new(), |s| s.cors_origins = "https://portal.example.vn".into()).await;
     let response = open
         .client
         .get(format!("{}/api/v1/standards", open.address))
@@ -122,10 +82,7 @@ async fn cors_is_off_by_default_and_on_for_configured_portals() {
         .await
         .expect("request");
     assert_eq!(
-        response
-            .headers()
-            .get("access-control-allow-origin")
-            .and_then(|v| v.to_str().ok()),
+        response.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()),
         Some("https://portal.example.vn")
     );
 }

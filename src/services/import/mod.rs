@@ -70,11 +70,7 @@ pub fn import_rows(
     options: ImportOptions,
     progress: &mut dyn FnMut(),
 ) -> Result<ImportReport, ImportError> {
-    let mut report = ImportReport {
-        rows: rows.len(),
-        dry_run: options.dry_run,
-        ..ImportReport::default()
-    };
+    let mut report = ImportReport { rows: rows.len(), dry_run: options.dry_run, ..ImportReport::default() };
     let valid = validate_rows(rows, &mut report.invalid);
     if !report.invalid.is_empty() && !options.skip_invalid {
         return Ok(report);
@@ -90,11 +86,7 @@ pub fn import_rows(
         let rollback = options.dry_run || attempt.skipped_not_empty;
         attempt.applied = !rollback;
         outcome = Some(attempt);
-        if rollback {
-            Err(diesel::result::Error::RollbackTransaction)
-        } else {
-            Ok(())
-        }
+        if rollback { Err(diesel::result::Error::RollbackTransaction) } else { Ok(()) }
     });
     match result {
         Ok(()) | Err(diesel::result::Error::RollbackTransaction) => Ok(outcome.unwrap_or(report)),
@@ -129,10 +121,7 @@ fn validate_rows(rows: Vec<SourceRow>, invalid: &mut Vec<RowError>) -> Vec<Valid
     let mut valid = Vec::new();
     for row in rows {
         match row.record.and_then(ImportRecord::validate) {
-            Err(reason) => invalid.push(RowError {
-                line: row.line,
-                reason,
-            }),
+            Err(reason) => invalid.push(RowError { line: row.line, reason }),
             Ok(record) => match first_line_of_key.get(&record.fields.code_key) {
                 Some(first) => invalid.push(RowError {
                     line: row.line,

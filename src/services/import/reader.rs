@@ -52,14 +52,8 @@ fn read_json_lines(text: &str) -> Vec<SourceRow> {
 }
 
 fn read_csv(text: &str) -> Result<Vec<SourceRow>, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| format!("the CSV header cannot be read: {e}"))?
-        .clone();
+    let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| format!("the CSV header cannot be read: {e}"))?.clone();
     let mut rows = Vec::new();
     for result in reader.records() {
         let row = match result {
@@ -88,21 +82,11 @@ fn csv_object(headers: &csv::StringRecord, record: &csv::StringRecord) -> Map<St
     for (header, cell) in headers.iter().zip(record.iter()) {
         let key = header.trim().to_string();
         let value = if cell.is_empty() {
-            if LIST_KEYS.contains(&key.as_str()) {
-                Value::Array(Vec::new())
-            } else {
-                Value::Null
-            }
+            if LIST_KEYS.contains(&key.as_str()) { Value::Array(Vec::new()) } else { Value::Null }
         } else if LIST_KEYS.contains(&key.as_str()) {
-            Value::Array(
-                cell.split(';')
-                    .map(|s| Value::String(s.trim().to_string()))
-                    .collect(),
-            )
+            Value::Array(cell.split(';').map(|s| Value::String(s.trim().to_string())).collect())
         } else if INTEGER_KEYS.contains(&key.as_str()) {
-            cell.parse::<i64>()
-                .map(Value::from)
-                .unwrap_or_else(|_| Value::String(cell.to_string()))
+            cell.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::String(cell.to_string()))
         } else {
             Value::String(cell.to_string())
         };
@@ -136,21 +120,11 @@ mod tests {
 
     #[test]
     fn unknown_columns_and_bad_json_are_row_errors_with_lines() {
-        let text =
-            "{\"code\":\"TCVN 1:2000\",\"title_vi\":\"a\"}\n\n{\"code\": \n{\"cod\":\"x\"}\n";
+        let text = "{\"code\":\"TCVN 1:2000\",\"title_vi\":\"a\"}\n\n{\"code\": \n{\"cod\":\"x\"}\n";
         let rows = read_rows(text, FileFormat::JsonLines).expect("jsonl reads");
-        assert_eq!(
-            rows.iter().map(|r| r.line).collect::<Vec<_>>(),
-            vec![1, 3, 4]
-        );
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![1, 3, 4]);
         assert!(rows[0].record.is_ok());
         assert!(rows[1].record.is_err());
-        assert!(
-            rows[2]
-                .record
-                .as_ref()
-                .expect_err("unknown field")
-                .contains("cod")
-        );
+        assert!(rows[2].record.as_ref().expect_err("unknown field").contains("cod"));
     }
 }

@@ -10,9 +10,7 @@ use serde::Deserialize;
 use crate::db::standards::StandardFields;
 use crate::domain::code::canonical_issuer;
 use crate::domain::text::{fold_diacritics, normalize};
-use crate::domain::{
-    AccessLevel, CanonicalCode, Confidence, Equivalence, Kind, RelationKind, Status,
-};
+use crate::domain::{AccessLevel, CanonicalCode, Confidence, Equivalence, Kind, RelationKind, Status};
 
 const MAX_TITLE_CHARS: usize = 2_000;
 const MAX_TEXT_CHARS: usize = 20_000;
@@ -67,15 +65,7 @@ pub struct ImportRecord {
 }
 
 /// Keys whose CSV cells hold `;`-separated lists.
-pub const LIST_KEYS: &[&str] = &[
-    "ics",
-    "replaces",
-    "replaced_by",
-    "amends",
-    "amended_by",
-    "references",
-    "adopts",
-];
+pub const LIST_KEYS: &[&str] = &["ics", "replaces", "replaced_by", "amends", "amended_by", "references", "adopts"];
 /// Keys whose CSV cells hold integers.
 pub const INTEGER_KEYS: &[&str] = &["year"];
 
@@ -98,37 +88,27 @@ pub struct ValidRecord {
 impl ImportRecord {
     /// Checks every value and builds the stored form; the error says what is wrong, in words.
     pub fn validate(self) -> Result<ValidRecord, String> {
-        let raw_code = self
-            .code
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .ok_or("`code` is missing")?;
+        let raw_code = self.code.as_deref().map(str::trim).filter(|c| !c.is_empty()).ok_or("`code` is missing")?;
         let code = CanonicalCode::parse(raw_code).map_err(|e| format!("`code`: {e}"))?;
         self.check_agrees_with_code(&code)?;
-        let title_vi = text(self.title_vi.as_deref(), MAX_TITLE_CHARS, "title_vi")?
-            .ok_or("`title_vi` is missing")?;
+        let title_vi = text(self.title_vi.as_deref(), MAX_TITLE_CHARS, "title_vi")?.ok_or("`title_vi` is missing")?;
         let status = parse_term(self.status.as_deref(), "status")?.unwrap_or(Status::Unknown);
-        let access_level: AccessLevel = parse_term(self.access_level.as_deref(), "access_level")?
-            .unwrap_or(code.kind.default_access_level());
+        let access_level: AccessLevel =
+            parse_term(self.access_level.as_deref(), "access_level")?.unwrap_or(code.kind.default_access_level());
         let confidence: Option<Confidence> = parse_term(self.confidence.as_deref(), "confidence")?;
-        let equivalence: Option<Equivalence> =
-            parse_term(self.equivalence.as_deref(), "equivalence")?;
+        let equivalence: Option<Equivalence> = parse_term(self.equivalence.as_deref(), "equivalence")?;
         let field = text(self.field.as_deref(), 64, "field")?;
         if let Some(field) = &field
             && !FIELD_SLUG.is_match(field)
         {
-            return Err(format!(
-                "`field` must be a lowercase slug like `fire_safety`, not `{field}`"
-            ));
+            return Err(format!("`field` must be a lowercase slug like `fire_safety`, not `{field}`"));
         }
         let relations = self.declared_relations(&code)?;
         let ics = self.ics_codes()?;
-        let issuer_code =
-            code.issuer
-                .clone()
-                .or(text(self.issuer_code.as_deref(), 32, "issuer_code")?
-                    .map(|i| canonical_issuer(&i.to_uppercase())));
+        let issuer_code = code
+            .issuer
+            .clone()
+            .or(text(self.issuer_code.as_deref(), 32, "issuer_code")?.map(|i| canonical_issuer(&i.to_uppercase())));
         let fields = StandardFields {
             code: code.to_string(),
             code_key: code.key(),
@@ -144,51 +124,34 @@ impl ImportRecord {
             title_en: text(self.title_en.as_deref(), MAX_TITLE_CHARS, "title_en")?,
             scope_vi: text(self.scope_vi.as_deref(), MAX_TEXT_CHARS, "scope_vi")?,
             field,
-            technical_committee: text(
-                self.technical_committee.as_deref(),
-                200,
-                "technical_committee",
-            )?,
+            technical_committee: text(self.technical_committee.as_deref(), 200, "technical_committee")?,
             status: status.as_str().to_string(),
             status_note: text(self.status_note.as_deref(), MAX_TEXT_CHARS, "status_note")?,
             legal_instrument: text(self.legal_instrument.as_deref(), 500, "legal_instrument")?,
             issued_date: date(self.issued_date.as_deref(), "issued_date")?,
             effective_date: date(self.effective_date.as_deref(), "effective_date")?,
             end_date: date(self.end_date.as_deref(), "end_date")?,
-            international_equivalent: text(
-                self.international_equivalent.as_deref(),
-                200,
-                "international_equivalent",
-            )?,
+            international_equivalent: text(self.international_equivalent.as_deref(), 200, "international_equivalent")?,
             equivalence: equivalence.map(|e| e.as_str().to_string()),
             access_level: access_level.as_str().to_string(),
             note: text(self.note.as_deref(), MAX_TEXT_CHARS, "note")?,
             source: text(self.source.as_deref(), 2_000, "source")?,
             confidence: confidence.map(|c| c.as_str().to_string()),
         };
-        Ok(ValidRecord {
-            fields,
-            relations,
-            ics,
-        })
+        Ok(ValidRecord { fields, relations, ics })
     }
 
     fn check_agrees_with_code(&self, code: &CanonicalCode) -> Result<(), String> {
         if let Some(kind) = self.kind.as_deref().filter(|k| !k.trim().is_empty()) {
             let kind = Kind::from_str(kind).map_err(|e| format!("`kind`: {e}"))?;
             if kind != code.kind {
-                return Err(format!(
-                    "`kind` is {kind} but the code `{code}` is a {}",
-                    code.kind
-                ));
+                return Err(format!("`kind` is {kind} but the code `{code}` is a {}", code.kind));
             }
         }
         if let Some(year) = self.year
             && code.year.is_some_and(|y| i64::from(y) != year)
         {
-            return Err(format!(
-                "`year` is {year} but the code `{code}` says otherwise"
-            ));
+            return Err(format!("`year` is {year} but the code `{code}` says otherwise"));
         }
         if let Some(number) = self.number.as_deref().filter(|n| !n.trim().is_empty()) {
             // Sources often give only the leading parts (`08` for `08-MT`); those must agree.
@@ -196,21 +159,14 @@ impl ImportRecord {
             probe.number = number.trim().to_uppercase();
             let (given, full) = (probe.series_key(), code.series_key());
             if given != full && !full.starts_with(&format!("{given}-")) {
-                return Err(format!(
-                    "`number` is {number} but the code `{code}` has {}",
-                    code.number
-                ));
+                return Err(format!("`number` is {number} but the code `{code}` has {}", code.number));
             }
         }
-        if let (Some(typed), Some(issuer)) = (
-            self.issuer_code.as_deref().filter(|i| !i.trim().is_empty()),
-            &code.issuer,
-        ) && fold_diacritics(typed.trim()).to_uppercase()
-            != fold_diacritics(issuer).to_uppercase()
+        if let (Some(typed), Some(issuer)) =
+            (self.issuer_code.as_deref().filter(|i| !i.trim().is_empty()), &code.issuer)
+            && fold_diacritics(typed.trim()).to_uppercase() != fold_diacritics(issuer).to_uppercase()
         {
-            return Err(format!(
-                "`issuer_code` is {typed} but the code `{code}` has {issuer}"
-            ));
+            return Err(format!("`issuer_code` is {typed} but the code `{code}` has {issuer}"));
         }
         Ok(())
     }
@@ -276,10 +232,7 @@ fn text(value: Option<&str>, max: usize, key: &str) -> Result<Option<String>, St
     if value.chars().count() > max {
         return Err(format!("`{key}` is longer than {max} characters"));
     }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
+    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
         return Err(format!("`{key}` contains a control character"));
     }
     Ok(Some(normalize(value)))
@@ -298,13 +251,8 @@ fn parse_term<T: FromStr<Err = crate::domain::UnknownTerm>>(
 fn date(value: Option<&str>, key: &str) -> Result<Option<NaiveDate>, String> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| {
-                format!(
-                    "`{key}` must be a date like 2022-10-25, not `{}`",
-                    v.chars().take(40).collect::<String>()
-                )
-            }),
+        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d").map(Some).map_err(|_| {
+            format!("`{key}` must be a date like 2022-10-25, not `{}`", v.chars().take(40).collect::<String>())
+        }),
     }
 }

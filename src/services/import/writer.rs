@@ -30,15 +30,7 @@ pub(super) fn write_records(
             None => {
                 let id = standards::insert(conn, &fields, now)?;
                 write_links(conn, id, record)?;
-                log(
-                    conn,
-                    id,
-                    &fields.code,
-                    "created",
-                    1,
-                    "created by import".into(),
-                    now,
-                )?;
+                log(conn, id, &fields.code, "created", 1, "created by import".into(), now)?;
                 report.created += 1;
             }
             Some(existing) => {
@@ -54,15 +46,7 @@ pub(super) fn write_records(
                     let version = standards::update(conn, existing.id, &fields, now)?;
                     write_links(conn, existing.id, record)?;
                     let summary = format!("updated by import: {}", changed.join(", "));
-                    log(
-                        conn,
-                        existing.id,
-                        &fields.code,
-                        "updated",
-                        version,
-                        summary,
-                        now,
-                    )?;
+                    log(conn, existing.id, &fields.code, "updated", version, summary, now)?;
                     report.updated += 1;
                 }
             }
@@ -70,21 +54,10 @@ pub(super) fn write_records(
         progress();
     }
     let in_file: HashSet<&str> = records.iter().map(|r| r.fields.code_key.as_str()).collect();
-    let outside: Vec<String> = replaced
-        .into_iter()
-        .filter(|key| !in_file.contains(key.as_str()))
-        .collect();
+    let outside: Vec<String> = replaced.into_iter().filter(|key| !in_file.contains(key.as_str())).collect();
     for row in standards::with_status_among(conn, Status::Unknown.as_str(), &outside)? {
         let version = standards::set_status(conn, row.id, Status::Replaced.as_str(), now)?;
-        log(
-            conn,
-            row.id,
-            &row.fields.code,
-            "updated",
-            version,
-            "status derived: replaced".into(),
-            now,
-        )?;
+        log(conn, row.id, &row.fields.code, "updated", version, "status derived: replaced".into(), now)?;
         report.derived_replaced += 1;
     }
     Ok(())
@@ -101,9 +74,7 @@ fn replaced_keys(conn: &mut DbConnection, records: &[ValidRecord]) -> QueryResul
         .collect();
     for record in records {
         for relation in &record.relations {
-            if relation.kind == RelationKind::Replaces.as_str()
-                && record.fields.status != Status::Draft.as_str()
-            {
+            if relation.kind == RelationKind::Replaces.as_str() && record.fields.status != Status::Draft.as_str() {
                 replaced.insert(relation.target_key.clone());
             }
             if relation.kind == RelationKind::ReplacedBy.as_str() {
@@ -131,15 +102,10 @@ fn changed_parts(
     record: &ValidRecord,
 ) -> QueryResult<Vec<String>> {
     let mut changed = differing_fields(&existing.fields, fields);
-    let stored: BTreeSet<(String, String, String)> = relations::of_standard(conn, existing.id)?
-        .into_iter()
-        .map(|r| (r.kind, r.target_key, r.target_code))
-        .collect();
-    let wanted: BTreeSet<(String, String, String)> = record
-        .relations
-        .iter()
-        .map(|r| (r.kind.clone(), r.target_key.clone(), r.target_code.clone()))
-        .collect();
+    let stored: BTreeSet<(String, String, String)> =
+        relations::of_standard(conn, existing.id)?.into_iter().map(|r| (r.kind, r.target_key, r.target_code)).collect();
+    let wanted: BTreeSet<(String, String, String)> =
+        record.relations.iter().map(|r| (r.kind.clone(), r.target_key.clone(), r.target_code.clone())).collect();
     if stored != wanted {
         changed.push("relations".to_string());
     }
@@ -152,11 +118,7 @@ fn changed_parts(
 fn differing_fields(old: &StandardFields, new: &StandardFields) -> Vec<String> {
     let old = field_values(old);
     let new = field_values(new);
-    old.iter()
-        .zip(new.iter())
-        .filter(|(a, b)| a.1 != b.1)
-        .map(|(a, _)| a.0.to_string())
-        .collect()
+    old.iter().zip(new.iter()).filter(|(a, b)| a.1 != b.1).map(|(a, _)| a.0.to_string()).collect()
 }
 
 /// The fields as (name, value) pairs, so that a change can name what changed.
@@ -173,20 +135,14 @@ fn field_values(f: &StandardFields) -> Vec<(&'static str, String)> {
         ("title_en", format!("{:?}", f.title_en)),
         ("scope_vi", format!("{:?}", f.scope_vi)),
         ("field", format!("{:?}", f.field)),
-        (
-            "technical_committee",
-            format!("{:?}", f.technical_committee),
-        ),
+        ("technical_committee", format!("{:?}", f.technical_committee)),
         ("status", f.status.clone()),
         ("status_note", format!("{:?}", f.status_note)),
         ("legal_instrument", format!("{:?}", f.legal_instrument)),
         ("issued_date", format!("{:?}", f.issued_date)),
         ("effective_date", format!("{:?}", f.effective_date)),
         ("end_date", format!("{:?}", f.end_date)),
-        (
-            "international_equivalent",
-            format!("{:?}", f.international_equivalent),
-        ),
+        ("international_equivalent", format!("{:?}", f.international_equivalent)),
         ("equivalence", format!("{:?}", f.equivalence)),
         ("access_level", f.access_level.clone()),
         ("note", format!("{:?}", f.note)),
