@@ -219,7 +219,7 @@ mod tests {
         assert_eq!(title_head("Quy chuẩn kỹ thuật quốc gia: lấy mẫu thuốc thú y"), "lấy mẫu thuốc thú y");
         assert_eq!(
             title_head("Thang máy điện - Yêu cầu an toàn về cấu tạo và lắp đặt"),
-            "Thang máy điện - Yêu cầu an toàn về cấu"
+            "Thang máy điện - Yêu cầu an toàn"
         );
     }
 
