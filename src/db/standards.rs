@@ -194,7 +194,10 @@ pub fn batch_after_id(conn: &mut DbConnection, after_id: i64, limit: i64) -> Que
         .load(conn)
 }
 
+/// Series key, issuer and year of one standard.
+pub type SeriesYear = (String, Option<String>, Option<i32>);
+
 /// Series key, issuer and year of every standard: enough to tell which edition is the newest.
-pub fn series_years(conn: &mut DbConnection) -> QueryResult<Vec<(String, Option<String>, Option<i32>)>> {
+pub fn series_years(conn: &mut DbConnection) -> QueryResult<Vec<SeriesYear>> {
     standards::table.select((standards::series_key, standards::issuer_code, standards::year)).load(conn)
 }

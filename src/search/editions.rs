@@ -13,7 +13,7 @@ pub struct LatestEditions {
 
 impl LatestEditions {
     /// Builds the map from (series key, issuer, year) triples.
-    pub fn from_years(rows: impl IntoIterator<Item = (String, Option<String>, Option<i32>)>) -> LatestEditions {
+    pub fn from_years(rows: impl IntoIterator<Item = crate::db::standards::SeriesYear>) -> LatestEditions {
         let mut newest: HashMap<(String, Option<String>), i32> = HashMap::new();
         for (series, issuer, year) in rows {
             if let Some(year) = year {

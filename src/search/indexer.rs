@@ -202,10 +202,7 @@ fn changed_with_siblings(
 }
 
 /// Each changed id with its current row (`None` when it was deleted), plus the siblings.
-fn rows_by_id<'a>(
-    rows: &'a [StandardRow],
-    changed: impl Iterator<Item = i64>,
-) -> BTreeMap<i64, Option<&'a StandardRow>> {
+fn rows_by_id(rows: &[StandardRow], changed: impl Iterator<Item = i64>) -> BTreeMap<i64, Option<&StandardRow>> {
     let mut by_id: BTreeMap<i64, Option<&StandardRow>> = changed.map(|id| (id, None)).collect();
     for row in rows {
         by_id.insert(row.id, Some(row));
@@ -271,10 +268,12 @@ fn remove_stale_generations(root: &Path, keep: &str) {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with("gen-") && name != keep && current_name(root).as_deref() != Some(&name) {
-            if let Err(error) = std::fs::remove_dir_all(entry.path()) {
-                tracing::warn!(%error, generation = %name, "could not remove an old search index");
-            }
+        if name.starts_with("gen-")
+            && name != keep
+            && current_name(root).as_deref() != Some(&name)
+            && let Err(error) = std::fs::remove_dir_all(entry.path())
+        {
+            tracing::warn!(%error, generation = %name, "could not remove an old search index");
         }
     }
 }

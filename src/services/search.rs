@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::AppError;
 use crate::search::suggest::Suggestion;
@@ -27,9 +27,14 @@ impl SearchService {
         &self.index
     }
 
+    /// Takes one of the search slots, or refuses at once when all are busy.
+    pub fn reserve(&self) -> Result<OwnedSemaphorePermit, AppError> {
+        Arc::clone(&self.permits).try_acquire_owned().map_err(|_| AppError::Overloaded)
+    }
+
     /// Runs a search on the blocking pool, or refuses at once when the cap is reached.
     pub async fn search(&self, request: SearchRequest) -> Result<SearchResponse, AppError> {
-        let permit = Arc::clone(&self.permits).try_acquire_owned().map_err(|_| AppError::Overloaded)?;
+        let permit = self.reserve()?;
         let index = Arc::clone(&self.index);
         let response = actix_web::web::block(move || {
             let _permit = permit;
@@ -41,7 +46,7 @@ impl SearchService {
 
     /// Completions for a prefix, under the same cap.
     pub async fn suggest(&self, prefix: String, limit: usize) -> Result<Vec<Suggestion>, AppError> {
-        let permit = Arc::clone(&self.permits).try_acquire_owned().map_err(|_| AppError::Overloaded)?;
+        let permit = self.reserve()?;
         let index = Arc::clone(&self.index);
         let suggestions = actix_web::web::block(move || {
             let _permit = permit;

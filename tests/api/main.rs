@@ -7,3 +7,5 @@ mod errors;
 mod helpers;
 mod import;
 mod operations;
+mod search;
+mod search_index;

@@ -1,0 +1,162 @@
+//! `GET /api/v1/search` and `GET /api/v1/suggest` over HTTP: codes, diacritics, facets,
+//! filters, pagination, highlights, bad input.
+
+use serde_json::Value;
+
+use crate::helpers::{TestApp, encode, spawn_app};
+
+async fn search(app: &TestApp, query: &str) -> Value {
+    let (status, body) = app.get_json(&format!("/api/v1/search?{query}")).await;
+    assert_eq!(status, 200, "{query}: {body}");
+    body
+}
+
+fn codes(body: &Value) -> Vec<String> {
+    body["hits"].as_array().expect("hits").iter().map(|h| h["code"].as_str().expect("code").to_string()).collect()
+}
+
+#[tokio::test]
+async fn codes_in_any_spelling_find_their_standard_first() {
+    let app = spawn_app().await;
+    let cases = [
+        ("qcvn 06 2022 bxd", "QCVN 06:2022/BXD"),
+        ("QCVN06:2022/BXD", "QCVN 06:2022/BXD"),
+        ("TCVN 5574", "TCVN 5574:2018"),
+        ("5574:2018", "TCVN 5574:2018"),
+        ("DLVN 31", "ĐLVN 31:2017"),
+        ("iso 9001", "TCVN ISO 9001:2015"),
+        ("17025", "TCVN ISO/IEC 17025:2017"),
+        ("QCVN 26:2016/BLÐTBXH", "QCVN 26:2016/BLĐTBXH"),
+        ("06/2022/BXD", "QCVN 06:2022/BXD"),
+    ];
+    for (query, expected) in cases {
+        let body = search(&app, &format!("q={}", encode(query))).await;
+        assert_eq!(codes(&body).first().map(String::as_str), Some(expected), "{query}: {:?}", codes(&body));
+    }
+}
+
+#[tokio::test]
+async fn a_partial_code_lists_the_newest_edition_first() {
+    let app = spawn_app().await;
+    let body = search(&app, "q=TCVN%202737").await;
+    assert_eq!(codes(&body)[..2], ["TCVN 2737:2023", "TCVN 2737:1995"]);
+    let body = search(&app, &format!("q={}", encode("QCVN 14 BTNMT"))).await;
+    assert_eq!(codes(&body)[..2], ["QCVN 14:2025/BTNMT", "QCVN 14:2008/BTNMT"]);
+}
+
+#[tokio::test]
+async fn words_with_or_without_diacritics_find_the_topic_with_marked_titles() {
+    let app = spawn_app().await;
+    for query in ["nuoc thai", "nước thải"] {
+        let body = search(&app, &format!("q={}", encode(query))).await;
+        assert!(codes(&body).contains(&"QCVN 14:2025/BTNMT".to_string()), "{query}: {:?}", codes(&body));
+        let highlight = body["hits"][0]["highlight"]["title_vi"].as_str().expect("a highlighted title");
+        assert!(highlight.contains("<mark>nước thải</mark>"), "{highlight}");
+    }
+}
+
+#[tokio::test]
+async fn with_diacritics_typed_cap_does_not_drown_in_cap() {
+    let app = spawn_app().await;
+    let body = search(&app, &format!("q={}&per_page=5", encode("cáp"))).await;
+    for hit in body["hits"].as_array().expect("hits") {
+        let title = hit["title_vi"].as_str().expect("title").to_lowercase();
+        assert!(title.contains("cáp"), "a `cấp` title outranked `cáp` ones: {title}");
+    }
+    let body = search(&app, &format!("q={}&per_page=5", encode("cấp nước"))).await;
+    for hit in body["hits"].as_array().expect("hits") {
+        let title = hit["title_vi"].as_str().expect("title").to_lowercase();
+        assert!(title.contains("cấp") && !title.contains("cáp"), "{title}");
+    }
+}
+
+#[tokio::test]
+async fn typos_and_abbreviations_still_find_the_standard() {
+    let app = spawn_app().await;
+    let body = search(&app, "q=be+tong+cot+thepp").await;
+    assert!(codes(&body).contains(&"TCVN 5574:2018".to_string()), "{:?}", codes(&body));
+    let marked = body["hits"][0]["highlight"]["title_vi"].as_str().expect("highlight");
+    assert!(marked.contains("thép</mark>"), "the fuzzily matched word is marked: {marked}");
+    let body = search(&app, "q=HTKT").await;
+    assert_eq!(codes(&body).first().map(String::as_str), Some("QCVN 07:2023/BXD"));
+    let body = search(&app, &format!("q={}", encode("PCCC hệ thống báo cháy"))).await;
+    assert_eq!(codes(&body).first().map(String::as_str), Some("TCVN 5738:2021"));
+}
+
+#[tokio::test]
+async fn facets_count_the_matches_and_filters_narrow_them() {
+    let app = spawn_app().await;
+    let all = search(&app, "q=").await;
+    assert_eq!(all["total"], 371);
+    let kinds = all["facets"]["kind"].as_object().expect("kind facet");
+    assert_eq!(
+        (kinds["QCVN"].as_u64(), kinds["TCVN"].as_u64(), kinds["ĐLVN"].as_u64()),
+        (Some(227), Some(138), Some(6))
+    );
+    assert!(all["facets"]["status"]["replaced"].as_u64().is_some_and(|n| n >= 8));
+    assert!(all["facets"]["year"].as_object().is_some_and(|y| y.contains_key("2022")));
+    let tcvn = search(&app, "q=&kind=TCVN&per_page=100").await;
+    assert_eq!(tcvn["total"], 138);
+    assert!(tcvn["hits"].as_array().expect("hits").iter().all(|h| h["kind"] == "TCVN"));
+    let narrowed = search(&app, "q=nuoc&issuer=BTNMT&year_from=2020&year_to=2025&per_page=100").await;
+    assert!(narrowed["total"].as_u64().is_some_and(|n| n > 0));
+    for hit in narrowed["hits"].as_array().expect("hits") {
+        let year = hit["year"].as_i64().expect("year");
+        assert!(hit["issuer_code"] == "BTNMT" && (2020..=2025).contains(&year), "{hit}");
+    }
+    let replaced = search(&app, "q=&status=replaced").await;
+    assert!(replaced["hits"].as_array().expect("hits").iter().all(|h| h["status"] == "replaced"));
+}
+
+#[tokio::test]
+async fn pages_do_not_overlap_and_end_empty() {
+    let app = spawn_app().await;
+    let first = codes(&search(&app, "q=quy+chuan&per_page=20&page=1").await);
+    let second = codes(&search(&app, "q=quy+chuan&per_page=20&page=2").await);
+    assert_eq!((first.len(), second.len()), (20, 20));
+    assert!(first.iter().all(|c| !second.contains(c)), "{first:?} / {second:?}");
+    let capped = search(&app, "q=&per_page=1000").await;
+    assert_eq!((capped["per_page"].as_u64(), codes(&capped).len()), (Some(100), 100));
+    let beyond = search(&app, "q=&page=50&per_page=100").await;
+    assert_eq!((codes(&beyond).len(), beyond["total"].as_u64()), (0, Some(371)));
+    assert!(beyond["took_ms"].as_f64().is_some());
+}
+
+#[tokio::test]
+async fn bad_search_parameters_are_400_in_the_envelope() {
+    let app = spawn_app().await;
+    let long = "a".repeat(501);
+    for query in [
+        "q=x&year_from=abc".to_string(),
+        "q=x&year_from=2020&year_to=2010".to_string(),
+        "q=x&year_to=99999".to_string(),
+        format!("q={long}"),
+        "q=x&kind=XX".to_string(),
+        "q=x&page=0".to_string(),
+        "q=x&per_page=-1".to_string(),
+    ] {
+        let (status, body) = app.get_json(&format!("/api/v1/search?{query}")).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_parameter")), "{query}: {body}");
+    }
+    let (status, body) = app.get_json("/api/v1/suggest?q=x&limit=500").await;
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_parameter")));
+}
+
+#[tokio::test]
+async fn suggestions_complete_codes_and_titles_as_typed() {
+    let app = spawn_app().await;
+    let (status, body) = app.get_json("/api/v1/suggest?q=qcvn%2006%2020").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["suggestions"][0]["code"], "QCVN 06:2022/BXD", "{body}");
+    for typed in ["nuoc th", "nước th"] {
+        let (_, body) = app.get_json(&format!("/api/v1/suggest?q={}", encode(typed))).await;
+        let titles: Vec<&str> =
+            body["suggestions"].as_array().expect("list").iter().filter_map(|s| s["title_vi"].as_str()).collect();
+        assert!(
+            !titles.is_empty() && titles.iter().all(|t| t.to_lowercase().contains("nước th")),
+            "{typed}: {titles:?}"
+        );
+    }
+    let (_, empty) = app.get_json("/api/v1/suggest?q=").await;
+    assert_eq!(empty["suggestions"], serde_json::json!([]));
+}
