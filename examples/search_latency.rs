@@ -69,7 +69,21 @@ async fn main() {
             samples.push(started.elapsed());
         }
     }
-    report("in process (floor)", samples, wall.elapsed());
+    report("search, in process (floor)", samples, wall.elapsed());
+
+    let mut samples = Vec::new();
+    let wall = Instant::now();
+    for _ in 0..ROUNDS {
+        for query in &queries {
+            // Every keystroke of the query, as search-as-you-type sends them.
+            for end in query.char_indices().map(|(i, c)| i + c.len_utf8()) {
+                let started = Instant::now();
+                index.suggest(&query[..end], 8).expect("suggest");
+                samples.push(started.elapsed());
+            }
+        }
+    }
+    report("suggest per keystroke, in process", samples, wall.elapsed());
 
     let settings = Settings {
         listen: "127.0.0.1:0".into(),
@@ -106,6 +120,6 @@ async fn main() {
         for task in tasks {
             samples.extend(task.await.expect("worker"));
         }
-        report(&format!("HTTP, {concurrency} client(s)"), samples, wall.elapsed());
+        report(&format!("search over HTTP, {concurrency} client(s)"), samples, wall.elapsed());
     }
 }
