@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::DatabaseUrl;
 
+/// `TIEUCHUAN_*` variables that are not settings: the config file's path, and the first admin's
+/// password read once by `create-admin` (never kept in the settings).
+const NOT_SETTINGS: [&str; 2] = ["config", "admin_password"];
+
 /// The config file read when none is named and it exists in the working directory.
 pub const DEFAULT_CONFIG_FILE: &str = "tieuchuan.toml";
 
@@ -34,6 +38,33 @@ pub struct Settings {
     pub seed_on_empty: bool,
     /// Searches run at once; more are answered 503 with `Retry-After`.
     pub search_concurrency: usize,
+    /// The HS256 signing secret (`TIEUCHUAN_JWT_SECRET`, at least 32 bytes); unset means a random
+    /// one kept in the data dir. Several nodes must share one configured secret.
+    pub jwt_secret: Option<Secret>,
+}
+
+/// A secret setting: never printed, never logged.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Secret(value.to_string())
+    }
 }
 
 impl Default for Settings {
@@ -48,6 +79,7 @@ impl Default for Settings {
             log_format: "text".to_string(),
             seed_on_empty: true,
             search_concurrency: 8,
+            jwt_secret: None,
         }
     }
 }
@@ -77,7 +109,7 @@ impl Settings {
             None => {}
         }
         let settings: Settings = figment
-            .merge(Env::prefixed("TIEUCHUAN_").filter(|key| key.as_str() != "config"))
+            .merge(Env::prefixed("TIEUCHUAN_").ignore(&NOT_SETTINGS))
             .merge(Env::raw().only(&["DATABASE_URL"]))
             .extract()
             .map_err(Box::new)?;
@@ -124,6 +156,15 @@ mod tests {
     fn the_default_database_is_a_sqlite_file_in_the_data_dir() {
         let settings = Settings { data_dir: PathBuf::from("/srv/tc"), ..Settings::default() };
         assert_eq!(settings.database(), DatabaseUrl::Sqlite(PathBuf::from("/srv/tc/tieuchuan.db")));
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let settings = Settings {
+            jwt_secret: Some(Secret::from("a secret that must not leak, 32+ bytes")),
+            ..Settings::default()
+        };
+        assert!(!format!("{settings:?}").contains("must not leak"));
     }
 
     #[test]

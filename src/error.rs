@@ -47,6 +47,27 @@ pub enum AppError {
     /// The search index failed for a reason that is ours.
     #[error("internal error")]
     Search(#[from] crate::search::SearchError),
+    /// No valid credentials: not signed in, a bad or expired token, a wrong password.
+    #[error("{message}")]
+    Unauthenticated { code: &'static str, message: String },
+    /// Signed in, but this account may not do this.
+    #[error("{message}")]
+    Forbidden { code: &'static str, message: String },
+    /// Well-formed but invalid: a weak password, an unknown province.
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String },
+    /// The request conflicts with what exists: a username taken.
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// Something else that does not exist (an account).
+    #[error("{message}")]
+    NotFound { code: &'static str, message: String },
+    /// Too many attempts; retry after the given seconds.
+    #[error("{message}")]
+    TooManyRequests { code: &'static str, message: String, retry_after: u64 },
+    /// Password hashing failed (never a wrong password).
+    #[error("internal error")]
+    Hashing(#[from] crate::auth::password::HashingError),
 }
 
 /// The body of every error response.
@@ -78,10 +99,36 @@ impl AppError {
             AppError::DatabaseUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"),
             AppError::NotReady(_) => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
             AppError::Overloaded => (StatusCode::SERVICE_UNAVAILABLE, "overloaded"),
-            AppError::Database(_) | AppError::Blocking(_) | AppError::Search(_) => {
+            AppError::Unauthenticated { code, .. } => (StatusCode::UNAUTHORIZED, code),
+            AppError::Forbidden { code, .. } => (StatusCode::FORBIDDEN, code),
+            AppError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
+            AppError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
+            AppError::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
+            AppError::TooManyRequests { code, .. } => (StatusCode::TOO_MANY_REQUESTS, code),
+            AppError::Database(_) | AppError::Blocking(_) | AppError::Search(_) | AppError::Hashing(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
             }
         }
+    }
+
+    /// 401 with a code and a message.
+    pub fn unauthenticated(code: &'static str, message: impl Into<String>) -> AppError {
+        AppError::Unauthenticated { code, message: message.into() }
+    }
+
+    /// 403 with a code and a message.
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> AppError {
+        AppError::Forbidden { code, message: message.into() }
+    }
+
+    /// 422 with a code and a message.
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> AppError {
+        AppError::Unprocessable { code, message: message.into() }
+    }
+
+    /// 409 with a code and a message.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> AppError {
+        AppError::Conflict { code, message: message.into() }
     }
 
     /// Shorthand for a bad parameter with a message that says what to send instead.
@@ -105,9 +152,20 @@ impl ResponseError for AppError {
             _ => None,
         };
         let mut response = HttpResponse::build(status);
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            let seconds = if matches!(self, AppError::Overloaded) { 1 } else { RETRY_AFTER_SECONDS };
-            response.insert_header((header::RETRY_AFTER, HeaderValue::from(seconds)));
+        match self {
+            AppError::Overloaded => {
+                response.insert_header((header::RETRY_AFTER, HeaderValue::from(1)));
+            }
+            AppError::TooManyRequests { retry_after, .. } => {
+                response.insert_header((header::RETRY_AFTER, HeaderValue::from(*retry_after)));
+            }
+            _ if status == StatusCode::SERVICE_UNAVAILABLE => {
+                response.insert_header((header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS)));
+            }
+            AppError::Unauthenticated { .. } => {
+                response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            }
+            _ => {}
         }
         response.json(ErrorEnvelope { error: ErrorBody { code, message: self.to_string(), suggestions } })
     }

@@ -1,6 +1,7 @@
 //! tieuchuan: the national library of Vietnamese standards and technical regulations
 //! (TCVN, QCVN, QCĐP, ĐLVN). See `../shared/DESIGN.md` for the shape of the code.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -10,7 +10,9 @@ use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 
-use crate::config::Settings;
+use crate::auth::rate_limit::LoginLimiter;
+use crate::auth::tokens::{self, TokenKeys};
+use crate::config::{Secret, Settings};
 use crate::db::{self, DbPool};
 use crate::error::extractors;
 use crate::metrics::{self, Metrics};
@@ -36,6 +38,8 @@ pub enum StartupError {
     Metrics(#[from] prometheus::Error),
     #[error(transparent)]
     Search(#[from] crate::search::SearchError),
+    #[error(transparent)]
+    Secret(#[from] tokens::SecretError),
     #[error("the startup task failed: {0}")]
     Task(String),
 }
@@ -88,13 +92,15 @@ impl Application {
             .map_err(|e| StartupError::Task(e.to_string()))??;
         follower::spawn(&index, pool.clone()).map_err(|e| StartupError::Task(e.to_string()))?;
         let search = SearchService::new(index, settings.search_concurrency);
+        let secret = tokens::load_secret(settings.jwt_secret.as_ref().map(Secret::expose), &settings.data_dir)?;
+        let keys = TokenKeys::new(&secret)?;
         let listener = TcpListener::bind(&settings.listen)
             .map_err(|source| StartupError::Bind { address: settings.listen.clone(), source })?;
         let port = listener
             .local_addr()
             .map_err(|source| StartupError::Bind { address: settings.listen.clone(), source })?
             .port();
-        let server = serve(listener, pool, search, settings)?;
+        let server = serve(listener, State { pool, search, keys }, settings)?;
         Ok(Application { port, server })
     }
 
@@ -109,15 +115,19 @@ impl Application {
     }
 }
 
-fn serve(
-    listener: TcpListener,
+/// What the handlers share.
+struct State {
     pool: DbPool,
     search: SearchService,
-    settings: Settings,
-) -> Result<Server, StartupError> {
+    keys: TokenKeys,
+}
+
+fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Server, StartupError> {
     let metrics = web::Data::new(Metrics::new()?);
-    let pool = web::Data::new(pool);
-    let search = web::Data::new(search);
+    let pool = web::Data::new(state.pool);
+    let search = web::Data::new(state.search);
+    let keys = web::Data::new(state.keys);
+    let limiter = web::Data::new(LoginLimiter::default());
     let body_limit = settings.max_body_bytes;
     let origins = settings.cors_origin_list();
     let address = settings.listen.clone();
@@ -126,6 +136,8 @@ fn serve(
             .app_data(pool.clone())
             .app_data(metrics.clone())
             .app_data(search.clone())
+            .app_data(keys.clone())
+            .app_data(limiter.clone())
             .app_data(web::QueryConfig::default().error_handler(extractors::query_error))
             .app_data(web::PathConfig::default().error_handler(extractors::path_error))
             .app_data(web::JsonConfig::default().limit(body_limit).error_handler(extractors::json_error))

@@ -12,6 +12,7 @@ use crate::services::import::{self, FileFormat, ImportOptions, ImportReport};
 use crate::startup::{self, Application};
 use crate::telemetry;
 
+mod admin;
 mod relevance;
 
 /// The national library of Vietnamese standards and technical regulations.
@@ -45,6 +46,14 @@ pub enum Command {
     },
     /// Rebuild the search index from the database; a running service switches to it.
     Reindex,
+    /// Create an admin account (password from TIEUCHUAN_ADMIN_PASSWORD or a prompt); idempotent.
+    CreateAdmin {
+        username: String,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        full_name: Option<String>,
+    },
     /// Run judged queries through search and print nDCG@10, MRR and code-top1.
     Eval {
         /// JSON Lines of judged queries (`../shared/eval/dev-queries.jsonl`).
@@ -73,6 +82,9 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Reindex => reindex(&settings),
         Command::Eval { path, all } => relevance::run(&settings, &path, all),
+        Command::CreateAdmin { username, email, full_name } => {
+            admin::create_admin(&settings, &username, email, full_name)
+        }
     };
     outcome.unwrap_or_else(|error| {
         eprintln!("error: {error}");

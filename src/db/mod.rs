@@ -1,6 +1,7 @@
 //! Storage: one schema and one query path over SQLite and PostgreSQL through diesel's
 //! `MultiConnection`, an r2d2 pool, and per-backend embedded migrations.
 
+pub mod audit;
 pub mod change_log;
 pub mod ics;
 pub mod pool;
@@ -9,6 +10,7 @@ pub mod relations;
 pub mod schema;
 pub mod standards;
 mod transaction;
+pub mod users;
 
 use diesel::connection::SimpleConnection;
 use diesel::{PgConnection, SqliteConnection};

@@ -81,6 +81,70 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        email -> Text,
+        full_name -> Text,
+        role -> Text,
+        province -> Nullable<Text>,
+        commune -> Nullable<Text>,
+        unit -> Nullable<Text>,
+        status -> Text,
+        expires_at -> Nullable<Timestamp>,
+        password_hash -> Text,
+        token_version -> Integer,
+        failed_logins -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        created_by -> Nullable<BigInt>,
+        approved_at -> Nullable<Timestamp>,
+        approved_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        family -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    account_events (id) {
+        id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        actor_id -> Nullable<BigInt>,
+        event -> Text,
+        detail -> Nullable<Text>,
+        province -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    access_events (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        standard_id -> BigInt,
+        document_id -> Nullable<BigInt>,
+        action -> Text,
+        province -> Nullable<Text>,
+        unit -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(standard_relations -> standards (standard_id));
 diesel::joinable!(standard_ics -> standards (standard_id));
 
@@ -91,4 +155,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     standard_ics,
     provinces,
     change_log,
+    users,
+    refresh_tokens,
+    account_events,
+    access_events,
 );

@@ -8,4 +8,6 @@ pub mod vocabulary;
 mod code_tests;
 
 pub use code::{CanonicalCode, CodeError};
-pub use vocabulary::{AccessLevel, Confidence, Equivalence, Kind, RelationKind, Status, UnknownTerm};
+pub use vocabulary::{
+    AccessAction, AccessLevel, AccountStatus, Confidence, Equivalence, Kind, RelationKind, Role, Status, UnknownTerm,
+};

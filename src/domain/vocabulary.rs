@@ -122,6 +122,33 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// What an account may do (DESIGN §2, §5).
+    Role, "role" {
+        Official => "official",
+        Inspector => "inspector",
+        ProvinceAdmin => "province_admin",
+        Admin => "admin",
+    }
+);
+
+vocabulary!(
+    /// Where an account stands: registered and waiting, usable, or stopped.
+    AccountStatus, "account status" {
+        Pending => "pending",
+        Active => "active",
+        Suspended => "suspended",
+    }
+);
+
+vocabulary!(
+    /// How a text was used.
+    AccessAction, "access action" {
+        View => "view",
+        Download => "download",
+    }
+);
+
 impl Kind {
     /// The access level of a new text when nobody chose one: regulations are law and public,
     /// TCVN texts are for registered officials.

@@ -1,10 +1,13 @@
 //! HTTP routes: thin handlers that parse, call one service, and shape the answer.
 
+pub mod auth;
 pub mod openapi;
 pub mod operations;
 pub mod params;
+pub mod reports;
 pub mod search;
 pub mod standards;
+pub mod users;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use utoipa::OpenApi;
@@ -14,7 +17,21 @@ use crate::error::AppError;
 
 /// Registers every route of the service.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(search::search)
+    cfg.service(auth::register)
+        .service(auth::login)
+        .service(auth::refresh)
+        .service(auth::logout)
+        .service(auth::me)
+        .service(auth::change_password)
+        .service(users::list_users)
+        .service(users::create_user)
+        .service(users::get_user)
+        .service(users::approve)
+        .service(users::suspend)
+        .service(users::renew)
+        .service(users::change_role)
+        .service(reports::usage_report)
+        .service(search::search)
         .service(search::suggest)
         .service(standards::list_standards)
         .service(standards::get_standard)
@@ -33,7 +50,8 @@ async fn redirect_to_docs() -> HttpResponse {
 pub async fn fallback(request: HttpRequest) -> Result<HttpResponse, AppError> {
     let path = request.path();
     let known = ["/api/v1/standards", "/healthz", "/readyz", "/metrics", "/api/v1/openapi.json"];
-    if known.contains(&path) || path.starts_with("/api/v1/standards/") {
+    let prefixes = ["/api/v1/standards/", "/api/v1/auth/", "/api/v1/users", "/api/v1/me", "/api/v1/reports/"];
+    if known.contains(&path) || prefixes.iter().any(|p| path.starts_with(p)) {
         Err(AppError::MethodNotAllowed)
     } else {
         Err(AppError::RouteNotFound)

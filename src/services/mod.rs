@@ -1,10 +1,12 @@
 //! The rules of the service: what each operation does, independent of HTTP.
 
+pub mod accounts;
 pub mod catalogue;
 pub mod import;
 pub mod relevance;
 pub mod search;
 pub mod seed;
+pub mod usage;
 
 use crate::db::{DbConnection, DbPool};
 use crate::error::AppError;

@@ -1,0 +1,128 @@
+//! Who is calling: the extractor that turns an `Authorization: Bearer` header into a `Caller`,
+//! reading the account from the database on every request so that a suspension, role change,
+//! expiry or password change takes effect at once.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use chrono::{NaiveDateTime, Utc};
+
+use super::policy::is_expired;
+use super::tokens::{TokenError, TokenKeys};
+use crate::db::users::{self, UserRow};
+use crate::db::{DbConnection, DbPool};
+use crate::domain::{AccountStatus, Role};
+use crate::error::AppError;
+use crate::services::with_connection;
+
+/// The caller of a request.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Anonymous,
+    Account(Account),
+}
+
+/// Whether an account may act now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Active,
+    Pending,
+    Suspended,
+    Expired,
+}
+
+/// A signed-in account, as read from the database for this request.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub role: Role,
+    pub province: Option<String>,
+    pub unit: Option<String>,
+    pub standing: Standing,
+}
+
+impl Account {
+    /// The account of a stored user at a moment.
+    pub fn from_row(row: &UserRow, now: NaiveDateTime) -> Option<Account> {
+        let role = row.role.parse().ok()?;
+        let standing = match row.status.parse().ok()? {
+            AccountStatus::Pending => Standing::Pending,
+            AccountStatus::Suspended => Standing::Suspended,
+            AccountStatus::Active if is_expired(row.expires_at, now) => Standing::Expired,
+            AccountStatus::Active => Standing::Active,
+        };
+        Some(Account {
+            id: row.id,
+            username: row.username.clone(),
+            full_name: row.full_name.clone(),
+            role,
+            province: row.province.clone(),
+            unit: row.unit.clone(),
+            standing,
+        })
+    }
+}
+
+impl Caller {
+    /// The signed-in account, if any.
+    pub fn account(&self) -> Option<&Account> {
+        match self {
+            Caller::Anonymous => None,
+            Caller::Account(account) => Some(account),
+        }
+    }
+
+    /// The signed-in account, or 401.
+    pub fn require(&self) -> Result<&Account, AppError> {
+        self.account().ok_or_else(|| AppError::unauthenticated("not_signed_in", "sign in to do this"))
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Caller, AppError>>>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let header =
+            request.headers().get(actix_web::http::header::AUTHORIZATION).map(|v| v.to_str().map(str::to_string));
+        let keys = request.app_data::<web::Data<TokenKeys>>().cloned();
+        let pool = request.app_data::<web::Data<DbPool>>().cloned();
+        Box::pin(async move {
+            let token = match header {
+                None => return Ok(Caller::Anonymous),
+                Some(Err(_)) => return Err(invalid_token()),
+                Some(Ok(value)) => bearer(&value).ok_or_else(invalid_token)?,
+            };
+            let (keys, pool) = keys.zip(pool).ok_or_else(invalid_token)?;
+            let claims = keys.verify(&token).map_err(|error| match error {
+                TokenError::Expired => AppError::unauthenticated("token_expired", error.to_string()),
+                TokenError::NotYetValid | TokenError::Invalid => invalid_token(),
+            })?;
+            let id: i64 = claims.sub.parse().map_err(|_| invalid_token())?;
+            let version = claims.tv;
+            with_connection(&pool, move |conn| resolve(conn, id, version)).await
+        })
+    }
+}
+
+/// Reads the account behind a verified token.
+fn resolve(conn: &mut DbConnection, id: i64, version: i32) -> Result<Caller, AppError> {
+    let row = users::find_by_id(conn, id)?.ok_or_else(invalid_token)?;
+    if row.token_version != version {
+        return Err(AppError::unauthenticated("token_revoked", "this token was revoked; sign in again"));
+    }
+    Account::from_row(&row, Utc::now().naive_utc()).map(Caller::Account).ok_or_else(invalid_token)
+}
+
+fn bearer(value: &str) -> Option<String> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && token.len() < 4096).then(|| token.to_string())
+}
+
+fn invalid_token() -> AppError {
+    AppError::unauthenticated("invalid_token", "the access token is invalid; sign in again")
+}

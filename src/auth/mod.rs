@@ -1,0 +1,11 @@
+//! Authentication and authorisation: passwords, tokens, the caller extractor, sign-in rate
+//! limits, and the one policy module every handler asks.
+
+pub mod caller;
+pub mod password;
+pub mod policy;
+pub mod rate_limit;
+pub mod tokens;
+
+pub use caller::{Account, Caller, Standing};
+pub use policy::{Action, authorize};

@@ -1,0 +1,148 @@
+//! Passwords: argon2id with OWASP's parameters, a strength policy, and a dummy hash so that an
+//! unknown username costs the same time as a wrong password. Hashing is slow on purpose: call
+//! these from the blocking pool, never on an async worker.
+
+use std::sync::LazyLock;
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+/// OWASP Password Storage Cheat Sheet: argon2id, 19 MiB, 2 iterations, 1 lane.
+const MEMORY_KIB: u32 = 19 * 1024;
+const ITERATIONS: u32 = 2;
+const LANES: u32 = 1;
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// Longest password accepted (hashing a megabyte would be a denial of service).
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
+/// Passwords people pick first; refused whatever their length.
+const COMMON_PASSWORDS: &[&str] = &[
+    "123456789012",
+    "1234567890123",
+    "12345678901234",
+    "123456123456",
+    "111111111111",
+    "000000000000",
+    "password1234",
+    "password12345",
+    "password123456",
+    "passwordpassword",
+    "qwertyuiop12",
+    "qwertyuiopasdf",
+    "qwerty123456",
+    "1qaz2wsx3edc",
+    "abc123456789",
+    "abcdefghijkl",
+    "iloveyou1234",
+    "administrator",
+    "admin1234567",
+    "adminadmin12",
+    "welcome12345",
+    "letmein12345",
+    "changeme1234",
+    "matkhau12345",
+    "matkhau123456",
+    "matkhaumoi123",
+    "123456matkhau",
+    "vietnam12345",
+    "vietnam123456",
+    "hanoi1234567",
+    "tieuchuan123",
+    "tieuchuan1234",
+    "tieuchuanvn1",
+    "quychuan1234",
+    "canbo1234567",
+    "xaydung12345",
+];
+
+/// Why a password is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WeakPassword {
+    #[error("the password must have at least {MIN_PASSWORD_CHARS} characters")]
+    TooShort,
+    #[error("the password must have at most {MAX_PASSWORD_CHARS} characters")]
+    TooLong,
+    #[error("the password must not be the username")]
+    SameAsUsername,
+    #[error("this password is too common; choose another")]
+    Common,
+}
+
+/// A failure of the hashing machinery itself (not a wrong password).
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct HashingError(String);
+
+fn hasher() -> Argon2<'static> {
+    let params = Params::new(MEMORY_KIB, ITERATIONS, LANES, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Checks the policy: length, not the username, not a common password.
+pub fn check_strength(password: &str, username: &str) -> Result<(), WeakPassword> {
+    let length = password.chars().count();
+    if length < MIN_PASSWORD_CHARS {
+        return Err(WeakPassword::TooShort);
+    }
+    if length > MAX_PASSWORD_CHARS {
+        return Err(WeakPassword::TooLong);
+    }
+    let lowered = password.to_lowercase();
+    if lowered == username.to_lowercase() {
+        return Err(WeakPassword::SameAsUsername);
+    }
+    let distinct: std::collections::HashSet<char> = lowered.chars().collect();
+    if COMMON_PASSWORDS.contains(&lowered.as_str()) || distinct.len() <= 2 {
+        return Err(WeakPassword::Common);
+    }
+    Ok(())
+}
+
+/// Hashes a password (random salt) into a PHC string.
+pub fn hash(password: &str) -> Result<String, HashingError> {
+    hasher().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| HashingError(e.to_string()))
+}
+
+/// A hash of a random password, verified against when the username is unknown.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    let random: [u8; 24] = rand::random();
+    hash(&format!("{random:?}")).unwrap_or_default()
+});
+
+/// Whether the password matches the stored hash; with `None` (unknown user) it checks against
+/// the dummy hash and returns false, taking the same time.
+pub fn verify(password: &str, stored: Option<&str>) -> bool {
+    let candidate = stored.unwrap_or(DUMMY_HASH.as_str());
+    let matches = PasswordHash::new(candidate)
+        .map(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false);
+    matches && stored.is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_argon2id_with_owasp_parameters_and_verify() {
+        let stored = hash("một mật khẩu đủ dài").expect("hashes");
+        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
+        assert!(verify("một mật khẩu đủ dài", Some(&stored)));
+        assert!(!verify("một mật khẩu sai", Some(&stored)));
+        assert!(!verify("một mật khẩu đủ dài", None), "an unknown user never verifies");
+        assert_ne!(hash("một mật khẩu đủ dài").expect("hashes"), stored, "salted");
+    }
+
+    #[test]
+    fn weak_passwords_are_refused_with_the_reason() {
+        assert_eq!(check_strength("short", "an"), Err(WeakPassword::TooShort));
+        assert_eq!(check_strength("nguyenvanan12", "NguyenVanAn12"), Err(WeakPassword::SameAsUsername));
+        assert_eq!(check_strength("Password1234", "an"), Err(WeakPassword::Common));
+        assert_eq!(check_strength("aaaaaaaaaaaaaa", "an"), Err(WeakPassword::Common));
+        assert_eq!(check_strength(&"x1".repeat(200), "an"), Err(WeakPassword::TooLong));
+        assert_eq!(check_strength("cán bộ xã Tân Lập 2026", "an"), Ok(()));
+    }
+}

@@ -1,0 +1,126 @@
+//! The access policy of DESIGN §5, decided in one place. Handlers describe what the caller wants
+//! to do as an `Action` and ask `authorize`; they never compare roles themselves.
+
+use chrono::NaiveDateTime;
+
+use super::caller::{Account, Caller, Standing};
+use crate::db::audit::UsageScope;
+use crate::db::users::UserRow;
+use crate::domain::{AccessLevel, Role};
+use crate::error::AppError;
+
+/// Everything a caller can ask to do that the policy distinguishes.
+#[derive(Debug, Clone, Copy)]
+pub enum Action<'a> {
+    /// Search, metadata, relations: public.
+    ReadCatalogue,
+    /// Read or download a text of this access level.
+    ReadText(AccessLevel),
+    /// See one's own profile.
+    ReadOwnProfile,
+    /// Change one's own password.
+    ChangeOwnPassword,
+    /// List accounts, optionally of one province.
+    ListAccounts { province: Option<&'a str> },
+    /// See one account.
+    ViewAccount(&'a UserRow),
+    /// Approve, suspend or renew one account.
+    ManageAccount(&'a UserRow),
+    /// Create an account of any role.
+    CreateAccount,
+    /// Change an account's role.
+    ChangeRole,
+    /// Read usage in this scope.
+    ViewUsage(&'a UsageScope),
+    /// Create, edit or import catalogue records, attach texts.
+    EditCatalogue,
+}
+
+/// Allows the action or says why not: 401 when an account is needed, 403 when this one may not.
+pub fn authorize(caller: &Caller, action: Action<'_>) -> Result<(), AppError> {
+    if matches!(action, Action::ReadCatalogue | Action::ReadText(AccessLevel::Public)) {
+        return Ok(());
+    }
+    let account = match caller {
+        Caller::Anonymous => return Err(AppError::unauthenticated("not_signed_in", "sign in to do this")),
+        Caller::Account(account) => account,
+    };
+    if matches!(action, Action::ReadOwnProfile) {
+        return Ok(());
+    }
+    usable(account)?;
+    let allowed = match action {
+        Action::ReadCatalogue | Action::ReadOwnProfile | Action::ChangeOwnPassword => true,
+        Action::ReadText(AccessLevel::Public | AccessLevel::Registered) => true,
+        Action::ReadText(AccessLevel::Inspectors) => matches!(account.role, Role::Inspector | Role::Admin),
+        Action::ListAccounts { province } => match account.role {
+            Role::Admin => true,
+            Role::ProvinceAdmin => province.is_none_or(|p| account.province.as_deref() == Some(p)),
+            Role::Official | Role::Inspector => false,
+        },
+        Action::ViewAccount(target) => target.id == account.id || manages(account, target),
+        Action::ManageAccount(target) => manages(account, target),
+        Action::CreateAccount | Action::ChangeRole | Action::EditCatalogue => account.role == Role::Admin,
+        Action::ViewUsage(scope) => match (account.role, scope) {
+            (Role::Admin, _) => true,
+            (Role::ProvinceAdmin, UsageScope::Province(p)) => account.province.as_deref() == Some(p.as_str()),
+            (_, UsageScope::User(id)) => *id == account.id,
+            _ => false,
+        },
+    };
+    if allowed { Ok(()) } else { Err(AppError::forbidden("forbidden", "your account may not do this")) }
+}
+
+/// Admins manage everyone; a provincial admin manages the officials and inspectors of their
+/// own province only.
+fn manages(account: &Account, target: &UserRow) -> bool {
+    match account.role {
+        Role::Admin => true,
+        Role::ProvinceAdmin => {
+            account.province.is_some()
+                && target.province == account.province
+                && matches!(target.role.parse::<Role>(), Ok(Role::Official | Role::Inspector))
+        }
+        Role::Official | Role::Inspector => false,
+    }
+}
+
+/// A pending, suspended or expired account may read public things and its own profile only.
+fn usable(account: &Account) -> Result<(), AppError> {
+    match account.standing {
+        Standing::Active => Ok(()),
+        Standing::Pending => {
+            Err(AppError::forbidden("account_pending", "your account is waiting for approval by your province"))
+        }
+        Standing::Suspended => Err(AppError::forbidden("account_suspended", "your account is suspended")),
+        Standing::Expired => {
+            Err(AppError::forbidden("account_expired", "your account has expired; ask your province to renew it"))
+        }
+    }
+}
+
+/// The accounts a caller may list: everyone (admin) or their province (provincial admin).
+pub fn account_scope(caller: &Caller) -> Option<String> {
+    match caller {
+        Caller::Account(account) if account.role == Role::ProvinceAdmin => account.province.clone(),
+        _ => None,
+    }
+}
+
+/// The usage scope a caller gets when they ask for none: all (admin), their province
+/// (provincial admin), their own reading (everyone else).
+pub fn default_usage_scope(caller: &Caller) -> Option<UsageScope> {
+    match caller {
+        Caller::Anonymous => None,
+        Caller::Account(account) => Some(match account.role {
+            Role::Admin => UsageScope::All,
+            Role::ProvinceAdmin => account.province.clone().map_or(UsageScope::User(account.id), UsageScope::Province),
+            Role::Official | Role::Inspector => UsageScope::User(account.id),
+        }),
+    }
+}
+
+/// Whether an expiry has passed.
+pub fn is_expired(expires_at: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
+    expires_at.is_some_and(|at| at <= now)
+}

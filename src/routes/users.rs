@@ -1,0 +1,174 @@
+//! `GET|POST /api/v1/users`, `GET /api/v1/users/{id}`, approve, suspend, renew, role.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::auth::origin;
+use super::params::PageParams;
+use crate::auth::Caller;
+use crate::auth::policy::{self, Action};
+use crate::db::DbPool;
+use crate::db::users::UserFilter;
+use crate::domain::{AccountStatus, Role, UnknownTerm};
+use crate::error::{AppError, ErrorEnvelope};
+use crate::services::accounts::validation::RegistrationBody;
+use crate::services::accounts::{
+    self, AccountChange, Creation, ExpiryChange, UserPage, UserView, validate_registration,
+};
+use crate::services::with_connection;
+
+/// Filters of the account listing.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserFilterParams {
+    /// `pending`, `active` or `suspended`.
+    pub status: Option<String>,
+    /// Province slug; a provincial admin sees only their own.
+    pub province: Option<String>,
+    /// `official`, `inspector`, `province_admin`, `admin`.
+    pub role: Option<String>,
+}
+
+fn term<T: std::str::FromStr<Err = UnknownTerm>>(value: Option<&str>) -> Result<Option<String>, AppError>
+where
+    T: std::fmt::Display,
+{
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v.parse::<T>().map(|t| Some(t.to_string())).map_err(|e| AppError::invalid(e.to_string())),
+    }
+}
+
+/// Accounts (provincial admins: their province only; admins: all).
+#[utoipa::path(tag = "accounts", params(UserFilterParams, PageParams), responses(
+    (status = 200, body = UserPage), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[get("/api/v1/users")]
+pub async fn list_users(
+    pool: web::Data<DbPool>,
+    caller: Caller,
+    filters: web::Query<UserFilterParams>,
+    paging: web::Query<PageParams>,
+) -> Result<HttpResponse, AppError> {
+    let filter = UserFilter {
+        status: term::<AccountStatus>(filters.status.as_deref())?,
+        province: filters.province.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_string),
+        role: term::<Role>(filters.role.as_deref())?,
+    };
+    let (page, per_page) = paging.resolve()?;
+    let listing = with_connection(&pool, move |conn| accounts::list(conn, &caller, filter, page, per_page)).await?;
+    Ok(HttpResponse::Ok().json(listing))
+}
+
+/// Create an account of any role, active at once (admin).
+#[utoipa::path(tag = "accounts", request_body = RegistrationBody, responses(
+    (status = 201, body = UserView), (status = 403, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope),
+    (status = 422, body = ErrorEnvelope)), security(("bearer" = [])))]
+#[post("/api/v1/users")]
+pub async fn create_user(
+    pool: web::Data<DbPool>,
+    caller: Caller,
+    request: HttpRequest,
+    body: web::Json<RegistrationBody>,
+) -> Result<HttpResponse, AppError> {
+    policy::authorize(&caller, Action::CreateAccount)?;
+    let creator = caller.require()?.id;
+    let body = body.into_inner();
+    let registration = validate_registration(&body, true)?;
+    let origin = origin(&request);
+    let view = with_connection(&pool, move |conn| {
+        let hash = accounts::hash_new_password(&body.password, &registration.username)?;
+        accounts::create(conn, registration, hash, Creation::ByAdmin(creator), &origin)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// One account.
+#[utoipa::path(tag = "accounts", params(("id" = i64, Path)), responses(
+    (status = 200, body = UserView), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[get("/api/v1/users/{id}")]
+pub async fn get_user(pool: web::Data<DbPool>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let view = with_connection(&pool, move |conn| accounts::view(conn, &caller, id)).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+async fn apply(
+    pool: web::Data<DbPool>,
+    caller: Caller,
+    request: HttpRequest,
+    id: i64,
+    change: AccountChange,
+) -> Result<HttpResponse, AppError> {
+    let origin = origin(&request);
+    let view = with_connection(&pool, move |conn| accounts::change(conn, &caller, id, change, &origin)).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Approve (or reactivate) an account, optionally with its expiry.
+#[utoipa::path(tag = "accounts", params(("id" = i64, Path)), request_body(content = ExpiryChange, description = "optional"),
+    responses((status = 200, body = UserView), (status = 403, body = ErrorEnvelope)), security(("bearer" = [])))]
+#[post("/api/v1/users/{id}/approve")]
+pub async fn approve(
+    pool: web::Data<DbPool>,
+    caller: Caller,
+    request: HttpRequest,
+    id: web::Path<i64>,
+    body: Option<web::Json<ExpiryChange>>,
+) -> Result<HttpResponse, AppError> {
+    let expiry = body.map(web::Json::into_inner).unwrap_or_default();
+    apply(pool, caller, request, id.into_inner(), AccountChange::Approve(expiry)).await
+}
+
+/// Suspend an account; its sessions end.
+#[utoipa::path(tag = "accounts", params(("id" = i64, Path)), responses((status = 200, body = UserView), (status = 403, body = ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[post("/api/v1/users/{id}/suspend")]
+pub async fn suspend(
+    pool: web::Data<DbPool>,
+    caller: Caller,
+    request: HttpRequest,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    apply(pool, caller, request, id.into_inner(), AccountChange::Suspend).await
+}
+
+/// Renew an account until a date.
+#[utoipa::path(tag = "accounts", params(("id" = i64, Path)), request_body = ExpiryChange,
+    responses((status = 200, body = UserView), (status = 403, body = ErrorEnvelope)), security(("bearer" = [])))]
+#[post("/api/v1/users/{id}/renew")]
+pub async fn renew(
+    pool: web::Data<DbPool>,
+    caller: Caller,
+    request: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Json<ExpiryChange>,
+) -> Result<HttpResponse, AppError> {
+    apply(pool, caller, request, id.into_inner(), AccountChange::Renew(body.into_inner())).await
+}
+
+/// A new role.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RoleChange {
+    /// `official`, `inspector`, `province_admin` or `admin`.
+    pub role: String,
+}
+
+/// Change an account's role (admin); it takes effect on the account's next request.
+#[utoipa::path(tag = "accounts", params(("id" = i64, Path)), request_body = RoleChange,
+    responses((status = 200, body = UserView), (status = 403, body = ErrorEnvelope)), security(("bearer" = [])))]
+#[put("/api/v1/users/{id}/role")]
+pub async fn change_role(
+    pool: web::Data<DbPool>,
+    caller: Caller,
+    request: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Json<RoleChange>,
+) -> Result<HttpResponse, AppError> {
+    let role: Role =
+        body.role.parse().map_err(|e: UnknownTerm| AppError::unprocessable("invalid_role", e.to_string()))?;
+    apply(pool, caller, request, id.into_inner(), AccountChange::Role(role)).await
+}

@@ -1,0 +1,227 @@
+//! Usage reports: who read what, grouped by province, unit, standard, user or day, scoped by the
+//! caller's role (the Ministry sees all, a province its own, an official their own reading).
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::policy::{self, Action};
+use crate::auth::{Account, Caller};
+use crate::db::DbConnection;
+use crate::db::audit::{self, NewAccessEvent, UsageRecord, UsageScope};
+use crate::db::provinces;
+use crate::domain::AccessAction;
+use crate::error::AppError;
+
+/// Access events read at most per report.
+const MAX_EVENTS: i64 = 1_000_000;
+/// The longest period one report may cover.
+const MAX_DAYS: i64 = 3 * 366;
+
+/// How rows are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    Province,
+    Unit,
+    Standard,
+    User,
+    Day,
+}
+
+impl std::str::FromStr for Grouping {
+    type Err = AppError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "province" => Ok(Grouping::Province),
+            "unit" => Ok(Grouping::Unit),
+            "standard" => Ok(Grouping::Standard),
+            "user" => Ok(Grouping::User),
+            "day" => Ok(Grouping::Day),
+            _ => Err(AppError::invalid("`group_by` is one of province, unit, standard, user, day")),
+        }
+    }
+}
+
+/// A report request, validated.
+#[derive(Debug, Clone)]
+pub struct UsageQuery {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub province: Option<String>,
+    pub grouping: Grouping,
+}
+
+impl UsageQuery {
+    /// Checks the period: `from` before `to`, at most three years; defaults to the last 30 days.
+    pub fn new(
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        province: Option<String>,
+        grouping: Grouping,
+    ) -> Result<Self, AppError> {
+        let to = to.unwrap_or_else(|| Utc::now().date_naive());
+        let from = from.unwrap_or(to - Duration::days(30));
+        if from > to {
+            return Err(AppError::invalid("`from` is after `to`"));
+        }
+        if (to - from).num_days() > MAX_DAYS {
+            return Err(AppError::invalid("a report covers at most three years"));
+        }
+        Ok(UsageQuery { from, to, province, grouping })
+    }
+}
+
+/// One group of a report.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UsageRow {
+    pub key: String,
+    pub label: String,
+    pub views: u64,
+    pub downloads: u64,
+    pub total: u64,
+}
+
+/// A usage report.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UsageReport {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub group_by: &'static str,
+    /// `all`, `province:SLUG` or `user:ID`: what the caller was allowed to see.
+    pub scope: String,
+    pub rows: Vec<UsageRow>,
+    pub total: u64,
+}
+
+/// Builds the report the caller may see.
+pub fn report(conn: &mut DbConnection, caller: &Caller, query: &UsageQuery) -> Result<UsageReport, AppError> {
+    let scope = match (&query.province, policy::default_usage_scope(caller)) {
+        (_, None) => return Err(AppError::unauthenticated("not_signed_in", "sign in to see usage")),
+        (Some(province), Some(_)) => UsageScope::Province(province.clone()),
+        (None, Some(scope)) => scope,
+    };
+    policy::authorize(caller, Action::ViewUsage(&scope))?;
+    let from = query.from.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let to = (query.to + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default();
+    let records = audit::usage_records(conn, &scope, from, to, MAX_EVENTS)?;
+    let province_names: BTreeMap<String, String> =
+        provinces::all(conn)?.into_iter().map(|p| (p.slug, p.name)).collect();
+    let rows = group(&records, query.grouping, &province_names);
+    Ok(UsageReport {
+        from: query.from,
+        to: query.to,
+        group_by: grouping_name(query.grouping),
+        scope: match &scope {
+            UsageScope::All => "all".into(),
+            UsageScope::Province(p) => format!("province:{p}"),
+            UsageScope::User(id) => format!("user:{id}"),
+        },
+        total: rows.iter().map(|r| r.total).sum(),
+        rows,
+    })
+}
+
+fn grouping_name(grouping: Grouping) -> &'static str {
+    match grouping {
+        Grouping::Province => "province",
+        Grouping::Unit => "unit",
+        Grouping::Standard => "standard",
+        Grouping::User => "user",
+        Grouping::Day => "day",
+    }
+}
+
+/// Counts views and downloads per group, busiest first (days in order).
+fn group(records: &[UsageRecord], grouping: Grouping, province_names: &BTreeMap<String, String>) -> Vec<UsageRow> {
+    let mut groups: BTreeMap<String, UsageRow> = BTreeMap::new();
+    for record in records {
+        let (key, label) = match grouping {
+            Grouping::Province => {
+                let slug = record.province.clone().unwrap_or_default();
+                let name = province_names.get(&slug).cloned().unwrap_or_else(|| slug.clone());
+                (slug, name)
+            }
+            Grouping::Unit => {
+                let unit = record.unit.clone().unwrap_or_default();
+                (unit.clone(), unit)
+            }
+            Grouping::Standard => (record.standard_code.clone(), record.standard_title.clone()),
+            Grouping::User => (record.username.clone(), record.full_name.clone()),
+            Grouping::Day => {
+                let day = record.at.date().to_string();
+                (day.clone(), day)
+            }
+        };
+        let row = groups.entry(key.clone()).or_insert(UsageRow { key, label, views: 0, downloads: 0, total: 0 });
+        if record.action == "download" {
+            row.downloads += 1
+        } else {
+            row.views += 1
+        }
+        row.total += 1;
+    }
+    let mut rows: Vec<UsageRow> = groups.into_values().collect();
+    if grouping != Grouping::Day {
+        rows.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.key.cmp(&b.key)));
+    }
+    rows
+}
+
+/// The report as CSV; cells that a spreadsheet would run as a formula are neutralised.
+pub fn to_csv(report: &UsageReport) -> String {
+    let mut out = String::from("key,label,views,downloads,total\n");
+    for row in &report.rows {
+        out.push_str(&format!(
+            "{},{},{},{},{}\n",
+            cell(&row.key),
+            cell(&row.label),
+            row.views,
+            row.downloads,
+            row.total
+        ));
+    }
+    out
+}
+
+fn cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() };
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
+}
+
+/// Records that an account read or downloaded a text, with its province and unit at the time.
+pub fn record_access(
+    conn: &mut DbConnection,
+    account: &Account,
+    standard_id: i64,
+    document_id: Option<i64>,
+    action: AccessAction,
+) -> Result<(), AppError> {
+    audit::record_access_event(
+        conn,
+        &NewAccessEvent {
+            user_id: account.id,
+            standard_id,
+            document_id,
+            action: action.as_str().to_string(),
+            province: account.province.clone(),
+            unit: account.unit.clone(),
+            at: Utc::now().naive_utc(),
+        },
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_cannot_smuggle_formulas_or_break_rows() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("Phòng QLĐT, xã A"), "\"Phòng QLĐT, xã A\"");
+        assert_eq!(cell("plain"), "plain");
+    }
+}
