@@ -124,3 +124,52 @@ pub fn default_usage_scope(caller: &Caller) -> Option<UsageScope> {
 pub fn is_expired(expires_at: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
     expires_at.is_some_and(|at| at <= now)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(role: Role, standing: Standing) -> Caller {
+        Caller::Account(Account {
+            id: 1,
+            username: "u".into(),
+            full_name: "U".into(),
+            role,
+            province: Some("ha-tinh".into()),
+            unit: None,
+            standing,
+        })
+    }
+
+    fn status(caller: &Caller, action: Action<'_>) -> u16 {
+        match authorize(caller, action) {
+            Ok(()) => 200,
+            Err(error) => error.status_and_code().0.as_u16(),
+        }
+    }
+
+    /// DESIGN §5, the rows without an endpoint yet: texts by access level and catalogue editing.
+    #[test]
+    fn texts_and_catalogue_editing_follow_the_design_table() {
+        let callers = [
+            Caller::Anonymous,
+            caller(Role::Official, Standing::Pending),
+            caller(Role::Official, Standing::Expired),
+            caller(Role::Official, Standing::Suspended),
+            caller(Role::Official, Standing::Active),
+            caller(Role::Inspector, Standing::Active),
+            caller(Role::ProvinceAdmin, Standing::Active),
+            caller(Role::Admin, Standing::Active),
+        ];
+        let table: [(Action<'_>, [u16; 8]); 4] = [
+            (Action::ReadText(AccessLevel::Public), [200, 200, 200, 200, 200, 200, 200, 200]),
+            (Action::ReadText(AccessLevel::Registered), [401, 403, 403, 403, 200, 200, 200, 200]),
+            (Action::ReadText(AccessLevel::Inspectors), [401, 403, 403, 403, 403, 200, 403, 200]),
+            (Action::EditCatalogue, [401, 403, 403, 403, 403, 403, 403, 200]),
+        ];
+        for (action, expected) in table {
+            let got: Vec<u16> = callers.iter().map(|c| status(c, action)).collect();
+            assert_eq!(got, expected, "{action:?}");
+        }
+    }
+}

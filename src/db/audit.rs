@@ -88,6 +88,10 @@ pub enum UsageScope {
     User(i64),
 }
 
+/// The columns `usage_records` reads: at, action, province, unit, user id, username, full name,
+/// standard code, standard title.
+type UsageColumns = (NaiveDateTime, String, Option<String>, Option<String>, i64, String, String, String, String);
+
 /// Access events in `[from, to)` within the scope, oldest first.
 pub fn usage_records(
     conn: &mut DbConnection,
@@ -107,7 +111,7 @@ pub fn usage_records(
         UsageScope::Province(province) => query.filter(access_events::province.eq(province.clone())),
         UsageScope::User(id) => query.filter(access_events::user_id.eq(*id)),
     };
-    let rows: Vec<(NaiveDateTime, String, Option<String>, Option<String>, i64, String, String, String, String)> = query
+    let rows: Vec<UsageColumns> = query
         .order(access_events::id.asc())
         .limit(limit)
         .select((

@@ -30,9 +30,9 @@ pub struct UserFilterParams {
     pub role: Option<String>,
 }
 
-fn term<T: std::str::FromStr<Err = UnknownTerm>>(value: Option<&str>) -> Result<Option<String>, AppError>
+fn term<T>(value: Option<&str>) -> Result<Option<String>, AppError>
 where
-    T: std::fmt::Display,
+    T: std::str::FromStr<Err = UnknownTerm> + std::fmt::Display,
 {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),

@@ -59,6 +59,7 @@ impl TestDatabase {
             listen: "127.0.0.1:0".to_string(),
             data_dir: self.dir.path().join("data"),
             database_url: Some(self.url.clone()),
+            jwt_secret: Some(crate::accounts_helpers::TEST_SECRET.into()),
             ..Settings::default()
         }
     }

@@ -1,6 +1,9 @@
 //! Integration tests: the real application on a real port, over HTTP and the command line,
 //! against SQLite, and against PostgreSQL when `TEST_DATABASE_URL` is set.
 
+mod access_matrix;
+mod accounts;
+mod accounts_helpers;
 mod catalogue;
 mod change_log;
 mod errors;

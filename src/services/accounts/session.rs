@@ -116,7 +116,7 @@ pub fn refresh(
     origin: &Origin,
 ) -> Result<TokenPair, AppError> {
     let invalid = || AppError::unauthenticated("invalid_refresh_token", "the refresh token is invalid; sign in again");
-    let reused = write_transaction(conn, |conn| {
+    write_transaction(conn, |conn| {
         let now = Utc::now().naive_utc();
         let stored =
             users::find_refresh_token(conn, &tokens::hash_refresh_token(refresh_token))?.ok_or_else(invalid)?;
@@ -140,8 +140,7 @@ pub fn refresh(
             return Ok(Err(AppError::forbidden("account_inactive", "this account cannot sign in now")));
         }
         issue(conn, keys, &user, &stored.family).map(Ok)
-    })?;
-    reused
+    })?
 }
 
 /// Signs out: the refresh token's family is revoked. Unknown tokens are ignored.
