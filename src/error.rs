@@ -65,6 +65,9 @@ pub enum AppError {
     /// Too many attempts; retry after the given seconds.
     #[error("{message}")]
     TooManyRequests { code: &'static str, message: String, retry_after: u64 },
+    /// The body's media type is not one this address reads.
+    #[error("{message}")]
+    Unsupported { message: String },
     /// Password hashing failed (never a wrong password).
     #[error("internal error")]
     Hashing(#[from] crate::auth::password::HashingError),
@@ -105,6 +108,7 @@ impl AppError {
             AppError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
             AppError::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
             AppError::TooManyRequests { code, .. } => (StatusCode::TOO_MANY_REQUESTS, code),
+            AppError::Unsupported { .. } => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             AppError::Database(_) | AppError::Blocking(_) | AppError::Search(_) | AppError::Hashing(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
             }

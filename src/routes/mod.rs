@@ -1,6 +1,7 @@
 //! HTTP routes: thin handlers that parse, call one service, and shape the answer.
 
 pub mod auth;
+pub mod imports;
 pub mod openapi;
 pub mod operations;
 pub mod params;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(users::renew)
         .service(users::change_role)
         .service(reports::usage_report)
+        .service(imports::import_catalogue)
         .service(search::search)
         .service(search::suggest)
         .service(standards::list_standards)

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, operations, reports, search, standards, users};
+use super::{auth, imports, operations, reports, search, standards, users};
 use crate::error::{ErrorBody, ErrorEnvelope};
 use crate::search::SearchResponse;
 use crate::search::searcher::{Facets, Highlight, SearchHit};
@@ -14,6 +14,7 @@ use crate::services::accounts::{ExpiryChange, UserPage, UserView};
 use crate::services::catalogue::{
     DocumentSummary, Provenance, Relations, StandardDetail, StandardLink, StandardPage, StandardSummary,
 };
+use crate::services::import::{ImportReport, RowError};
 use crate::services::usage::{UsageReport, UsageRow};
 
 /// The API description, assembled from the handlers' annotations.
@@ -39,6 +40,7 @@ use crate::services::usage::{UsageReport, UsageRow};
         users::renew,
         users::change_role,
         reports::usage_report,
+        imports::import_catalogue,
         search::search,
         search::suggest,
         standards::list_standards,
@@ -52,6 +54,7 @@ use crate::services::usage::{UsageReport, UsageRow};
         ErrorEnvelope, ErrorBody, operations::Health, SearchResponse, SearchHit, Highlight, Facets,
         search::SuggestResponse, Suggestion, UserView, UserPage, TokenPair, RegistrationBody, ExpiryChange,
         auth::Credentials, auth::RefreshBody, auth::PasswordChange, users::RoleChange, UsageReport, UsageRow,
+        ImportReport, RowError,
     )),
     tags(
         (name = "accounts", description = "Registration, sign-in, tokens, accounts and their approval"),

@@ -31,6 +31,7 @@ const MATRIX: &[(&str, [u16; 9])] = &[
     ("POST users", [401, 403, 403, 403, 403, 403, 403, 403, 201]),
     ("GET reports/usage", [401, 403, 403, 403, 200, 200, 200, 200, 200]),
     ("GET reports/usage?province=ha-tinh", [401, 403, 403, 403, 403, 403, 200, 403, 200]),
+    ("POST imports (dry run)", [401, 403, 403, 403, 403, 403, 403, 403, 200]),
 ];
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
@@ -92,6 +93,19 @@ async fn request(app: &TestApp, endpoint: &str, token: Option<&str>, official: i
         ),
         "GET reports/usage" => ("GET", "/api/v1/reports/usage".to_string(), None),
         "GET reports/usage?province=ha-tinh" => ("GET", "/api/v1/reports/usage?province=ha-tinh".to_string(), None),
+        "POST imports (dry run)" => {
+            let mut request = app
+                .client
+                .post(format!("{}/api/v1/imports?dry_run=true", app.address))
+                .header("content-type", "application/x-ndjson")
+                .body("{\"code\": \"TCVN 1:2000\", \"title_vi\": \"Thử\"}\n");
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            let response = request.send().await.expect("request");
+            let status = response.status().as_u16();
+            return (status, response.json().await.unwrap_or_default());
+        }
         other => panic!("no request for {other}"),
     };
     app.call(method, &path, token, body).await

@@ -164,3 +164,33 @@ async fn an_update_spelled_differently_keeps_the_stored_code_and_slug() {
     assert_eq!(body["code"], "QCVN 06:2022/BXD");
     assert_eq!(body["title_vi"], "An toàn cháy cho nhà và công trình");
 }
+
+#[tokio::test]
+async fn an_admin_imports_over_http_with_a_dry_run_first() {
+    use crate::accounts_helpers::{account, token_for};
+    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let admin = token_for(account("imp.admin").role("admin").province(None).insert(&app));
+    let post = |query: &'static str, content_type: &'static str, body: &'static str| {
+        let request = app
+            .client
+            .post(format!("{}/api/v1/imports?{query}", app.address))
+            .header("content-type", content_type)
+            .bearer_auth(&admin)
+            .body(body);
+        async move {
+            let response = request.send().await.expect("request");
+            (response.status().as_u16(), response.json::<serde_json::Value>().await.expect("json"))
+        }
+    };
+    let csv = "code,title_vi\nTCVN 14999:2026,Cửa chống cháy - Phương pháp thử\n";
+    let (status, report) = post("dry_run=true", "text/csv", csv).await;
+    assert_eq!((status, report["created"].as_u64(), report["applied"].as_bool()), (200, Some(1), Some(false)));
+    assert_eq!(app.get_standard("TCVN 14999:2026").await.0, 404, "a dry run writes nothing");
+    let (status, report) = post("", "text/csv; charset=utf-8", csv).await;
+    assert_eq!((status, report["created"].as_u64(), report["applied"].as_bool()), (200, Some(1), Some(true)));
+    assert_eq!(app.get_standard("TCVN 14999:2026").await.0, 200);
+    let (status, report) = post("", "application/x-ndjson", "{\"code\": \"nonsense\", \"title_vi\": \"x\"}\n").await;
+    assert_eq!((status, report["invalid"][0]["line"].as_u64()), (422, Some(1)), "{report}");
+    let (status, body) = post("", "application/pdf", "%PDF-1.7").await;
+    assert_eq!((status, body["error"]["code"].as_str()), (415, Some("unsupported_media_type")));
+}
