@@ -45,7 +45,14 @@ pub fn login(
     let username = username.trim().to_lowercase();
     let user = users::find_by_username(conn, &username)?;
     let matches = password::verify(password_text, user.as_ref().map(|u| u.password_hash.as_str()));
-    let Some(user) = user else { return Err(wrong_credentials()) };
+    let Some(user) = user else {
+        // The same write as a wrong password does, so that timing does not tell the two apart.
+        write_transaction(conn, |conn| {
+            let detail = format!("unknown username `{}`", username.chars().take(64).collect::<String>());
+            record(conn, None, None, "login_failed", Some(detail), origin)
+        })?;
+        return Err(wrong_credentials());
+    };
     let now = Utc::now().naive_utc();
     if let Some(until) = user.locked_until.filter(|until| *until > now) {
         let minutes = ((until - now).num_seconds() + 59) / 60;
