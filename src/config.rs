@@ -41,6 +41,14 @@ pub struct Settings {
     /// The HS256 signing secret (`TIEUCHUAN_JWT_SECRET`, at least 32 bytes); unset means a random
     /// one kept in the data dir. Several nodes must share one configured secret.
     pub jwt_secret: Option<Secret>,
+    /// Largest text upload, in bytes; larger ones are answered 413.
+    pub max_upload_bytes: usize,
+    /// PDFs with more pages are refused.
+    pub max_pdf_pages: usize,
+    /// Non-public PDFs one account may download per day (Vietnam time).
+    pub daily_download_quota: i64,
+    /// Where text files are kept: `files` (under the data dir) or `database` (shared by nodes).
+    pub blob_store: String,
 }
 
 /// A secret setting: never printed, never logged.
@@ -80,6 +88,10 @@ impl Default for Settings {
             seed_on_empty: true,
             search_concurrency: 8,
             jwt_secret: None,
+            max_upload_bytes: 50 * 1024 * 1024,
+            max_pdf_pages: 2_000,
+            daily_download_quota: 50,
+            blob_store: "files".to_string(),
         }
     }
 }
@@ -124,6 +136,12 @@ impl Settings {
         }
         if self.db_pool_size == 0 {
             return Err(ConfigError::Value("db_pool_size", "must be at least 1".into()));
+        }
+        if !matches!(self.blob_store.as_str(), "files" | "database") {
+            return Err(ConfigError::Value("blob_store", "must be `files` or `database`".into()));
+        }
+        if self.daily_download_quota < 0 || self.max_pdf_pages == 0 || self.max_upload_bytes == 0 {
+            return Err(ConfigError::Value("limits", "quotas and limits must be positive".into()));
         }
         if self.search_concurrency == 0 {
             return Err(ConfigError::Value("search_concurrency", "must be at least 1".into()));

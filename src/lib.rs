@@ -13,3 +13,4 @@ pub mod search;
 pub mod services;
 pub mod startup;
 pub mod telemetry;
+pub mod texts;

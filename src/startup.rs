@@ -18,7 +18,9 @@ use crate::error::extractors;
 use crate::metrics::{self, Metrics};
 use crate::routes;
 use crate::search::{Abbreviations, SearchIndex, follower};
+use crate::services::documents::TextService;
 use crate::services::search::SearchService;
+use crate::texts::blob_store::{BlobStore, DatabaseBlobStore, FileBlobStore};
 use crate::services::seed;
 
 /// Why the service could not start.
@@ -128,6 +130,16 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
     let search = web::Data::new(state.search);
     let keys = web::Data::new(state.keys);
     let limiter = web::Data::new(LoginLimiter::default());
+    let store: Arc<dyn BlobStore> = match settings.blob_store.as_str() {
+        "database" => Arc::new(DatabaseBlobStore),
+        _ => Arc::new(FileBlobStore::new(settings.data_dir.join("blobs"))),
+    };
+    let texts = web::Data::new(TextService {
+        store,
+        max_pdf_pages: settings.max_pdf_pages,
+        daily_download_quota: settings.daily_download_quota,
+    });
+    let shared_settings = web::Data::new(settings.clone());
     let body_limit = settings.max_body_bytes;
     let origins = settings.cors_origin_list();
     let address = settings.listen.clone();
@@ -138,6 +150,8 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
             .app_data(search.clone())
             .app_data(keys.clone())
             .app_data(limiter.clone())
+            .app_data(texts.clone())
+            .app_data(shared_settings.clone())
             .app_data(web::QueryConfig::default().error_handler(extractors::query_error))
             .app_data(web::PathConfig::default().error_handler(extractors::path_error))
             .app_data(web::JsonConfig::default().limit(body_limit).error_handler(extractors::json_error))

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod change_log;
+pub mod documents;
 pub mod ics;
 pub mod pool;
 pub mod provinces;

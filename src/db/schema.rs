@@ -144,6 +144,44 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    documents (id) {
+        id -> BigInt,
+        standard_id -> BigInt,
+        sha256 -> Text,
+        format -> Text,
+        size_bytes -> BigInt,
+        pages -> Nullable<Integer>,
+        needs_ocr -> Bool,
+        language -> Text,
+        filename -> Nullable<Text>,
+        access_level -> Text,
+        uploaded_by -> Nullable<BigInt>,
+        uploaded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    document_sections (id) {
+        id -> BigInt,
+        document_id -> BigInt,
+        position -> Integer,
+        heading -> Text,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    blobs (sha256) {
+        sha256 -> Text,
+        bytes -> Binary,
+        size_bytes -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(documents -> standards (standard_id));
+diesel::joinable!(document_sections -> documents (document_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(standard_relations -> standards (standard_id));
 diesel::joinable!(standard_ics -> standards (standard_id));
@@ -159,4 +197,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     account_events,
     access_events,
+    documents,
+    document_sections,
+    blobs,
 );

@@ -1,6 +1,7 @@
 //! HTTP routes: thin handlers that parse, call one service, and shape the answer.
 
 pub mod auth;
+pub mod documents;
 pub mod imports;
 pub mod openapi;
 pub mod operations;
@@ -35,6 +36,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(imports::import_catalogue)
         .service(search::search)
         .service(search::suggest)
+        .service(documents::upload)
+        .service(documents::read_text)
+        .service(documents::download_pdf)
         .service(standards::list_standards)
         .service(standards::get_standard)
         .service(operations::healthz)

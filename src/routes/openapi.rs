@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, imports, operations, reports, search, standards, users};
+use super::{auth, documents, imports, operations, reports, search, standards, users};
 use crate::error::{ErrorBody, ErrorEnvelope};
 use crate::search::SearchResponse;
 use crate::search::searcher::{Facets, Highlight, SearchHit};
@@ -12,8 +12,9 @@ use crate::services::accounts::session::TokenPair;
 use crate::services::accounts::validation::RegistrationBody;
 use crate::services::accounts::{ExpiryChange, UserPage, UserView};
 use crate::services::catalogue::{
-    DocumentSummary, Provenance, Relations, StandardDetail, StandardLink, StandardPage, StandardSummary,
+    Provenance, Relations, StandardDetail, StandardLink, StandardPage, StandardSummary,
 };
+use crate::services::documents::{DocumentView, SectionView, TextView};
 use crate::services::import::{ImportReport, RowError};
 use crate::services::usage::{UsageReport, UsageRow};
 
@@ -41,6 +42,9 @@ use crate::services::usage::{UsageReport, UsageRow};
         users::change_role,
         reports::usage_report,
         imports::import_catalogue,
+        documents::upload,
+        documents::read_text,
+        documents::download_pdf,
         search::search,
         search::suggest,
         standards::list_standards,
@@ -50,14 +54,15 @@ use crate::services::usage::{UsageReport, UsageRow};
         operations::metrics,
     ),
     components(schemas(
-        StandardPage, StandardSummary, StandardDetail, StandardLink, Relations, DocumentSummary, Provenance,
+        StandardPage, StandardSummary, StandardDetail, StandardLink, Relations, Provenance,
         ErrorEnvelope, ErrorBody, operations::Health, SearchResponse, SearchHit, Highlight, Facets,
         search::SuggestResponse, Suggestion, UserView, UserPage, TokenPair, RegistrationBody, ExpiryChange,
         auth::Credentials, auth::RefreshBody, auth::PasswordChange, users::RoleChange, UsageReport, UsageRow,
-        ImportReport, RowError,
+        ImportReport, RowError, DocumentView, TextView, SectionView,
     )),
     tags(
         (name = "accounts", description = "Registration, sign-in, tokens, accounts and their approval"),
+        (name = "texts", description = "Full texts: upload, reader, stamped PDFs"),
         (name = "reports", description = "Usage reports: who read what"),
         (name = "search", description = "Full-text and code search, search-as-you-type"),
         (name = "catalogue", description = "Standards and regulations: metadata, status, relations"),

@@ -3,9 +3,11 @@
 use actix_web::{HttpResponse, get, web};
 
 use super::params::{CatalogueFilterParams, PageParams};
+use crate::auth::Caller;
 use crate::db::DbPool;
 use crate::error::{AppError, ErrorEnvelope};
 use crate::services::catalogue::{self, StandardDetail, StandardPage};
+use crate::services::documents::TextService;
 use crate::services::with_connection;
 
 /// The catalogue, newest first, under the filters.
@@ -39,11 +41,19 @@ pub async fn list_standards(
     )
 )]
 #[get("/api/v1/standards/{reference:.*}")]
-pub async fn get_standard(pool: web::Data<DbPool>, reference: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn get_standard(
+    pool: web::Data<DbPool>,
+    texts: web::Data<TextService>,
+    caller: Caller,
+    reference: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let reference = reference.into_inner();
+    let texts = texts.into_inner();
     let detail = with_connection(&pool, move |conn| {
         let row = catalogue::resolve(conn, &reference)?;
-        catalogue::detail(conn, &row)
+        let mut detail = catalogue::detail(conn, &row)?;
+        detail.documents = texts.list(conn, &caller, row.id)?;
+        Ok(detail)
     })
     .await?;
     Ok(HttpResponse::Ok().json(detail))

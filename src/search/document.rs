@@ -122,12 +122,19 @@ pub fn currency(fields: &crate::db::standards::StandardFields, superseded: bool)
     if superseded { rank.min(1) } else { rank }
 }
 
+/// The text of a standard's documents as one body, and where each section starts in it.
+#[derive(Debug, Clone, Default)]
+pub struct IndexedBody {
+    pub text: String,
+    pub sections: Vec<(String, usize)>,
+}
+
 /// The index document of one standard; `body` is the extracted text of its documents, if any;
 /// `superseded` says whether a newer edition of its series is in the catalogue.
 pub fn standard_document(
     fields: &SearchFields,
     row: &StandardRow,
-    body: Option<&str>,
+    body: Option<&IndexedBody>,
     superseded: bool,
 ) -> TantivyDocument {
     let f = &row.fields;
@@ -173,10 +180,10 @@ pub fn standard_document(
         doc.add_text(fields.scope, &scope);
         doc.add_text(fields.scope_exact, &scope);
     }
-    if let Some(body) = body {
-        let body = normalize(body);
-        doc.add_text(fields.body, &body);
-        doc.add_text(fields.body_exact, &body);
+    if let Some(body) = body.filter(|b| !b.text.is_empty()) {
+        doc.add_text(fields.body, &body.text);
+        doc.add_text(fields.body_exact, &body.text);
+        doc.add_text(fields.body_sections, serde_json::to_string(&body.sections).unwrap_or_default());
     }
     doc
 }

@@ -14,7 +14,11 @@ use super::editions::LatestEditions;
 use super::schema::{SCHEMA_VERSION, SearchFields, build_schema};
 use super::{Abbreviations, Generation, SearchError, SearchIndex};
 use crate::db::standards::StandardRow;
-use crate::db::{DbConnection, change_log, standards};
+use super::document::{IndexedBody, standard_document};
+use crate::db::{DbConnection, change_log, documents, standards};
+use crate::domain::text::normalize;
+use crate::texts::extraction::TextFormat;
+use crate::texts::reader::plain_text;
 
 /// Standards read from the database per batch.
 const BATCH: i64 = 500;
@@ -81,12 +85,8 @@ impl SearchIndex {
                 writer.delete_term(Term::from_field_u64(generation.fields.standard_id, *id as u64));
                 if let Some(row) = row {
                     let superseded = latest.is_superseded(&row.fields);
-                    writer.add_document(super::document::standard_document(
-                        &generation.fields,
-                        row,
-                        None,
-                        superseded,
-                    ))?;
+                    let body = body_of(conn, row.id)?;
+                    writer.add_document(standard_document(&generation.fields, row, body.as_ref(), superseded))?;
                 }
             }
             commit(&mut writer, last)?;
@@ -167,7 +167,8 @@ fn fill(
         };
         for row in &rows {
             let superseded = latest.is_superseded(&row.fields);
-            let doc: TantivyDocument = super::document::standard_document(&generation.fields, row, None, superseded);
+            let body = body_of(conn, row.id)?;
+            let doc: TantivyDocument = standard_document(&generation.fields, row, body.as_ref(), superseded);
             writer.add_document(doc)?;
         }
         done += rows.len() as u64;
@@ -178,6 +179,28 @@ fn fill(
     drop(writer);
     generation.reader.reload()?;
     Ok(())
+}
+
+/// The plain text of every section of a standard's documents, for the body fields.
+fn body_of(conn: &mut DbConnection, standard_id: i64) -> Result<Option<IndexedBody>, SearchError> {
+    let sections = documents::sections_of_standard(conn, standard_id)?;
+    if sections.is_empty() {
+        return Ok(None);
+    }
+    let mut body = IndexedBody::default();
+    for (format, section) in sections {
+        let format = match format.as_str() {
+            "markdown" => TextFormat::Markdown,
+            "pdf" => TextFormat::Pdf,
+            _ => TextFormat::Text,
+        };
+        body.sections.push((section.heading.clone(), body.text.len()));
+        body.text.push_str(&normalize(&section.heading));
+        body.text.push('\n');
+        body.text.push_str(&normalize(&plain_text(format, &section.body)));
+        body.text.push_str("\n\n");
+    }
+    Ok(Some(body))
 }
 
 /// The changed standards that still exist, with every edition of their series (whose

@@ -42,7 +42,8 @@ const MIN_FUZZY_CHARS: usize = 5;
 pub struct QueryTerms {
     pub folded: Vec<String>,
     pub exact: Vec<String>,
-    pub expansions: Vec<Vec<String>>,
+    /// Each abbreviation's folded form with the folded words of one of its expansions.
+    pub expansions: Vec<(String, Vec<String>)>,
 }
 
 impl QueryTerms {
@@ -53,13 +54,19 @@ impl QueryTerms {
         QueryTerms {
             folded: tokens(&mut folded, &words),
             exact: if query.has_diacritics { tokens(&mut exact, &words) } else { Vec::new() },
-            expansions: query.expansions.iter().map(|e| tokens(&mut folded, e)).filter(|t| !t.is_empty()).collect(),
+            expansions: query
+                .expansions
+                .iter()
+                .map(|(word, expansion)| (tokens(&mut folded, word).concat(), tokens(&mut folded, expansion)))
+                .filter(|(_, words)| !words.is_empty())
+                .collect(),
         }
     }
 
-    /// Every folded term that may be highlighted.
+    /// Every folded term that may be highlighted: the query's own words.
     pub fn highlightable(&self) -> Vec<String> {
-        self.folded.iter().chain(self.expansions.iter().flatten()).cloned().collect()
+        // Expansion words (`và`, `cháy`) marked one by one would mark half a page.
+        self.folded.clone()
     }
 }
 
@@ -136,8 +143,9 @@ fn word_query(
             alternatives.push((Occur::Should, boosted(term_query(fields.title, &joined), 3.0)));
             alternatives.push((Occur::Should, boosted(term_query(fields.scope, &joined), 1.0)));
         }
-        for expansion in &terms.expansions {
-            alternatives.push((Occur::Should, phrase_or_term(fields.title, expansion, 4.0)));
+        // An abbreviation matches its expansions, as an alternative of that word only.
+        for (_, expansion) in terms.expansions.iter().filter(|(abbreviation, _)| abbreviation == word) {
+            alternatives.push((Occur::Should, phrase_or_term(fields.title, expansion, 2.5)));
             alternatives.push((Occur::Should, phrase_or_term(fields.scope, expansion, 1.5)));
             alternatives.push((Occur::Should, phrase_or_term(fields.body, expansion, 0.8)));
         }
@@ -165,6 +173,14 @@ fn joined_neighbours(words: &[String], index: usize) -> Vec<String> {
     joined
 }
 
+/// The whole query as a phrase inside the texts (`chiều cao PCCC`): exact form when the query
+/// has diacritics, else folded. Scored apart (see `searcher`), because BM25 divides by a text's
+/// length against an average that counts every standard without a text.
+pub fn body_phrase(fields: &SearchFields, terms: &QueryTerms) -> Option<PhraseQuery> {
+    let (words, field) = if terms.exact.len() >= 2 { (&terms.exact, fields.body_exact) } else { (&terms.folded, fields.body) };
+    (words.len() >= 2).then(|| PhraseQuery::new(words.iter().map(|w| Term::from_field_text(field, w)).collect()))
+}
+
 /// Two words: both; more: three in five.
 fn required_words(count: usize) -> usize {
     if count <= 2 { count } else { (count * 3).div_ceil(5) }
@@ -185,7 +201,8 @@ fn proximity(fields: &SearchFields, terms: &QueryTerms) -> Vec<(Occur, Box<dyn Q
             clauses.push((Occur::Should, phrase_or_term(fields.title_head, words, 4.0)));
         }
         clauses.push((Occur::Should, phrase_or_term(scope, words, 2.0 * weight)));
-        clauses.push((Occur::Should, phrase_or_term(fields.body, words, weight)));
+        // A phrase of several words found as such inside a text is a strong sign: it is a term
+        // of that text (`chiều cao PCCC`), not words scattered over a long document.
         for pair in words.windows(2) {
             clauses.push((Occur::Should, phrase_or_term(title, pair, 1.5 * weight)));
         }

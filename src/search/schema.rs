@@ -9,7 +9,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 
 /// Bump when fields or analyzers change: an index built under another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Lowercase, diacritics removed (`Nước` → `nuoc`, `đ` → `d`).
 pub const FOLDED: &str = "vi_folded";
@@ -46,6 +46,8 @@ pub struct SearchFields {
     pub scope_exact: Field,
     pub body: Field,
     pub body_exact: Field,
+    /// JSON list of `[heading, byte offset]` of the sections in `body`.
+    pub body_sections: Field,
     pub facets: Field,
 }
 
@@ -78,8 +80,9 @@ pub fn build_schema() -> (Schema, SearchFields) {
         title_en: builder.add_text_field("title_en", text_field(FOLDED, true)),
         scope: builder.add_text_field("scope", text_field(FOLDED, true)),
         scope_exact: builder.add_text_field("scope_exact", text_field(EXACT, false)),
-        body: builder.add_text_field("body", text_field(FOLDED, false)),
+        body: builder.add_text_field("body", text_field(FOLDED, true)),
         body_exact: builder.add_text_field("body_exact", text_field(EXACT, false)),
+        body_sections: builder.add_text_field("body_sections", STORED),
         facets: builder.add_facet_field("facets", FacetOptions::default()),
     };
     (builder.build(), fields)
@@ -110,6 +113,7 @@ impl SearchFields {
             scope_exact: get("scope_exact")?,
             body: get("body")?,
             body_exact: get("body_exact")?,
+            body_sections: get("body_sections")?,
             facets: get("facets")?,
         })
     }

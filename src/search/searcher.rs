@@ -2,18 +2,21 @@
 //! tie-breaks), facet counts and highlights.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, FacetCollector, TopDocs};
+use tantivy::snippet::SnippetGenerator;
 use tantivy::schema::{Field, Value};
-use tantivy::{DocId, Score, SegmentReader, TantivyDocument};
+use tantivy::index::SegmentId;
+use tantivy::{DocId, Score, Searcher, SegmentReader, TantivyDocument};
 use utoipa::ToSchema;
 
 use super::highlight::mark;
 use super::newest_first;
 use super::query_builder::{self, QueryTerms, SearchFilters, Strictness};
-use super::schema::{FACET_PARENTS, SearchFields};
+use super::schema::{FACET_PARENTS, SearchFields, folded_analyzer};
 use super::understanding::understand;
 use super::{SearchError, SearchIndex};
 
@@ -35,6 +38,9 @@ pub struct Highlight {
     pub scope_vi: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    /// The heading of the section the body snippet comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
 }
 
 /// One standard found.
@@ -91,6 +97,7 @@ impl SearchIndex {
         let reorder = !understood.names_an_edition() && offset + (request.per_page as usize) <= newest_first::WINDOW;
         let (window_start, window_end) =
             if reorder { (0, offset + request.per_page as usize) } else { (offset, request.per_page as usize) };
+        let phrase_hits = Arc::new(body_phrase_hits(&searcher, fields, &terms)?);
         let mut found = None;
         for strictness in [Strictness::Normal, Strictness::Relaxed] {
             let query = query_builder::build(fields, &searcher, &understood, &terms, &request.filters, strictness);
@@ -98,9 +105,17 @@ impl SearchIndex {
             for parent in FACET_PARENTS {
                 facets.add_facet(tantivy::schema::Facet::from_path([parent]));
             }
-            let top = TopDocs::with_limit(window_end.max(request.per_page as usize))
-                .and_offset(window_start)
-                .tweak_score(tie_breaks);
+            let phrase_hits = Arc::clone(&phrase_hits);
+            let top = TopDocs::with_limit(window_end.max(request.per_page as usize)).and_offset(window_start).tweak_score(
+                move |segment: &SegmentReader| {
+                    let base = tie_breaks(segment);
+                    let (segment_id, hits) = (segment.segment_id(), Arc::clone(&phrase_hits));
+                    move |doc: DocId, score: Score| {
+                        let bonus = if hits.contains(&(segment_id, doc)) { BODY_PHRASE_BONUS } else { 0.0 };
+                        base(doc, score + bonus)
+                    }
+                },
+            );
             let outcome = searcher.search(&query, &(top, Count, facets))?;
             let retry = outcome.1 == 0 && strictness == Strictness::Normal && !terms.folded.is_empty();
             found = Some(outcome);
@@ -196,13 +211,54 @@ fn hit(
         issuer_code: text(doc, fields.issuer_code),
         field: text(doc, fields.subject),
         score: (score * 1000.0).round() / 1000.0,
-        highlight: Highlight {
-            title_vi: mark(&title, marked, misspelt),
-            scope_vi: scope.as_deref().and_then(|s| mark(s, marked, misspelt)),
-            body: None,
+        highlight: {
+            let (body, section) = body_snippet(fields, doc, marked).unzip();
+            Highlight {
+                title_vi: mark(&title, marked, misspelt),
+                scope_vi: scope.as_deref().and_then(|s| mark(s, marked, misspelt)),
+                body,
+                section: section.flatten(),
+            }
         },
         title_vi: title,
     }
+}
+
+/// What finding the whole query as a phrase inside a standard's text adds to its score.
+const BODY_PHRASE_BONUS: Score = 80.0;
+
+/// The standards whose texts hold the whole query as a phrase.
+fn body_phrase_hits(searcher: &Searcher, fields: &SearchFields, terms: &QueryTerms) -> Result<HashSet<(SegmentId, DocId)>, SearchError> {
+    let Some(phrase) = query_builder::body_phrase(fields, terms) else { return Ok(HashSet::new()) };
+    let found = searcher.search(&phrase, &DocSetCollector)?;
+    Ok(found.into_iter().map(|address| (searcher.segment_reader(address.segment_ord).segment_id(), address.doc_id)).collect())
+}
+
+/// Characters of text around the query's words in a body snippet.
+const SNIPPET_CHARS: usize = 180;
+
+/// A snippet of the body around the query's words (original diacritics, HTML-escaped, words in
+/// `<mark>`), and the heading of the section it comes from.
+fn body_snippet(fields: &SearchFields, doc: &TantivyDocument, marked: &HashSet<String>) -> Option<(String, Option<String>)> {
+    let body = doc.get_first(fields.body).and_then(|v| v.as_str())?;
+    if marked.is_empty() {
+        return None;
+    }
+    let terms: BTreeMap<String, Score> = marked.iter().map(|t| (t.clone(), 1.0)).collect();
+    let generator = SnippetGenerator::new(terms, folded_analyzer(), fields.body, SNIPPET_CHARS);
+    let mut snippet = generator.snippet(body);
+    if snippet.highlighted().is_empty() {
+        return None;
+    }
+    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+    let start = snippet.fragment_range().start + snippet.highlighted().first().map_or(0, |range| range.start);
+    let sections: Vec<(String, usize)> = doc
+        .get_first(fields.body_sections)
+        .and_then(|v| v.as_str())
+        .and_then(|json| serde_json::from_str(json).ok())
+        .unwrap_or_default();
+    let section = sections.iter().take_while(|(_, offset)| *offset <= start).last().map(|(heading, _)| heading.clone());
+    Some((snippet.to_html(), section.filter(|h| !h.is_empty())))
 }
 
 /// Searches run by the relevance harness and the tests share this helper.

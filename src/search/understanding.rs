@@ -47,8 +47,9 @@ pub struct UnderstoodQuery {
     pub kind_hint: Option<Kind>,
     /// The words that are not code, NFC.
     pub words: Vec<String>,
-    /// Expansions of abbreviations among the words (`PCCC` → `phòng cháy chữa cháy`).
-    pub expansions: Vec<String>,
+    /// Expansions of abbreviations among the words, each with the word it expands
+    /// (`PCCC` → `phòng cháy chữa cháy`).
+    pub expansions: Vec<(String, String)>,
     /// Whether the words carry diacritics (then exact-diacritics matches rank higher).
     pub has_diacritics: bool,
 }
@@ -117,7 +118,7 @@ pub fn understand(query: &str, abbreviations: &Abbreviations) -> UnderstoodQuery
                 understood.codes.push(clue(format!("n:{}", normalized_number(&token)), ClueStrength::Number));
             }
             if let Some(expansions) = abbreviations.expand(&token) {
-                understood.expansions.extend(expansions.iter().cloned());
+                understood.expansions.extend(expansions.iter().map(|e| (tokens[i].to_string(), e.clone())));
             }
             understood.words.push(tokens[i].to_string());
         }

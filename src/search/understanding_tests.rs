@@ -66,9 +66,9 @@ fn words_that_look_like_an_issuer_are_not_swallowed() {
 #[test]
 fn abbreviations_expand_and_stay_as_words() {
     let query = understood("PCCC hệ thống báo cháy");
-    assert_eq!(query.expansions, vec!["phòng cháy chữa cháy"]);
+    assert_eq!(query.expansions, vec![("PCCC".to_string(), "phòng cháy chữa cháy".to_string())]);
     assert_eq!(query.words[0], "PCCC");
-    assert_eq!(understood("htkt").expansions, vec!["hạ tầng kỹ thuật"]);
+    assert_eq!(understood("htkt").expansions[0].1, "hạ tầng kỹ thuật");
 }
 
 #[test]

@@ -12,6 +12,7 @@ use crate::db::{DbConnection, ics, relations};
 use crate::domain::text::fold_diacritics;
 use crate::domain::{CanonicalCode, RelationKind};
 use crate::error::AppError;
+use crate::services::documents::DocumentView;
 
 /// Longest reference worth looking up.
 const MAX_REFERENCE_CHARS: usize = 200;
@@ -62,16 +63,6 @@ pub struct Relations {
     pub adopts: Vec<StandardLink>,
 }
 
-/// A text attached to a standard (texts arrive with the documents work).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct DocumentSummary {
-    pub id: i64,
-    pub format: String,
-    pub pages: Option<i32>,
-    pub access_level: String,
-    pub can_read: bool,
-}
-
 /// The full record of one standard.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StandardDetail {
@@ -94,7 +85,8 @@ pub struct StandardDetail {
     pub access_level: String,
     pub note: Option<String>,
     pub relations: Relations,
-    pub documents: Vec<DocumentSummary>,
+    /// The texts, with whether the caller may read each.
+    pub documents: Vec<DocumentView>,
     pub provenance: Provenance,
     pub version: i32,
     pub created_at: DateTime<Utc>,

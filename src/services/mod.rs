@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod catalogue;
+pub mod documents;
 pub mod import;
 pub mod relevance;
 pub mod search;

@@ -1,0 +1,3 @@
+DROP TABLE blobs;
+DROP TABLE document_sections;
+DROP TABLE documents;

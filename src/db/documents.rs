@@ -1,0 +1,153 @@
+//! Queries on `documents`, `document_sections` and `blobs`.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{access_events, blobs, document_sections, documents};
+
+/// A stored text of a standard.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = documents)]
+pub struct DocumentRow {
+    pub id: i64,
+    pub standard_id: i64,
+    pub sha256: String,
+    pub format: String,
+    pub size_bytes: i64,
+    pub pages: Option<i32>,
+    pub needs_ocr: bool,
+    pub language: String,
+    pub filename: Option<String>,
+    pub access_level: String,
+    pub uploaded_by: Option<i64>,
+    pub uploaded_at: NaiveDateTime,
+}
+
+/// A text to store.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = documents)]
+pub struct NewDocument {
+    pub standard_id: i64,
+    pub sha256: String,
+    pub format: String,
+    pub size_bytes: i64,
+    pub pages: Option<i32>,
+    pub needs_ocr: bool,
+    pub language: String,
+    pub filename: Option<String>,
+    pub access_level: String,
+    pub uploaded_by: Option<i64>,
+    pub uploaded_at: NaiveDateTime,
+}
+
+/// One stored section.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = document_sections)]
+pub struct SectionRow {
+    pub id: i64,
+    pub document_id: i64,
+    pub position: i32,
+    pub heading: String,
+    pub body: String,
+}
+
+/// The texts of a standard, oldest first.
+pub fn of_standard(conn: &mut DbConnection, standard_id: i64) -> QueryResult<Vec<DocumentRow>> {
+    documents::table
+        .filter(documents::standard_id.eq(standard_id))
+        .order(documents::id.asc())
+        .select(DocumentRow::as_select())
+        .load(conn)
+}
+
+/// The text with this id of this standard.
+pub fn find(conn: &mut DbConnection, standard_id: i64, id: i64) -> QueryResult<Option<DocumentRow>> {
+    documents::table
+        .filter(documents::standard_id.eq(standard_id))
+        .filter(documents::id.eq(id))
+        .select(DocumentRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The text of this standard with these bytes, if it was uploaded before.
+pub fn find_by_hash(conn: &mut DbConnection, standard_id: i64, sha256: &str) -> QueryResult<Option<DocumentRow>> {
+    documents::table
+        .filter(documents::standard_id.eq(standard_id))
+        .filter(documents::sha256.eq(sha256))
+        .select(DocumentRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Stores a text and its sections; returns the text's id.
+pub fn insert(conn: &mut DbConnection, document: &NewDocument, sections: &[(String, String)]) -> QueryResult<i64> {
+    diesel::insert_into(documents::table).values(document).execute(conn)?;
+    let id: i64 = documents::table
+        .filter(documents::standard_id.eq(document.standard_id))
+        .filter(documents::sha256.eq(&document.sha256))
+        .select(documents::id)
+        .first(conn)?;
+    for (position, (heading, body)) in sections.iter().enumerate() {
+        diesel::insert_into(document_sections::table)
+            .values((
+                document_sections::document_id.eq(id),
+                document_sections::position.eq(i32::try_from(position).unwrap_or(i32::MAX)),
+                document_sections::heading.eq(heading),
+                document_sections::body.eq(body),
+            ))
+            .execute(conn)?;
+    }
+    Ok(id)
+}
+
+/// The sections of a text, in order.
+pub fn sections(conn: &mut DbConnection, document_id: i64) -> QueryResult<Vec<SectionRow>> {
+    document_sections::table
+        .filter(document_sections::document_id.eq(document_id))
+        .order(document_sections::position.asc())
+        .select(SectionRow::as_select())
+        .load(conn)
+}
+
+/// The sections of every text of a standard, with their text's format, in order.
+pub fn sections_of_standard(conn: &mut DbConnection, standard_id: i64) -> QueryResult<Vec<(String, SectionRow)>> {
+    document_sections::table
+        .inner_join(documents::table)
+        .filter(documents::standard_id.eq(standard_id))
+        .order((documents::id.asc(), document_sections::position.asc()))
+        .select((documents::format, SectionRow::as_select()))
+        .load(conn)
+}
+
+/// Downloads an account made since a moment (for the daily quota).
+pub fn downloads_since(conn: &mut DbConnection, user_id: i64, since: NaiveDateTime) -> QueryResult<i64> {
+    access_events::table
+        .filter(access_events::user_id.eq(user_id))
+        .filter(access_events::action.eq("download"))
+        .filter(access_events::at.ge(since))
+        .count()
+        .get_result(conn)
+}
+
+/// Stores blob bytes unless they are stored already.
+pub fn put_blob(conn: &mut DbConnection, sha256: &str, bytes: &[u8], now: NaiveDateTime) -> QueryResult<()> {
+    let exists: bool = diesel::select(diesel::dsl::exists(blobs::table.find(sha256))).get_result(conn)?;
+    if !exists {
+        diesel::insert_into(blobs::table)
+            .values((
+                blobs::sha256.eq(sha256),
+                blobs::bytes.eq(bytes),
+                blobs::size_bytes.eq(i64::try_from(bytes.len()).unwrap_or(i64::MAX)),
+                blobs::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The bytes of a blob.
+pub fn get_blob(conn: &mut DbConnection, sha256: &str) -> QueryResult<Option<Vec<u8>>> {
+    blobs::table.find(sha256).select(blobs::bytes).first(conn).optional()
+}

@@ -1,0 +1,272 @@
+//! Texts of standards: upload (admin), the reader, and downloads, with entitlement decided by the
+//! policy, every non-public read recorded, PDFs stamped for the reader, and a daily quota.
+
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveDateTime, NaiveTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::policy::{self, Action};
+use crate::auth::{Account, Caller};
+use crate::db::change_log::{self, NewChangeEntry};
+use crate::db::documents::{self, DocumentRow, NewDocument};
+use crate::db::standards::StandardRow;
+use crate::db::{DbConnection, provinces, write_transaction};
+use crate::domain::{AccessAction, AccessLevel};
+use crate::error::AppError;
+use crate::services::usage;
+use crate::texts::blob_store::{BlobStore, sha256_hex};
+use crate::texts::extraction::{self, ExtractionError, TextFormat};
+use crate::texts::{reader, stamp};
+
+/// Limits and storage of texts.
+#[derive(Clone)]
+pub struct TextService {
+    pub store: Arc<dyn BlobStore>,
+    pub max_pdf_pages: usize,
+    pub daily_download_quota: i64,
+}
+
+/// A text as listed with its standard.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DocumentView {
+    pub id: i64,
+    /// `pdf`, `markdown` or `text`.
+    pub format: String,
+    pub pages: Option<i32>,
+    pub size_bytes: i64,
+    pub sha256: String,
+    /// A scan without a text layer: readable as a PDF, not searchable until OCR.
+    pub needs_ocr: bool,
+    pub access_level: String,
+    pub sections: usize,
+    pub uploaded_at: NaiveDateTime,
+    /// Whether the caller may read it.
+    pub can_read: bool,
+}
+
+/// One section of the reader.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SectionView {
+    pub index: usize,
+    pub heading: String,
+    /// Sanitised HTML.
+    pub html: String,
+}
+
+/// The reader's answer: all sections, or the one asked for, and the table of contents.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TextView {
+    pub document_id: i64,
+    pub total_sections: usize,
+    pub contents: Vec<String>,
+    pub sections: Vec<SectionView>,
+}
+
+impl From<ExtractionError> for AppError {
+    fn from(error: ExtractionError) -> Self {
+        match error {
+            ExtractionError::Empty => AppError::invalid(error.to_string()),
+            ExtractionError::Unsupported | ExtractionError::NotWhatItClaims { .. } => {
+                AppError::Unsupported { message: error.to_string() }
+            }
+            _ => AppError::unprocessable("unreadable_file", error.to_string()),
+        }
+    }
+}
+
+impl TextService {
+    /// Stores and extracts an uploaded text; re-uploading the same bytes changes nothing.
+    /// Returns the text and whether it is new.
+    pub fn upload(
+        &self,
+        conn: &mut DbConnection,
+        caller: &Caller,
+        standard: &StandardRow,
+        upload: Upload,
+    ) -> Result<(DocumentView, bool), AppError> {
+        policy::authorize(caller, Action::EditCatalogue)?;
+        let uploader = caller.require()?.id;
+        let sha = sha256_hex(&upload.bytes);
+        if let Some(existing) = documents::find_by_hash(conn, standard.id, &sha)? {
+            return Ok((self.view(conn, caller, &existing)?, false));
+        }
+        let extracted = extraction::extract(&upload.bytes, upload.claimed, self.max_pdf_pages)?;
+        let access_level = upload.access_level.map_or_else(|| standard.fields.access_level.clone(), |l| l.as_str().to_string());
+        let sections: Vec<(String, String)> = extracted.sections.into_iter().map(|s| (s.heading, s.body)).collect();
+        let document = write_transaction(conn, |conn| {
+            self.store.put(conn, &sha, &upload.bytes).map_err(|e| AppError::NotReady(e.to_string()))?;
+            let now = Utc::now().naive_utc();
+            let id = documents::insert(
+                conn,
+                &NewDocument {
+                    standard_id: standard.id,
+                    sha256: sha.clone(),
+                    format: extracted.format.as_str().to_string(),
+                    size_bytes: i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX),
+                    pages: extracted.pages,
+                    needs_ocr: extracted.needs_ocr,
+                    language: "vi".into(),
+                    filename: upload.filename.clone(),
+                    access_level,
+                    uploaded_by: Some(uploader),
+                    uploaded_at: now,
+                },
+                &sections,
+            )?;
+            change_log::append(
+                conn,
+                &NewChangeEntry {
+                    standard_id: standard.id,
+                    code: standard.fields.code.clone(),
+                    action: "text_added".into(),
+                    version: standard.version,
+                    changed_at: now,
+                    summary: format!("text {id} ({}, {} sections)", extracted.format.as_str(), sections.len()),
+                },
+            )?;
+            documents::find(conn, standard.id, id)?.ok_or(AppError::Database(diesel::result::Error::NotFound))
+        })?;
+        Ok((self.view(conn, caller, &document)?, true))
+    }
+
+    /// The texts of a standard, with what the caller may read.
+    pub fn list(&self, conn: &mut DbConnection, caller: &Caller, standard_id: i64) -> Result<Vec<DocumentView>, AppError> {
+        documents::of_standard(conn, standard_id)?.iter().map(|d| self.view(conn, caller, d)).collect()
+    }
+
+    fn view(&self, conn: &mut DbConnection, caller: &Caller, document: &DocumentRow) -> Result<DocumentView, AppError> {
+        Ok(DocumentView {
+            id: document.id,
+            format: document.format.clone(),
+            pages: document.pages,
+            size_bytes: document.size_bytes,
+            sha256: document.sha256.clone(),
+            needs_ocr: document.needs_ocr,
+            access_level: document.access_level.clone(),
+            sections: documents::sections(conn, document.id)?.len(),
+            uploaded_at: document.uploaded_at,
+            can_read: policy::authorize(caller, Action::ReadText(level(document))).is_ok(),
+        })
+    }
+
+    /// The reader: every section, or one. A non-public read is recorded.
+    pub fn read(
+        &self,
+        conn: &mut DbConnection,
+        caller: &Caller,
+        standard: &StandardRow,
+        document_id: i64,
+        section: Option<usize>,
+    ) -> Result<TextView, AppError> {
+        let document = entitled(conn, caller, standard, document_id)?;
+        let format = format_of(&document);
+        let stored = documents::sections(conn, document.id)?;
+        let total = stored.len();
+        if section.is_some_and(|index| index >= total) {
+            return Err(AppError::invalid(format!("`section` must be below {total}")));
+        }
+        let sections = stored
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| section.is_none_or(|wanted| wanted == *index))
+            .map(|(index, s)| SectionView { index, heading: s.heading.clone(), html: reader::section_html(format, &s.body) })
+            .collect();
+        record(conn, caller, standard, &document, AccessAction::View)?;
+        Ok(TextView { document_id: document.id, total_sections: total, contents: stored.into_iter().map(|s| s.heading).collect(), sections })
+    }
+
+    /// The PDF: the original for public texts, stamped for the reader otherwise (within the
+    /// daily quota). Returns the bytes and a file name.
+    pub fn pdf(&self, conn: &mut DbConnection, caller: &Caller, standard: &StandardRow, document_id: i64) -> Result<(Vec<u8>, String), AppError> {
+        let document = entitled(conn, caller, standard, document_id)?;
+        if format_of(&document) != TextFormat::Pdf {
+            return Err(AppError::NotFound { code: "no_pdf", message: "this text is not a PDF; read it with `/text`".into() });
+        }
+        let bytes = self
+            .store
+            .get(conn, &document.sha256)
+            .map_err(|e| AppError::NotReady(e.to_string()))?
+            .ok_or_else(|| AppError::NotReady("the file of this text is missing from the store".into()))?;
+        let name = format!("{}.pdf", standard.fields.slug);
+        if level(&document) == AccessLevel::Public {
+            return Ok((bytes, name));
+        }
+        let account = caller.require()?;
+        self.check_quota(conn, account)?;
+        let stamped = stamp::stamp(&bytes, &stamp_line(conn, account)?)
+            .map_err(|e| AppError::unprocessable("unstampable_pdf", e.to_string()))?;
+        record(conn, caller, standard, &document, AccessAction::Download)?;
+        Ok((stamped, name))
+    }
+
+    fn check_quota(&self, conn: &mut DbConnection, account: &Account) -> Result<(), AppError> {
+        let (today, tomorrow) = vietnam_day(Utc::now().naive_utc());
+        if documents::downloads_since(conn, account.id, today)? >= self.daily_download_quota {
+            let wait = (tomorrow - Utc::now().naive_utc()).num_seconds().max(1);
+            return Err(AppError::TooManyRequests {
+                code: "download_quota",
+                message: format!(
+                    "you have downloaded {} texts today, the daily limit; downloads resume at midnight (Vietnam time)",
+                    self.daily_download_quota
+                ),
+                retry_after: u64::try_from(wait).unwrap_or(1),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// What an upload sends.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub bytes: Vec<u8>,
+    pub filename: Option<String>,
+    pub claimed: Option<TextFormat>,
+    pub access_level: Option<AccessLevel>,
+}
+
+fn level(document: &DocumentRow) -> AccessLevel {
+    document.access_level.parse().unwrap_or(AccessLevel::Inspectors)
+}
+
+fn format_of(document: &DocumentRow) -> TextFormat {
+    match document.format.as_str() {
+        "pdf" => TextFormat::Pdf,
+        "markdown" => TextFormat::Markdown,
+        _ => TextFormat::Text,
+    }
+}
+
+fn entitled(conn: &mut DbConnection, caller: &Caller, standard: &StandardRow, document_id: i64) -> Result<DocumentRow, AppError> {
+    let document = documents::find(conn, standard.id, document_id)?
+        .ok_or_else(|| AppError::NotFound { code: "document_not_found", message: format!("no text {document_id} for {}", standard.fields.code) })?;
+    policy::authorize(caller, Action::ReadText(level(&document)))?;
+    Ok(document)
+}
+
+fn record(conn: &mut DbConnection, caller: &Caller, standard: &StandardRow, document: &DocumentRow, action: AccessAction) -> Result<(), AppError> {
+    match caller.account() {
+        Some(account) if level(document) != AccessLevel::Public => usage::record_access(conn, account, standard.id, Some(document.id), action),
+        _ => Ok(()),
+    }
+}
+
+/// "Cấp cho: full name – unit – province – date; chỉ sử dụng cho công vụ".
+fn stamp_line(conn: &mut DbConnection, account: &Account) -> Result<String, AppError> {
+    let province = match &account.province {
+        Some(slug) => provinces::all(conn)?.into_iter().find(|p| &p.slug == slug).map_or(slug.clone(), |p| p.name),
+        None => "Bộ Khoa học và Công nghệ".into(),
+    };
+    let date = (Utc::now() + Duration::hours(7)).format("%d/%m/%Y");
+    let unit = account.unit.clone().unwrap_or_else(|| "—".into());
+    Ok(format!("Cấp cho: {} – {unit} – {province} – {date}; chỉ sử dụng cho công vụ", account.full_name))
+}
+
+/// The current day in Vietnam (UTC+7), as UTC instants: its start and the next day's.
+fn vietnam_day(now: NaiveDateTime) -> (NaiveDateTime, NaiveDateTime) {
+    let local = now + Duration::hours(7);
+    let start = local.date().and_time(NaiveTime::MIN) - Duration::hours(7);
+    (start, start + Duration::days(1))
+}

@@ -1,0 +1,10 @@
+//! Full texts: storing them (content-addressed), extracting their sections, showing them
+//! safely, and stamping PDFs for the person they are issued to.
+
+pub mod blob_store;
+pub mod extraction;
+pub mod font;
+pub mod reader;
+pub mod stamp;
+
+pub use crate::search::highlight::escape as highlight_escape;

@@ -1,0 +1,69 @@
+//! The light reader: sections as sanitised HTML. Markdown is rendered with raw HTML disabled,
+//! and everything passes an allow-list sanitiser, so no script or attribute can reach a page.
+
+use pulldown_cmark::{Event, Options, Parser, html};
+
+use super::extraction::TextFormat;
+use super::highlight_escape;
+
+/// One section as HTML, safe to put inside a page.
+pub fn section_html(format: TextFormat, body: &str) -> String {
+    let raw = match format {
+        TextFormat::Markdown => {
+            let parser = Parser::new_ext(body, Options::ENABLE_TABLES).map(|event| match event {
+                // Raw HTML in a document is shown as text, never interpreted.
+                Event::Html(text) | Event::InlineHtml(text) => Event::Text(text),
+                other => other,
+            });
+            let mut out = String::with_capacity(body.len() + body.len() / 4);
+            html::push_html(&mut out, parser);
+            out
+        }
+        TextFormat::Pdf | TextFormat::Text => body
+            .split("\n\n")
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| format!("<p>{}</p>\n", highlight_escape(p.trim()).replace('\n', "<br>")))
+            .collect(),
+    };
+    ammonia::Builder::default().link_rel(Some("noopener noreferrer nofollow")).clean(&raw).to_string()
+}
+
+/// Plain text of a section, for the search index.
+pub fn plain_text(format: TextFormat, body: &str) -> String {
+    match format {
+        TextFormat::Markdown => {
+            let mut text = String::with_capacity(body.len());
+            for event in Parser::new_ext(body, Options::ENABLE_TABLES) {
+                match event {
+                    Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => text.push_str(&t),
+                    Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+                    _ => {}
+                }
+            }
+            text
+        }
+        TextFormat::Pdf | TextFormat::Text => body.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_from_a_document_can_run_in_a_page() {
+        let hostile = "# Tiêu đề\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[a](javascript:alert(3)) **đậm**";
+        let html = section_html(TextFormat::Markdown, hostile);
+        assert!(!html.contains("<script") && !html.contains("onerror=") && !html.contains("javascript:"), "{html}");
+        assert!(html.contains("<strong>đậm</strong>"), "{html}");
+        let text = section_html(TextFormat::Text, "<b>x</b> & y\n\nđoạn hai");
+        assert_eq!(text, "<p>&lt;b&gt;x&lt;/b&gt; &amp; y</p>\n<p>đoạn hai</p>\n");
+    }
+
+    #[test]
+    fn markdown_becomes_plain_words_for_the_index() {
+        assert_eq!(plain_text(TextFormat::Markdown, "**Khoang cháy** là\n*phần*").split_whitespace().collect::<Vec<_>>(), vec![
+            "Khoang", "cháy", "là", "phần"
+        ]);
+    }
+}
