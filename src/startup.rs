@@ -20,8 +20,8 @@ use crate::routes;
 use crate::search::{Abbreviations, SearchIndex, follower};
 use crate::services::documents::TextService;
 use crate::services::search::SearchService;
-use crate::texts::blob_store::{BlobStore, DatabaseBlobStore, FileBlobStore};
 use crate::services::seed;
+use crate::texts::blob_store::{BlobStore, DatabaseBlobStore, FileBlobStore};
 
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]

@@ -41,7 +41,8 @@ pub async fn upload(
         let limit = if name == "file" { settings.max_upload_bytes } else { 1024 };
         if name == "file" {
             seen_file = true;
-            upload.filename = field.content_disposition().and_then(|d| d.get_filename()).map(|f| f.chars().take(200).collect());
+            upload.filename =
+                field.content_disposition().and_then(|d| d.get_filename()).map(|f| f.chars().take(200).collect());
             upload.claimed = claimed_format(upload.filename.as_deref(), field.content_type().map(|m| m.essence_str()));
         }
         let mut bytes = Vec::new();
@@ -56,8 +57,10 @@ pub async fn upload(
             "file" => upload.bytes = bytes,
             "access_level" => {
                 let text = String::from_utf8(bytes).map_err(|_| AppError::invalid("`access_level` is not text"))?;
-                upload.access_level =
-                    Some(text.parse::<AccessLevel>().map_err(|e| AppError::unprocessable("invalid_access_level", e.to_string()))?);
+                upload.access_level = Some(
+                    text.parse::<AccessLevel>()
+                        .map_err(|e| AppError::unprocessable("invalid_access_level", e.to_string()))?,
+                );
             }
             _ => {}
         }

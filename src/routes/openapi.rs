@@ -11,9 +11,7 @@ use crate::search::suggest::Suggestion;
 use crate::services::accounts::session::TokenPair;
 use crate::services::accounts::validation::RegistrationBody;
 use crate::services::accounts::{ExpiryChange, UserPage, UserView};
-use crate::services::catalogue::{
-    Provenance, Relations, StandardDetail, StandardLink, StandardPage, StandardSummary,
-};
+use crate::services::catalogue::{Provenance, Relations, StandardDetail, StandardLink, StandardPage, StandardSummary};
 use crate::services::documents::{DocumentView, SectionView, TextView};
 use crate::services::import::{ImportReport, RowError};
 use crate::services::usage::{UsageReport, UsageRow};

@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::Term;
 use tantivy::{Index, IndexWriter, TantivyDocument};
 
+use super::document::{IndexedBody, standard_document};
 use super::editions::LatestEditions;
 use super::schema::{SCHEMA_VERSION, SearchFields, build_schema};
 use super::{Abbreviations, Generation, SearchError, SearchIndex};
 use crate::db::standards::StandardRow;
-use super::document::{IndexedBody, standard_document};
 use crate::db::{DbConnection, change_log, documents, standards};
 use crate::domain::text::normalize;
 use crate::texts::extraction::TextFormat;

@@ -177,7 +177,8 @@ fn joined_neighbours(words: &[String], index: usize) -> Vec<String> {
 /// has diacritics, else folded. Scored apart (see `searcher`), because BM25 divides by a text's
 /// length against an average that counts every standard without a text.
 pub fn body_phrase(fields: &SearchFields, terms: &QueryTerms) -> Option<PhraseQuery> {
-    let (words, field) = if terms.exact.len() >= 2 { (&terms.exact, fields.body_exact) } else { (&terms.folded, fields.body) };
+    let (words, field) =
+        if terms.exact.len() >= 2 { (&terms.exact, fields.body_exact) } else { (&terms.folded, fields.body) };
     (words.len() >= 2).then(|| PhraseQuery::new(words.iter().map(|w| Term::from_field_text(field, w)).collect()))
 }
 

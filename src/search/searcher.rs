@@ -7,9 +7,9 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::collector::{Count, DocSetCollector, FacetCollector, TopDocs};
-use tantivy::snippet::SnippetGenerator;
-use tantivy::schema::{Field, Value};
 use tantivy::index::SegmentId;
+use tantivy::schema::{Field, Value};
+use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocId, Score, Searcher, SegmentReader, TantivyDocument};
 use utoipa::ToSchema;
 
@@ -106,16 +106,16 @@ impl SearchIndex {
                 facets.add_facet(tantivy::schema::Facet::from_path([parent]));
             }
             let phrase_hits = Arc::clone(&phrase_hits);
-            let top = TopDocs::with_limit(window_end.max(request.per_page as usize)).and_offset(window_start).tweak_score(
-                move |segment: &SegmentReader| {
+            let top = TopDocs::with_limit(window_end.max(request.per_page as usize))
+                .and_offset(window_start)
+                .tweak_score(move |segment: &SegmentReader| {
                     let base = tie_breaks(segment);
                     let (segment_id, hits) = (segment.segment_id(), Arc::clone(&phrase_hits));
                     move |doc: DocId, score: Score| {
                         let bonus = if hits.contains(&(segment_id, doc)) { BODY_PHRASE_BONUS } else { 0.0 };
                         base(doc, score + bonus)
                     }
-                },
-            );
+                });
             let outcome = searcher.search(&query, &(top, Count, facets))?;
             let retry = outcome.1 == 0 && strictness == Strictness::Normal && !terms.folded.is_empty();
             found = Some(outcome);
@@ -228,10 +228,17 @@ fn hit(
 const BODY_PHRASE_BONUS: Score = 80.0;
 
 /// The standards whose texts hold the whole query as a phrase.
-fn body_phrase_hits(searcher: &Searcher, fields: &SearchFields, terms: &QueryTerms) -> Result<HashSet<(SegmentId, DocId)>, SearchError> {
+fn body_phrase_hits(
+    searcher: &Searcher,
+    fields: &SearchFields,
+    terms: &QueryTerms,
+) -> Result<HashSet<(SegmentId, DocId)>, SearchError> {
     let Some(phrase) = query_builder::body_phrase(fields, terms) else { return Ok(HashSet::new()) };
     let found = searcher.search(&phrase, &DocSetCollector)?;
-    Ok(found.into_iter().map(|address| (searcher.segment_reader(address.segment_ord).segment_id(), address.doc_id)).collect())
+    Ok(found
+        .into_iter()
+        .map(|address| (searcher.segment_reader(address.segment_ord).segment_id(), address.doc_id))
+        .collect())
 }
 
 /// Characters of text around the query's words in a body snippet.
@@ -239,7 +246,11 @@ const SNIPPET_CHARS: usize = 180;
 
 /// A snippet of the body around the query's words (original diacritics, HTML-escaped, words in
 /// `<mark>`), and the heading of the section it comes from.
-fn body_snippet(fields: &SearchFields, doc: &TantivyDocument, marked: &HashSet<String>) -> Option<(String, Option<String>)> {
+fn body_snippet(
+    fields: &SearchFields,
+    doc: &TantivyDocument,
+    marked: &HashSet<String>,
+) -> Option<(String, Option<String>)> {
     let body = doc.get_first(fields.body).and_then(|v| v.as_str())?;
     if marked.is_empty() {
         return None;

@@ -93,7 +93,8 @@ impl TextService {
             return Ok((self.view(conn, caller, &existing)?, false));
         }
         let extracted = extraction::extract(&upload.bytes, upload.claimed, self.max_pdf_pages)?;
-        let access_level = upload.access_level.map_or_else(|| standard.fields.access_level.clone(), |l| l.as_str().to_string());
+        let access_level =
+            upload.access_level.map_or_else(|| standard.fields.access_level.clone(), |l| l.as_str().to_string());
         let sections: Vec<(String, String)> = extracted.sections.into_iter().map(|s| (s.heading, s.body)).collect();
         let document = write_transaction(conn, |conn| {
             self.store.put(conn, &sha, &upload.bytes).map_err(|e| AppError::NotReady(e.to_string()))?;
@@ -132,7 +133,12 @@ impl TextService {
     }
 
     /// The texts of a standard, with what the caller may read.
-    pub fn list(&self, conn: &mut DbConnection, caller: &Caller, standard_id: i64) -> Result<Vec<DocumentView>, AppError> {
+    pub fn list(
+        &self,
+        conn: &mut DbConnection,
+        caller: &Caller,
+        standard_id: i64,
+    ) -> Result<Vec<DocumentView>, AppError> {
         documents::of_standard(conn, standard_id)?.iter().map(|d| self.view(conn, caller, d)).collect()
     }
 
@@ -171,18 +177,36 @@ impl TextService {
             .iter()
             .enumerate()
             .filter(|(index, _)| section.is_none_or(|wanted| wanted == *index))
-            .map(|(index, s)| SectionView { index, heading: s.heading.clone(), html: reader::section_html(format, &s.body) })
+            .map(|(index, s)| SectionView {
+                index,
+                heading: s.heading.clone(),
+                html: reader::section_html(format, &s.body),
+            })
             .collect();
         record(conn, caller, standard, &document, AccessAction::View)?;
-        Ok(TextView { document_id: document.id, total_sections: total, contents: stored.into_iter().map(|s| s.heading).collect(), sections })
+        Ok(TextView {
+            document_id: document.id,
+            total_sections: total,
+            contents: stored.into_iter().map(|s| s.heading).collect(),
+            sections,
+        })
     }
 
     /// The PDF: the original for public texts, stamped for the reader otherwise (within the
     /// daily quota). Returns the bytes and a file name.
-    pub fn pdf(&self, conn: &mut DbConnection, caller: &Caller, standard: &StandardRow, document_id: i64) -> Result<(Vec<u8>, String), AppError> {
+    pub fn pdf(
+        &self,
+        conn: &mut DbConnection,
+        caller: &Caller,
+        standard: &StandardRow,
+        document_id: i64,
+    ) -> Result<(Vec<u8>, String), AppError> {
         let document = entitled(conn, caller, standard, document_id)?;
         if format_of(&document) != TextFormat::Pdf {
-            return Err(AppError::NotFound { code: "no_pdf", message: "this text is not a PDF; read it with `/text`".into() });
+            return Err(AppError::NotFound {
+                code: "no_pdf",
+                message: "this text is not a PDF; read it with `/text`".into(),
+            });
         }
         let bytes = self
             .store
@@ -239,16 +263,31 @@ fn format_of(document: &DocumentRow) -> TextFormat {
     }
 }
 
-fn entitled(conn: &mut DbConnection, caller: &Caller, standard: &StandardRow, document_id: i64) -> Result<DocumentRow, AppError> {
-    let document = documents::find(conn, standard.id, document_id)?
-        .ok_or_else(|| AppError::NotFound { code: "document_not_found", message: format!("no text {document_id} for {}", standard.fields.code) })?;
+fn entitled(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    standard: &StandardRow,
+    document_id: i64,
+) -> Result<DocumentRow, AppError> {
+    let document = documents::find(conn, standard.id, document_id)?.ok_or_else(|| AppError::NotFound {
+        code: "document_not_found",
+        message: format!("no text {document_id} for {}", standard.fields.code),
+    })?;
     policy::authorize(caller, Action::ReadText(level(&document)))?;
     Ok(document)
 }
 
-fn record(conn: &mut DbConnection, caller: &Caller, standard: &StandardRow, document: &DocumentRow, action: AccessAction) -> Result<(), AppError> {
+fn record(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    standard: &StandardRow,
+    document: &DocumentRow,
+    action: AccessAction,
+) -> Result<(), AppError> {
     match caller.account() {
-        Some(account) if level(document) != AccessLevel::Public => usage::record_access(conn, account, standard.id, Some(document.id), action),
+        Some(account) if level(document) != AccessLevel::Public => {
+            usage::record_access(conn, account, standard.id, Some(document.id), action)
+        }
         _ => Ok(()),
     }
 }

@@ -88,7 +88,11 @@ pub fn extract(bytes: &[u8], claimed: Option<TextFormat>, max_pages: usize) -> R
         TextFormat::Markdown | TextFormat::Text => {
             let text = std::str::from_utf8(bytes).map_err(|_| ExtractionError::NotUtf8)?;
             let text = normalize(text.strip_prefix('\u{FEFF}').unwrap_or(text));
-            let format = if claimed == Some(TextFormat::Markdown) || has_headings(&text) { TextFormat::Markdown } else { TextFormat::Text };
+            let format = if claimed == Some(TextFormat::Markdown) || has_headings(&text) {
+                TextFormat::Markdown
+            } else {
+                TextFormat::Text
+            };
             Ok(Extracted { format, pages: None, needs_ocr: false, sections: split_by_headings(&text) })
         }
     }
@@ -201,9 +205,15 @@ mod tests {
     #[test]
     fn the_real_type_comes_from_the_bytes() {
         assert_eq!(extract(b"", None, 10).unwrap_err(), ExtractionError::Empty);
-        assert_eq!(extract(b"\x89PNG\r\n\x1a\n\0\0", Some(TextFormat::Pdf), 10).unwrap_err(), ExtractionError::Unsupported);
+        assert_eq!(
+            extract(b"\x89PNG\r\n\x1a\n\0\0", Some(TextFormat::Pdf), 10).unwrap_err(),
+            ExtractionError::Unsupported
+        );
         assert_eq!(extract(b"\xff\xfe\xfdabc", None, 10).unwrap_err(), ExtractionError::NotUtf8);
-        assert!(matches!(extract(b"plain words", Some(TextFormat::Pdf), 10), Err(ExtractionError::NotWhatItClaims { .. })));
+        assert!(matches!(
+            extract(b"plain words", Some(TextFormat::Pdf), 10),
+            Err(ExtractionError::NotWhatItClaims { .. })
+        ));
         assert!(matches!(extract(b"%PDF-1.7\n%%EOF", None, 10), Err(ExtractionError::CorruptPdf(_))));
         let text = extract("# Mục 1\nnước".as_bytes(), None, 10).expect("markdown");
         assert_eq!((text.format, text.sections.len()), (TextFormat::Markdown, 1));

@@ -59,10 +59,8 @@ pub fn embed(doc: &mut Document, text: &str) -> Result<EmbeddedFont, FontError> 
         widths.push(Object::Array(vec![Object::Real(width(originals[c]))]));
     }
     let bbox = face.global_bounding_box();
-    let font_file = doc.add_object(Stream::new(
-        Dictionary::from_iter([("Length1", Object::Integer(subset.len() as i64))]),
-        subset,
-    ));
+    let font_file =
+        doc.add_object(Stream::new(Dictionary::from_iter([("Length1", Object::Integer(subset.len() as i64))]), subset));
     let descriptor = doc.add_object(Dictionary::from_iter([
         ("Type", Object::Name(b"FontDescriptor".to_vec())),
         ("FontName", Object::Name(BASE_FONT.as_bytes().to_vec())),

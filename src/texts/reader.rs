@@ -52,7 +52,8 @@ mod tests {
 
     #[test]
     fn nothing_from_a_document_can_run_in_a_page() {
-        let hostile = "# Tiêu đề\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[a](javascript:alert(3)) **đậm**";
+        let hostile =
+            "# Tiêu đề\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[a](javascript:alert(3)) **đậm**";
         let html = section_html(TextFormat::Markdown, hostile);
         assert!(!html.contains("<script") && !html.contains("onerror=") && !html.contains("javascript:"), "{html}");
         assert!(html.contains("<strong>đậm</strong>"), "{html}");
@@ -62,8 +63,9 @@ mod tests {
 
     #[test]
     fn markdown_becomes_plain_words_for_the_index() {
-        assert_eq!(plain_text(TextFormat::Markdown, "**Khoang cháy** là\n*phần*").split_whitespace().collect::<Vec<_>>(), vec![
-            "Khoang", "cháy", "là", "phần"
-        ]);
+        assert_eq!(
+            plain_text(TextFormat::Markdown, "**Khoang cháy** là\n*phần*").split_whitespace().collect::<Vec<_>>(),
+            vec!["Khoang", "cháy", "là", "phần"]
+        );
     }
 }

@@ -57,19 +57,10 @@ fn foot(doc: &Document, page_id: ObjectId) -> (f32, f32) {
 
 /// Gives the page its own resources (copying inherited ones) and adds the stamp font to them.
 fn add_font_resource(doc: &mut Document, page_id: ObjectId, font_id: ObjectId) -> Result<(), StampError> {
-    let (own, inherited) = doc.get_page_resources(page_id)?;
-    if own.is_none() {
-        let mut merged = Dictionary::new();
-        for id in inherited {
-            if let Ok(dictionary) = doc.get_dictionary(id) {
-                for (key, value) in dictionary.iter() {
-                    if !merged.has(key) {
-                        merged.set(key.clone(), value.clone());
-                    }
-                }
-            }
-        }
-        doc.get_dictionary_mut(page_id)?.set("Resources", merged);
+    let own = doc.get_dictionary(page_id)?.get(b"Resources").is_ok();
+    if !own {
+        let inherited = inherited_resources(doc, page_id);
+        doc.get_dictionary_mut(page_id)?.set("Resources", inherited);
     }
     let existing = doc.get_or_create_resources(page_id)?.as_dict()?.get(b"Font").cloned();
     let mut fonts = match existing {
@@ -80,6 +71,29 @@ fn add_font_resource(doc: &mut Document, page_id: ObjectId, font_id: ObjectId) -
     fonts.set(FONT_RESOURCE, Object::Reference(font_id));
     doc.get_or_create_resources(page_id)?.as_dict_mut()?.set("Font", fonts);
     Ok(())
+}
+
+/// The resources a page inherits from its ancestors in the page tree (nearest first wins).
+fn inherited_resources(doc: &Document, page_id: ObjectId) -> Dictionary {
+    let mut merged = Dictionary::new();
+    let mut current = doc.get_dictionary(page_id).ok().and_then(|page| page.get(b"Parent").ok()?.as_reference().ok());
+    let mut depth = 0;
+    while let Some(parent_id) = current.filter(|_| depth < 64) {
+        let Ok(parent) = doc.get_dictionary(parent_id) else { break };
+        let resources = match parent.get(b"Resources") {
+            Ok(Object::Dictionary(resources)) => Some(resources.clone()),
+            Ok(Object::Reference(id)) => doc.get_dictionary(*id).ok().cloned(),
+            _ => None,
+        };
+        for (key, value) in resources.iter().flat_map(|r| r.iter()) {
+            if !merged.has(key) {
+                merged.set(key.clone(), value.clone());
+            }
+        }
+        current = parent.get(b"Parent").ok().and_then(|p| p.as_reference().ok());
+        depth += 1;
+    }
+    merged
 }
 
 /// Puts the page's own content inside `q … Q` and the stamp after it.

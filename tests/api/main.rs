@@ -10,5 +10,7 @@ mod errors;
 mod helpers;
 mod import;
 mod operations;
+mod pdf_helpers;
 mod search;
 mod search_index;
+mod texts;
