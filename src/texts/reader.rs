@@ -55,7 +55,9 @@ mod tests {
         let hostile =
             "# Tiêu đề\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[a](javascript:alert(3)) **đậm**";
         let html = section_html(TextFormat::Markdown, hostile);
-        assert!(!html.contains("<script") && !html.contains("onerror=") && !html.contains("javascript:"), "{html}");
+        // Markup in the document stays text: no element and no attribute reaches the page.
+        assert!(!html.contains("<script") && !html.contains("<img") && !html.contains("javascript:"), "{html}");
+        assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;"), "{html}");
         assert!(html.contains("<strong>đậm</strong>"), "{html}");
         let text = section_html(TextFormat::Text, "<b>x</b> & y\n\nđoạn hai");
         assert_eq!(text, "<p>&lt;b&gt;x&lt;/b&gt; &amp; y</p>\n<p>đoạn hai</p>\n");
