@@ -28,6 +28,27 @@ pub fn fold_diacritics(text: &str) -> String {
         .collect()
 }
 
+/// Lowercase and without diacritics, one character for each character of the input, so that
+/// character positions in the result are positions in the input (`Nước` → `nuoc`).
+pub fn fold_char_for_char(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let base = match c {
+                'Đ' | 'đ' | '\u{00D0}' | '\u{00F0}' => 'd',
+                c if c.is_ascii() => c,
+                c => {
+                    let mut first = None;
+                    unicode_normalization::char::decompose_canonical(c, |d| {
+                        first.get_or_insert(d);
+                    });
+                    first.unwrap_or(c)
+                }
+            };
+            base.to_lowercase().next().unwrap_or(base)
+        })
+        .collect()
+}
+
 /// Whether the text carries any Vietnamese diacritic (a mark or the letter đ).
 pub fn has_diacritics(text: &str) -> bool {
     fold_diacritics(text) != normalize(text)
@@ -41,6 +62,14 @@ mod tests {
     fn folds_every_vietnamese_letter_to_ascii() {
         assert_eq!(fold_diacritics("Nước thải Đường sắt ưởng"), "Nuoc thai Duong sat uong");
         assert_eq!(fold_diacritics("BLÐTBXH"), "BLDTBXH");
+    }
+
+    #[test]
+    fn folding_char_for_char_keeps_positions() {
+        let text = "Chiều cao PCCC của Nhà";
+        let folded = fold_char_for_char(text);
+        assert_eq!(folded, "chieu cao pccc cua nha");
+        assert_eq!(folded.chars().count(), text.chars().count());
     }
 
     #[test]

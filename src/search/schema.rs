@@ -9,7 +9,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 
 /// Bump when fields or analyzers change: an index built under another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Lowercase, diacritics removed (`Nước` → `nuoc`, `đ` → `d`).
 pub const FOLDED: &str = "vi_folded";
@@ -48,6 +48,9 @@ pub struct SearchFields {
     pub body_exact: Field,
     /// JSON list of `[heading, byte offset]` of the sections in `body`.
     pub body_sections: Field,
+    /// `body` folded character for character (stored only): where the query's words are is found
+    /// with a plain substring search, and only that window is tokenized for the snippet.
+    pub body_folded: Field,
     pub facets: Field,
 }
 
@@ -83,6 +86,7 @@ pub fn build_schema() -> (Schema, SearchFields) {
         body: builder.add_text_field("body", text_field(FOLDED, true)),
         body_exact: builder.add_text_field("body_exact", text_field(EXACT, false)),
         body_sections: builder.add_text_field("body_sections", STORED),
+        body_folded: builder.add_text_field("body_folded", STORED),
         facets: builder.add_facet_field("facets", FacetOptions::default()),
     };
     (builder.build(), fields)
@@ -114,6 +118,7 @@ impl SearchFields {
             body: get("body")?,
             body_exact: get("body_exact")?,
             body_sections: get("body_sections")?,
+            body_folded: get("body_folded")?,
             facets: get("facets")?,
         })
     }

@@ -245,24 +245,31 @@ fn body_phrase_hits(
 const SNIPPET_CHARS: usize = 180;
 
 /// A snippet of the body around the query's words (original diacritics, HTML-escaped, words in
-/// `<mark>`), and the heading of the section it comes from.
+/// `<mark>`), and the heading of the section it comes from. Only a window around the first
+/// occurrence of the rarest-looking (longest) word is tokenized, not the whole text.
 fn body_snippet(
     fields: &SearchFields,
     doc: &TantivyDocument,
     marked: &HashSet<String>,
 ) -> Option<(String, Option<String>)> {
     let body = doc.get_first(fields.body).and_then(|v| v.as_str())?;
-    if marked.is_empty() {
-        return None;
-    }
+    let folded = doc.get_first(fields.body_folded).and_then(|v| v.as_str())?;
+    let mut words: Vec<&String> = marked.iter().collect();
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let at_byte = words.iter().find_map(|w| folded.find(String::as_str(w)))?;
+    let at_char = folded[..at_byte].chars().count();
+    let window_start = body.char_indices().nth(at_char.saturating_sub(WINDOW_CHARS)).map_or(0, |(i, _)| i);
+    let window_end = body.char_indices().nth(at_char + WINDOW_CHARS).map_or(body.len(), |(i, _)| i);
+    let window = &body[window_start..window_end];
     let terms: BTreeMap<String, Score> = marked.iter().map(|t| (t.clone(), 1.0)).collect();
     let generator = SnippetGenerator::new(terms, folded_analyzer(), fields.body, SNIPPET_CHARS);
-    let mut snippet = generator.snippet(body);
+    let mut snippet = generator.snippet(window);
     if snippet.highlighted().is_empty() {
         return None;
     }
     snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-    let start = snippet.fragment_range().start + snippet.highlighted().first().map_or(0, |range| range.start);
+    let start =
+        window_start + snippet.fragment_range().start + snippet.highlighted().first().map_or(0, |range| range.start);
     let sections: Vec<(String, usize)> = doc
         .get_first(fields.body_sections)
         .and_then(|v| v.as_str())
@@ -271,6 +278,9 @@ fn body_snippet(
     let section = sections.iter().take_while(|(_, offset)| *offset <= start).last().map(|(heading, _)| heading.clone());
     Some((snippet.to_html(), section.filter(|h| !h.is_empty())))
 }
+
+/// Characters either side of a match that the snippet may be taken from.
+const WINDOW_CHARS: usize = 1_500;
 
 /// Searches run by the relevance harness and the tests share this helper.
 pub fn top_codes(index: &SearchIndex, query: &str, limit: u32) -> Result<Vec<String>, SearchError> {
