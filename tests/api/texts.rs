@@ -215,3 +215,14 @@ async fn texts_kept_in_the_database_serve_every_node() {
     assert!(response.bytes().await.expect("bytes").starts_with(b"%PDF-"));
     assert!(!app.db.dir.path().join("data/blobs").exists());
 }
+
+#[tokio::test]
+async fn an_upload_over_the_size_limit_is_413() {
+    let app = spawn_app_on(TestDatabase::new(), |s| s.max_upload_bytes = 4_096).await;
+    let token = admin(&app);
+    let big = format!("# Mục\n{}", "nội dung dài ".repeat(1_000)).into_bytes();
+    let (status, body) = upload(&app, &token, "TCVN 9362:2012", "big.md", big, None).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (413, Some("payload_too_large")), "{body}");
+    let (status, _) = upload(&app, &token, "TCVN 9362:2012", "small.md", b"# A\nnho".to_vec(), None).await;
+    assert_eq!(status, 201);
+}
