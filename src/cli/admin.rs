@@ -1,6 +1,7 @@
 //! `tieuchuan create-admin USERNAME`: the first admin. The password comes from
 //! `TIEUCHUAN_ADMIN_PASSWORD` or a prompt; there is no default password anywhere.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use crate::config::Settings;
@@ -52,6 +53,9 @@ pub fn create_admin(
 }
 
 fn prompt() -> Result<String, String> {
+    if !std::io::stdin().is_terminal() {
+        return Err("no password: set TIEUCHUAN_ADMIN_PASSWORD, or run on a terminal to be asked".into());
+    }
     let first = rpassword::prompt_password("Password for the new admin: ")
         .map_err(|e| format!("no password: set TIEUCHUAN_ADMIN_PASSWORD or run on a terminal ({e})"))?;
     let second = rpassword::prompt_password("Repeat it: ").map_err(|e| e.to_string())?;
