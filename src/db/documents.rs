@@ -151,3 +151,8 @@ pub fn put_blob(conn: &mut DbConnection, sha256: &str, bytes: &[u8], now: NaiveD
 pub fn get_blob(conn: &mut DbConnection, sha256: &str) -> QueryResult<Option<Vec<u8>>> {
     blobs::table.find(sha256).select(blobs::bytes).first(conn).optional()
 }
+
+/// How many sections a text has.
+pub fn section_count(conn: &mut DbConnection, document_id: i64) -> QueryResult<i64> {
+    document_sections::table.filter(document_sections::document_id.eq(document_id)).count().get_result(conn)
+}

@@ -151,7 +151,7 @@ impl TextService {
             sha256: document.sha256.clone(),
             needs_ocr: document.needs_ocr,
             access_level: document.access_level.clone(),
-            sections: documents::sections(conn, document.id)?.len(),
+            sections: usize::try_from(documents::section_count(conn, document.id)?).unwrap_or(0),
             uploaded_at: document.uploaded_at,
             can_read: policy::authorize(caller, Action::ReadText(level(document))).is_ok(),
         })
