@@ -8,6 +8,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod metrics;
+pub mod pages;
 pub mod routes;
 pub mod search;
 pub mod services;

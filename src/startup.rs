@@ -16,12 +16,12 @@ use crate::config::{Secret, Settings};
 use crate::db::{self, DbPool};
 use crate::error::extractors;
 use crate::metrics::{self, Metrics};
-use crate::routes;
 use crate::search::{Abbreviations, SearchIndex, follower};
 use crate::services::documents::TextService;
 use crate::services::search::SearchService;
 use crate::services::seed;
 use crate::texts::blob_store::{BlobStore, DatabaseBlobStore, FileBlobStore};
+use crate::{pages, routes};
 
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
@@ -161,6 +161,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
             .wrap(from_fn(metrics::track))
             .wrap(TracingLogger::default())
             .configure(routes::configure)
+            .configure(pages::configure)
             .default_service(web::to(routes::fallback))
     })
     .listen(listener)

@@ -10,6 +10,7 @@ mod errors;
 mod helpers;
 mod import;
 mod operations;
+mod pages;
 mod pdf_helpers;
 mod search;
 mod search_index;

@@ -1,0 +1,109 @@
+//! The web pages officials use, rendered on the server (askama), in Vietnamese by default and
+//! English on request, usable without JavaScript, with assets served by the app itself.
+
+pub mod assets;
+pub mod i18n;
+mod search_page;
+mod standard_page;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use i18n::{Lang, Words};
+
+/// Registers the pages.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(assets::app_css)
+        .service(search_page::search)
+        .service(standard_page::reader)
+        .service(standard_page::standard);
+}
+
+/// What every page's frame needs: the words, the language, and the link to the other language.
+pub struct Frame {
+    pub w: &'static Words,
+    pub lang: &'static str,
+    /// `?lang=en` on English pages, empty on Vietnamese ones.
+    pub lang_query: &'static str,
+    pub other_lang_url: String,
+}
+
+impl Frame {
+    /// The frame of the page answering this request.
+    pub fn of(request: &HttpRequest) -> Frame {
+        let lang = Lang::of(request);
+        let other = match lang {
+            Lang::Vi => "en",
+            Lang::En => "vi",
+        };
+        let kept: Vec<&str> =
+            request.query_string().split('&').filter(|p| !p.is_empty() && !p.starts_with("lang=")).collect();
+        let mut query = kept.join("&");
+        if !query.is_empty() {
+            query.push('&');
+        }
+        Frame {
+            w: lang.words(),
+            lang: lang.code(),
+            lang_query: if lang == Lang::En { "?lang=en" } else { "" },
+            other_lang_url: format!("{}?{query}lang={other}", request.path()),
+        }
+    }
+}
+
+/// Percent-encodes a query value or path segment.
+pub fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A rendered page, or a plain error if the template itself fails.
+pub fn render(status: StatusCode, template: &impl Template) -> HttpResponse {
+    match template.render() {
+        Ok(html) => HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html),
+        Err(error) => {
+            tracing::error!(%error, "a page failed to render");
+            HttpResponse::InternalServerError().content_type("text/plain; charset=utf-8").body("internal error")
+        }
+    }
+}
+
+/// A page that only says something (not found, not allowed).
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub w: &'static Words,
+    pub lang: &'static str,
+    pub lang_query: &'static str,
+    pub other_lang_url: String,
+    pub message: String,
+}
+
+impl MessagePage {
+    /// A message page with this frame.
+    pub fn new(frame: Frame, message: impl Into<String>) -> MessagePage {
+        MessagePage {
+            w: frame.w,
+            lang: frame.lang,
+            lang_query: frame.lang_query,
+            other_lang_url: frame.other_lang_url,
+            message: message.into(),
+        }
+    }
+}
+
+/// The label of a status in the page's language.
+pub fn status_label(w: &Words, status: &str) -> &'static str {
+    match status {
+        "in_force" => w.in_force,
+        "replaced" => w.replaced,
+        "expired" | "annulled" => w.expired,
+        "unknown" => w.unknown,
+        _ => w.other_status,
+    }
+}

@@ -1,0 +1,248 @@
+//! `/tieu-chuan/{slug}`: a standard with its status, replacement chain, relations, provenance and
+//! texts; `/tieu-chuan/{slug}/van-ban/{id}`: the reader. Any code spelling redirects to the slug.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::i18n::Words;
+use super::{Frame, MessagePage, encode, render, status_label};
+use crate::auth::Caller;
+use crate::db::DbPool;
+use crate::error::AppError;
+use crate::services::catalogue::{self, StandardDetail, StandardLink};
+use crate::services::documents::{SectionView, TextService};
+use crate::services::with_connection;
+
+struct LinkView {
+    code: String,
+    url: String,
+    title: String,
+    status: String,
+    status_label: &'static str,
+}
+
+struct RelationGroup {
+    title: &'static str,
+    links: Vec<LinkView>,
+}
+
+struct DocumentLine {
+    label: String,
+    can_read: bool,
+    is_pdf: bool,
+    read_url: String,
+    pdf_url: String,
+    reason: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "standard.html")]
+struct StandardPage {
+    w: &'static Words,
+    lang: &'static str,
+    lang_query: &'static str,
+    other_lang_url: String,
+    code: String,
+    title: String,
+    status: String,
+    status_label: &'static str,
+    successors: Vec<LinkView>,
+    expired: bool,
+    facts: Vec<(&'static str, String)>,
+    relations: Vec<RelationGroup>,
+    documents: Vec<DocumentLine>,
+    provenance: String,
+}
+
+fn link(w: &'static Words, link: &StandardLink, lang_query: &str) -> LinkView {
+    let status = link.status.clone().unwrap_or_default();
+    LinkView {
+        code: link.code.clone(),
+        url: link.slug.as_ref().map(|slug| format!("/tieu-chuan/{slug}{lang_query}")).unwrap_or_default(),
+        title: link.title_vi.clone().unwrap_or_default(),
+        status_label: if status.is_empty() { "" } else { status_label(w, &status) },
+        status,
+    }
+}
+
+fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
+    let w = frame.w;
+    let q = frame.lang_query;
+    let s = &detail.summary;
+    let r = &detail.relations;
+    let relations = [
+        (w.replaced_by, &r.replaced_by),
+        (w.replaces, &r.replaces),
+        (w.amended_by, &r.amended_by),
+        (w.amends, &r.amends),
+        (w.references, &r.references),
+        (w.referenced_by, &r.referenced_by),
+    ]
+    .into_iter()
+    .filter(|(_, links)| !links.is_empty())
+    .map(|(title, links)| RelationGroup { title, links: links.iter().map(|l| link(w, l, q)).collect() })
+    .collect();
+    let mut facts: Vec<(&'static str, String)> = vec![(w.kind, s.kind.clone())];
+    let optional = [
+        (w.title_en, s.title_en.clone()),
+        (w.issuer, detail.issuer.clone()),
+        (w.field, s.field.clone()),
+        (w.legal_instrument, detail.legal_instrument.clone()),
+        (w.issued_date, detail.issued_date.map(|d| d.format("%d/%m/%Y").to_string())),
+        (w.effective_date, detail.effective_date.map(|d| d.format("%d/%m/%Y").to_string())),
+        (w.scope, detail.scope_vi.clone()),
+        (w.status, detail.status_note.clone()),
+    ];
+    facts.extend(optional.into_iter().filter_map(|(label, value)| value.map(|v| (label, v))));
+    let documents = detail
+        .documents
+        .iter()
+        .map(|d| DocumentLine {
+            label: format!(
+                "{} · {}",
+                d.format.to_uppercase(),
+                d.pages.map_or(format!("{} mục", d.sections), |p| format!("{p} trang"))
+            ),
+            can_read: d.can_read,
+            is_pdf: d.format == "pdf",
+            read_url: format!("/tieu-chuan/{}/van-ban/{}{q}", s.slug, d.id),
+            pdf_url: format!("/api/v1/standards/{}/documents/{}/pdf", s.slug, d.id),
+            reason: if d.access_level == "inspectors" { w.inspectors_only } else { w.sign_in_to_read },
+        })
+        .collect();
+    let confidence = detail.provenance.confidence.clone().unwrap_or_default();
+    StandardPage {
+        w,
+        lang: frame.lang,
+        lang_query: frame.lang_query,
+        other_lang_url: frame.other_lang_url,
+        code: s.code.clone(),
+        title: s.title_vi.clone(),
+        status: s.status.clone(),
+        status_label: status_label(w, &s.status),
+        successors: r.replaced_by.iter().map(|l| link(w, l, q)).collect(),
+        expired: matches!(s.status.as_str(), "expired" | "annulled"),
+        facts,
+        relations,
+        documents,
+        provenance: format!(
+            "{} ({}: {confidence})",
+            detail.provenance.source.clone().unwrap_or_default(),
+            w.confidence
+        ),
+    }
+}
+
+fn failure(frame: Frame, error: &AppError) -> HttpResponse {
+    let (status, _) = error.status_and_code();
+    let message = match status {
+        StatusCode::NOT_FOUND => frame.w.not_found.to_string(),
+        StatusCode::UNAUTHORIZED => frame.w.sign_in_to_read.to_string(),
+        StatusCode::FORBIDDEN => frame.w.not_allowed.to_string(),
+        _ => error.to_string(),
+    };
+    render(status, &MessagePage::new(frame, message))
+}
+
+/// The standard page; any other spelling of its code redirects to its slug.
+#[get("/tieu-chuan/{reference}")]
+pub async fn standard(
+    request: HttpRequest,
+    pool: web::Data<DbPool>,
+    texts: web::Data<TextService>,
+    reference: web::Path<String>,
+) -> HttpResponse {
+    let frame = Frame::of(&request);
+    let reference = reference.into_inner();
+    let texts = texts.into_inner();
+    let wanted = reference.clone();
+    let found = with_connection(&pool, move |conn| {
+        let row = catalogue::resolve(conn, &wanted)?;
+        let mut detail = catalogue::detail(conn, &row)?;
+        detail.documents = texts.list(conn, &Caller::Anonymous, row.id)?;
+        Ok(detail)
+    })
+    .await;
+    match found {
+        Ok(detail) if detail.summary.slug != reference => HttpResponse::MovedPermanently()
+            .insert_header((LOCATION, format!("/tieu-chuan/{}{}", detail.summary.slug, frame.lang_query)))
+            .finish(),
+        Ok(detail) => render(StatusCode::OK, &page(frame, &detail)),
+        Err(error) => failure(frame, &error),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "reader.html")]
+struct ReaderPage {
+    w: &'static Words,
+    lang: &'static str,
+    lang_query: &'static str,
+    other_lang_url: String,
+    code: String,
+    standard_url: String,
+    whole_url: String,
+    contents: Vec<(String, String, bool)>,
+    sections: Vec<SectionView>,
+}
+
+/// Which section to show.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReaderQuery {
+    /// A section number, or `tat-ca` for the whole text (default: the first section).
+    pub muc: Option<String>,
+}
+
+/// The reader: a table of contents and one section (or the whole text).
+#[get("/tieu-chuan/{reference}/van-ban/{id}")]
+pub async fn reader(
+    request: HttpRequest,
+    pool: web::Data<DbPool>,
+    texts: web::Data<TextService>,
+    path: web::Path<(String, i64)>,
+    query: web::Query<ReaderQuery>,
+) -> HttpResponse {
+    let frame = Frame::of(&request);
+    let (reference, id) = path.into_inner();
+    let section = match query.muc.as_deref() {
+        Some("tat-ca") => None,
+        Some(n) => Some(n.parse::<usize>().unwrap_or(0)),
+        None => Some(0),
+    };
+    let texts = texts.into_inner();
+    let found = with_connection(&pool, move |conn| {
+        let row = catalogue::resolve(conn, &reference)?;
+        let view = texts.read(conn, &Caller::Anonymous, &row, id, section)?;
+        Ok((row.fields.code, row.fields.slug, view))
+    })
+    .await;
+    let (code, slug, view) = match found {
+        Ok(found) => found,
+        Err(error) => return failure(frame, &error),
+    };
+    let base = format!("/tieu-chuan/{}/van-ban/{id}", encode(&slug));
+    let sep = if frame.lang == "en" { "&lang=en" } else { "" };
+    let template = ReaderPage {
+        w: frame.w,
+        lang: frame.lang,
+        lang_query: frame.lang_query,
+        other_lang_url: frame.other_lang_url,
+        standard_url: format!("/tieu-chuan/{slug}{}", frame.lang_query),
+        whole_url: format!("{base}?muc=tat-ca{sep}"),
+        contents: view
+            .contents
+            .iter()
+            .enumerate()
+            .map(|(i, heading)| {
+                let label = if heading.is_empty() { "…".to_string() } else { heading.clone() };
+                (label, format!("{base}?muc={i}{sep}"), section == Some(i))
+            })
+            .collect(),
+        sections: view.sections,
+        code,
+    };
+    render(StatusCode::OK, &template)
+}
