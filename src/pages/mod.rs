@@ -1,9 +1,11 @@
 //! The web pages officials use, rendered on the server (askama), in Vietnamese by default and
 //! English on request, usable without JavaScript, with assets served by the app itself.
 
+mod account_pages;
 pub mod assets;
 pub mod i18n;
 mod search_page;
+pub mod session;
 mod standard_page;
 
 use actix_web::http::StatusCode;
@@ -15,8 +17,16 @@ use i18n::{Lang, Words};
 /// Registers the pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(assets::app_css)
+        .service(account_pages::sign_in_form)
+        .service(account_pages::sign_in)
+        .service(account_pages::renew)
+        .service(account_pages::sign_out)
+        .service(account_pages::register_form)
+        .service(account_pages::register)
+        .service(account_pages::my_account)
         .service(search_page::search)
         .service(standard_page::reader)
+        .service(standard_page::pdf)
         .service(standard_page::standard);
 }
 

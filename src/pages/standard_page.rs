@@ -8,8 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::i18n::Words;
-use super::{Frame, MessagePage, encode, render, status_label};
-use crate::auth::Caller;
+use super::{Frame, MessagePage, encode, render, session, status_label};
 use crate::db::DbPool;
 use crate::error::AppError;
 use crate::services::catalogue::{self, StandardDetail, StandardLink};
@@ -109,7 +108,7 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
             can_read: d.can_read,
             is_pdf: d.format == "pdf",
             read_url: format!("/tieu-chuan/{}/van-ban/{}{q}", s.slug, d.id),
-            pdf_url: format!("/api/v1/standards/{}/documents/{}/pdf", s.slug, d.id),
+            pdf_url: format!("/tieu-chuan/{}/van-ban/{}/pdf", s.slug, d.id),
             reason: if d.access_level == "inspectors" { w.inspectors_only } else { w.sign_in_to_read },
         })
         .collect();
@@ -156,13 +155,14 @@ pub async fn standard(
     reference: web::Path<String>,
 ) -> HttpResponse {
     let frame = Frame::of(&request);
+    let (caller, _) = session::page_caller(&request).await;
     let reference = reference.into_inner();
     let texts = texts.into_inner();
     let wanted = reference.clone();
     let found = with_connection(&pool, move |conn| {
         let row = catalogue::resolve(conn, &wanted)?;
         let mut detail = catalogue::detail(conn, &row)?;
-        detail.documents = texts.list(conn, &Caller::Anonymous, row.id)?;
+        detail.documents = texts.list(conn, &caller, row.id)?;
         Ok(detail)
     })
     .await;
@@ -212,10 +212,17 @@ pub async fn reader(
         Some(n) => Some(n.parse::<usize>().unwrap_or(0)),
         None => Some(0),
     };
+    let (caller, renewable) = session::page_caller(&request).await;
+    if renewable && caller.account().is_none() {
+        let back = format!("{}?{}", request.path(), request.query_string());
+        return HttpResponse::SeeOther()
+            .insert_header((LOCATION, format!("/dang-nhap/gia-han?next={}", encode(&back))))
+            .finish();
+    }
     let texts = texts.into_inner();
     let found = with_connection(&pool, move |conn| {
         let row = catalogue::resolve(conn, &reference)?;
-        let view = texts.read(conn, &Caller::Anonymous, &row, id, section)?;
+        let view = texts.read(conn, &caller, &row, id, section)?;
         Ok((row.fields.code, row.fields.slug, view))
     })
     .await;
@@ -245,4 +252,31 @@ pub async fn reader(
         code,
     };
     render(StatusCode::OK, &template)
+}
+
+/// The PDF for a signed-in page visitor (stamped unless public), like the API's.
+#[get("/tieu-chuan/{reference}/van-ban/{id}/pdf")]
+pub async fn pdf(
+    request: HttpRequest,
+    pool: web::Data<DbPool>,
+    texts: web::Data<TextService>,
+    path: web::Path<(String, i64)>,
+) -> HttpResponse {
+    let frame = Frame::of(&request);
+    let (caller, _) = session::page_caller(&request).await;
+    let (reference, id) = path.into_inner();
+    let texts = texts.into_inner();
+    let found = with_connection(&pool, move |conn| {
+        let row = catalogue::resolve(conn, &reference)?;
+        texts.pdf(conn, &caller, &row, id)
+    })
+    .await;
+    match found {
+        Ok((bytes, name)) => HttpResponse::Ok()
+            .content_type("application/pdf")
+            .insert_header(("Content-Disposition", format!("attachment; filename=\"{name}\"")))
+            .insert_header(("Cache-Control", "private, no-store"))
+            .body(bytes),
+        Err(error) => failure(frame, &error),
+    }
 }

@@ -2,6 +2,7 @@
 //! against SQLite, and against PostgreSQL when `TEST_DATABASE_URL` is set.
 
 mod access_matrix;
+mod account_pages;
 mod accounts;
 mod accounts_helpers;
 mod catalogue;

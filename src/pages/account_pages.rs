@@ -1,0 +1,327 @@
+//! `/dang-nhap`, `/dang-xuat`, `/dang-ky`, `/tai-khoan`: signing in and out with a cookie
+//! session, registering, and one's own account and reading history. Every form carries a CSRF
+//! token; a form without it is refused.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::i18n::Words;
+use super::session::{self, REFRESH_COOKIE};
+use super::{Frame, MessagePage, encode, render};
+use crate::auth::Caller;
+use crate::auth::rate_limit::LoginLimiter;
+use crate::auth::tokens::TokenKeys;
+use crate::db::DbPool;
+use crate::db::provinces::{self, Province};
+use crate::error::AppError;
+use crate::services::accounts::session as sessions;
+use crate::services::accounts::validation::RegistrationBody;
+use crate::services::accounts::{self, Creation, Origin, validate_registration};
+use crate::services::usage::{self, Grouping, UsageQuery, UsageRow};
+use crate::services::with_connection;
+
+#[derive(Template)]
+#[template(path = "signin.html")]
+struct SignInPage {
+    w: &'static Words,
+    lang: &'static str,
+    lang_query: &'static str,
+    other_lang_url: String,
+    csrf: String,
+    next: String,
+    username: String,
+    error: String,
+}
+
+/// `?next=` after signing in.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NextQuery {
+    pub next: Option<String>,
+}
+
+fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((LOCATION, to.to_string())).finish()
+}
+
+fn sign_in_page(
+    request: &HttpRequest,
+    status: StatusCode,
+    next: String,
+    username: String,
+    error: String,
+) -> HttpResponse {
+    let frame = Frame::of(request);
+    let (csrf, new_cookie) = session::csrf_token(request);
+    let page = SignInPage {
+        w: frame.w,
+        lang: frame.lang,
+        lang_query: frame.lang_query,
+        other_lang_url: frame.other_lang_url,
+        csrf,
+        next,
+        username,
+        error,
+    };
+    let mut response = render(status, &page);
+    if let Some(cookie) = new_cookie {
+        let _ = response.add_cookie(&cookie);
+    }
+    response
+}
+
+/// The sign-in form (or, with a refresh cookie, a silent renewal).
+#[get("/dang-nhap")]
+pub async fn sign_in_form(request: HttpRequest, query: web::Query<NextQuery>) -> HttpResponse {
+    let next = session::safe_next(query.next.as_deref());
+    if request.cookie(REFRESH_COOKIE).is_some() {
+        return redirect(&format!("/dang-nhap/gia-han?next={}", encode(&next)));
+    }
+    sign_in_page(&request, StatusCode::OK, next, String::new(), String::new())
+}
+
+/// The sign-in form's fields.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SignInForm {
+    pub username: String,
+    pub password: String,
+    pub csrf: String,
+    pub next: Option<String>,
+}
+
+/// Signs in and sets the session cookies.
+#[post("/dang-nhap")]
+pub async fn sign_in(
+    request: HttpRequest,
+    pool: web::Data<DbPool>,
+    keys: web::Data<TokenKeys>,
+    limiter: web::Data<LoginLimiter>,
+    form: web::Form<SignInForm>,
+) -> HttpResponse {
+    let form = form.into_inner();
+    let next = session::safe_next(form.next.as_deref());
+    let w = Frame::of(&request).w;
+    if !session::csrf_ok(&request, &form.csrf) {
+        return sign_in_page(&request, StatusCode::FORBIDDEN, next, form.username, w.form_expired.into());
+    }
+    if let Err(error) = limiter.check(request.peer_addr().map(|a| a.ip()), &form.username) {
+        return sign_in_page(&request, error.status_and_code().0, next, form.username, error.to_string());
+    }
+    let origin = Origin { ip: request.peer_addr().map(|a| a.ip().to_string()) };
+    let (username, password) = (form.username.clone(), form.password);
+    let keys = keys.into_inner();
+    match with_connection(&pool, move |conn| sessions::login(conn, &keys, &username, &password, &origin)).await {
+        Ok(pair) => {
+            let mut response = HttpResponse::SeeOther();
+            session::set_session(&mut response, &request, &pair.access_token, &pair.refresh_token);
+            response.insert_header((LOCATION, next)).finish()
+        }
+        Err(error) => sign_in_page(&request, error.status_and_code().0, next, form.username, error.to_string()),
+    }
+}
+
+/// Renews an expired page session from the refresh cookie, then goes back.
+#[get("/dang-nhap/gia-han")]
+pub async fn renew(
+    request: HttpRequest,
+    pool: web::Data<DbPool>,
+    keys: web::Data<TokenKeys>,
+    query: web::Query<NextQuery>,
+) -> HttpResponse {
+    let next = session::safe_next(query.next.as_deref());
+    let Some(token) = request.cookie(REFRESH_COOKIE).map(|c| c.value().to_string()) else {
+        return redirect(&format!("/dang-nhap?next={}", encode(&next)));
+    };
+    let origin = Origin { ip: request.peer_addr().map(|a| a.ip().to_string()) };
+    let keys = keys.into_inner();
+    match with_connection(&pool, move |conn| sessions::refresh(conn, &keys, &token, &origin)).await {
+        Ok(pair) => {
+            let mut response = HttpResponse::SeeOther();
+            session::set_session(&mut response, &request, &pair.access_token, &pair.refresh_token);
+            response.insert_header((LOCATION, next)).finish()
+        }
+        Err(_) => {
+            let mut response = HttpResponse::SeeOther();
+            session::clear_session(&mut response, &request);
+            response.insert_header((LOCATION, format!("/dang-nhap?next={}", encode(&next)))).finish()
+        }
+    }
+}
+
+/// A form that only carries its CSRF token.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TokenForm {
+    pub csrf: String,
+}
+
+/// Signs out: the refresh token's family is revoked and the cookies removed.
+#[post("/dang-xuat")]
+pub async fn sign_out(request: HttpRequest, pool: web::Data<DbPool>, form: web::Form<TokenForm>) -> HttpResponse {
+    if !session::csrf_ok(&request, &form.csrf) {
+        return render(
+            StatusCode::FORBIDDEN,
+            &MessagePage::new(Frame::of(&request), Frame::of(&request).w.form_expired),
+        );
+    }
+    if let Some(token) = request.cookie(REFRESH_COOKIE).map(|c| c.value().to_string()) {
+        let _ = with_connection(&pool, move |conn| sessions::logout(conn, &token)).await;
+    }
+    let mut response = HttpResponse::SeeOther();
+    session::clear_session(&mut response, &request);
+    response.insert_header((LOCATION, "/")).finish()
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    w: &'static Words,
+    lang: &'static str,
+    lang_query: &'static str,
+    other_lang_url: String,
+    csrf: String,
+    provinces: Vec<Province>,
+    error: String,
+}
+
+async fn register_page(
+    request: &HttpRequest,
+    pool: &web::Data<DbPool>,
+    status: StatusCode,
+    error: String,
+) -> HttpResponse {
+    let frame = Frame::of(request);
+    let provinces = with_connection(pool, |conn| Ok(provinces::all(conn)?)).await.unwrap_or_default();
+    let (csrf, new_cookie) = session::csrf_token(request);
+    let page = RegisterPage {
+        w: frame.w,
+        lang: frame.lang,
+        lang_query: frame.lang_query,
+        other_lang_url: frame.other_lang_url,
+        csrf,
+        provinces,
+        error,
+    };
+    let mut response = render(status, &page);
+    if let Some(cookie) = new_cookie {
+        let _ = response.add_cookie(&cookie);
+    }
+    response
+}
+
+/// The registration form, with the 34 provinces.
+#[get("/dang-ky")]
+pub async fn register_form(request: HttpRequest, pool: web::Data<DbPool>) -> HttpResponse {
+    register_page(&request, &pool, StatusCode::OK, String::new()).await
+}
+
+/// The registration form's fields.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RegisterForm {
+    pub csrf: String,
+    pub username: String,
+    pub password: String,
+    pub full_name: String,
+    pub email: String,
+    pub province: String,
+    pub commune: Option<String>,
+    pub unit: String,
+    pub role: String,
+}
+
+/// Registers a pending account.
+#[post("/dang-ky")]
+pub async fn register(request: HttpRequest, pool: web::Data<DbPool>, form: web::Form<RegisterForm>) -> HttpResponse {
+    let form = form.into_inner();
+    let frame = Frame::of(&request);
+    if !session::csrf_ok(&request, &form.csrf) {
+        return register_page(&request, &pool, StatusCode::FORBIDDEN, frame.w.form_expired.into()).await;
+    }
+    let body = RegistrationBody {
+        username: form.username,
+        password: form.password,
+        full_name: form.full_name,
+        email: form.email,
+        province: Some(form.province),
+        commune: form.commune,
+        unit: Some(form.unit),
+        role: form.role,
+        expires_at: None,
+    };
+    let origin = Origin { ip: request.peer_addr().map(|a| a.ip().to_string()) };
+    let created = with_connection(&pool, move |conn| {
+        let registration = validate_registration(&body, false)?;
+        let hash = accounts::hash_new_password(&body.password, &registration.username)?;
+        accounts::create(conn, registration, hash, Creation::Registration, &origin)
+    })
+    .await;
+    match created {
+        Ok(_) => render(StatusCode::CREATED, &MessagePage::new(frame, frame_words(&request).registered_wait)),
+        Err(error) => register_page(&request, &pool, error.status_and_code().0, error.to_string()).await,
+    }
+}
+
+fn frame_words(request: &HttpRequest) -> &'static Words {
+    Frame::of(request).w
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    w: &'static Words,
+    lang: &'static str,
+    lang_query: &'static str,
+    other_lang_url: String,
+    csrf: String,
+    profile: Vec<(&'static str, String)>,
+    history: Vec<UsageRow>,
+}
+
+/// One's profile, expiry and reading history.
+#[get("/tai-khoan")]
+pub async fn my_account(request: HttpRequest, pool: web::Data<DbPool>) -> HttpResponse {
+    let (caller, renewable) = session::page_caller(&request).await;
+    let Caller::Account(account) = caller.clone() else {
+        let target = if renewable { "/dang-nhap/gia-han?next=/tai-khoan" } else { "/dang-nhap?next=/tai-khoan" };
+        return redirect(target);
+    };
+    let frame = Frame::of(&request);
+    let w = frame.w;
+    let id = account.id;
+    let found = with_connection(&pool, move |conn| {
+        let row = crate::db::users::find_by_id(conn, id)?.ok_or(AppError::RouteNotFound)?;
+        let today = chrono::Utc::now().date_naive();
+        let query = UsageQuery::new(Some(today - chrono::Duration::days(365)), Some(today), None, Grouping::Standard)?;
+        let report = usage::report(conn, &caller, &query).map(|r| r.rows).unwrap_or_default();
+        Ok((row, report))
+    })
+    .await;
+    let (row, history) = match found {
+        Ok(found) => found,
+        Err(error) => return render(error.status_and_code().0, &MessagePage::new(frame, error.to_string())),
+    };
+    let (csrf, new_cookie) = session::csrf_token(&request);
+    let page = AccountPage {
+        w,
+        lang: frame.lang,
+        lang_query: frame.lang_query,
+        other_lang_url: frame.other_lang_url,
+        csrf,
+        profile: vec![
+            (w.full_name, row.full_name.clone()),
+            (w.username, row.username.clone()),
+            (w.role, row.role.clone()),
+            (w.province, row.province.clone().unwrap_or_default()),
+            (w.unit, row.unit.clone().unwrap_or_default()),
+            (w.status, row.status.clone()),
+            (w.expires, row.expires_at.map(|e| e.format("%d/%m/%Y").to_string()).unwrap_or_else(|| "—".into())),
+        ],
+        history,
+    };
+    let mut response = render(StatusCode::OK, &page);
+    if let Some(cookie) = new_cookie {
+        let _ = response.add_cookie(&cookie);
+    }
+    response
+}

@@ -1,0 +1,98 @@
+//! Sessions of the pages: the access token in an HttpOnly cookie (15 minutes), the refresh token
+//! in another (renewed through `/dang-nhap/gia-han`, never on ordinary page views), and a
+//! double-submit CSRF token that every form carries. Cookies are SameSite=Lax, and Secure when
+//! the request came over HTTPS.
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::{HttpRequest, HttpResponseBuilder, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use crate::auth::tokens::{ACCESS_TOKEN_MINUTES, REFRESH_TOKEN_DAYS, TokenKeys};
+use crate::auth::{Account, Caller};
+use crate::db::{DbPool, users};
+use crate::services::with_connection;
+
+pub const ACCESS_COOKIE: &str = "tc_access";
+pub const REFRESH_COOKIE: &str = "tc_refresh";
+pub const CSRF_COOKIE: &str = "tc_csrf";
+
+/// Who is looking at a page: the account of a valid access cookie, else anonymous. Whether a
+/// refresh cookie could renew an expired session is reported too.
+pub async fn page_caller(request: &HttpRequest) -> (Caller, bool) {
+    let renewable = request.cookie(REFRESH_COOKIE).is_some();
+    let Some(token) = request.cookie(ACCESS_COOKIE).map(|c| c.value().to_string()) else {
+        return (Caller::Anonymous, renewable);
+    };
+    let keys = request.app_data::<web::Data<TokenKeys>>().cloned();
+    let pool = request.app_data::<web::Data<DbPool>>().cloned();
+    let (Some(keys), Some(pool)) = (keys, pool) else { return (Caller::Anonymous, renewable) };
+    let Ok(claims) = keys.verify(&token) else { return (Caller::Anonymous, renewable) };
+    let Ok(id) = claims.sub.parse::<i64>() else { return (Caller::Anonymous, false) };
+    let row = with_connection(&pool, move |conn| Ok(users::find_by_id(conn, id)?)).await;
+    match row {
+        Ok(Some(row)) if row.token_version == claims.tv => {
+            let account = Account::from_row(&row, chrono::Utc::now().naive_utc());
+            (account.map_or(Caller::Anonymous, Caller::Account), false)
+        }
+        _ => (Caller::Anonymous, false),
+    }
+}
+
+fn secure(request: &HttpRequest) -> bool {
+    request.connection_info().scheme() == "https"
+}
+
+fn cookie(request: &HttpRequest, name: &'static str, value: String, max_age: CookieDuration) -> Cookie<'static> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .secure(secure(request))
+        .same_site(SameSite::Lax)
+        .max_age(max_age)
+        .finish()
+}
+
+/// Sets the session cookies of a sign-in or a renewal.
+pub fn set_session(response: &mut HttpResponseBuilder, request: &HttpRequest, access: &str, refresh: &str) {
+    response.cookie(cookie(request, ACCESS_COOKIE, access.to_string(), CookieDuration::minutes(ACCESS_TOKEN_MINUTES)));
+    response.cookie(cookie(request, REFRESH_COOKIE, refresh.to_string(), CookieDuration::days(REFRESH_TOKEN_DAYS)));
+}
+
+/// Removes the session cookies.
+pub fn clear_session(response: &mut HttpResponseBuilder, request: &HttpRequest) {
+    for name in [ACCESS_COOKIE, REFRESH_COOKIE] {
+        response.cookie(cookie(request, name, String::new(), CookieDuration::ZERO));
+    }
+}
+
+/// The CSRF token of this browser, and the cookie to set when it had none.
+pub fn csrf_token(request: &HttpRequest) -> (String, Option<Cookie<'static>>) {
+    match request.cookie(CSRF_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() >= 20) {
+        Some(token) => (token, None),
+        None => {
+            let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 24]>());
+            let set = cookie(request, CSRF_COOKIE, token.clone(), CookieDuration::days(1));
+            (token, Some(set))
+        }
+    }
+}
+
+/// Whether a submitted form carries this browser's CSRF token.
+pub fn csrf_ok(request: &HttpRequest, submitted: &str) -> bool {
+    request
+        .cookie(CSRF_COOKIE)
+        .is_some_and(|c| !submitted.is_empty() && constant_time_eq(c.value().as_bytes(), submitted.as_bytes()))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A path inside this site to go back to after signing in (never another site).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_string(),
+        _ => "/tai-khoan".to_string(),
+    }
+}

@@ -1,0 +1,130 @@
+//! The account pages with a cookie session: register, approval, sign in, reading a TCVN text,
+//! and forms without their CSRF token refused.
+
+use crate::accounts_helpers::{account, token_for};
+use crate::helpers::{TestApp, spawn_app};
+use crate::pdf_helpers::pdf_with_pages;
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+}
+
+fn csrf_of(html: &str) -> String {
+    let start = html.find(r#"name="csrf" value=""#).expect("a csrf field") + r#"name="csrf" value=""#.len();
+    html[start..].split('"').next().expect("value").to_string()
+}
+
+async fn get(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+    let response = client.get(format!("{}{path}", app.address)).send().await.expect("get");
+    (response.status().as_u16(), response.text().await.expect("html"))
+}
+
+#[tokio::test]
+async fn register_get_approved_sign_in_and_read_a_tcvn_text_with_a_cookie_session() {
+    let app = spawn_app().await;
+    let browser = browser();
+    let (_, form) = get(&browser, &app, "/dang-ky").await;
+    assert!(form.contains("Tỉnh Hà Tĩnh") && form.contains("Thành phố Hà Nội"), "the 34 provinces are offered");
+    let fields = [
+        ("csrf", csrf_of(&form)),
+        ("full_name", "Trần Thị Bình".into()),
+        ("email", "binh@camxuyen.vn".into()),
+        ("province", "ha-tinh".into()),
+        ("unit", "UBND xã Cẩm Xuyên".into()),
+        ("role", "official".into()),
+        ("username", "binh.tran".into()),
+        ("password", "cán bộ xã Cẩm Xuyên 2026".into()),
+    ];
+    let response = browser.post(format!("{}/dang-ky", app.address)).form(&fields).send().await.expect("register");
+    assert_eq!(response.status().as_u16(), 201);
+    assert!(response.text().await.expect("html").contains("chờ tỉnh phê duyệt"));
+    let province = token_for(account("pa.camxuyen").role("province_admin").insert(&app));
+    let (_, listed) = app.call("GET", "/api/v1/users?status=pending", Some(&province), None).await;
+    let id = listed["items"][0]["id"].as_i64().expect("the registration is listed for its province");
+    assert_eq!(app.call("POST", &format!("/api/v1/users/{id}/approve"), Some(&province), None).await.0, 200);
+
+    let admin = token_for(account("pages.admin2").role("admin").province(None).insert(&app));
+    let upload = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(pdf_with_pages(&["Bê tông cốt thép - Yêu cầu thiết kế"])).file_name("t.pdf"),
+    );
+    let created: serde_json::Value = app
+        .client
+        .post(format!("{}/api/v1/standards/tcvn-5574-2018/documents", app.address))
+        .bearer_auth(&admin)
+        .multipart(upload)
+        .send()
+        .await
+        .expect("upload")
+        .json()
+        .await
+        .expect("json");
+    let reader = format!("/tieu-chuan/tcvn-5574-2018/van-ban/{}", created["id"]);
+    let (status, html) = get(&browser, &app, &reader).await;
+    assert_eq!(status, 401);
+    assert!(html.contains("Đăng nhập bằng tài khoản cán bộ để đọc miễn phí"));
+
+    let (_, sign_in) = get(&browser, &app, "/dang-nhap?next=/tieu-chuan/tcvn-5574-2018").await;
+    let fields = [
+        ("csrf", csrf_of(&sign_in)),
+        ("username", "binh.tran".into()),
+        ("password", "cán bộ xã Cẩm Xuyên 2026".into()),
+        ("next", "/tieu-chuan/tcvn-5574-2018".into()),
+    ];
+    let response = browser.post(format!("{}/dang-nhap", app.address)).form(&fields).send().await.expect("sign in");
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(response.headers()["location"], "/tieu-chuan/tcvn-5574-2018");
+    let cookies: Vec<String> =
+        response.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect();
+    assert!(
+        cookies.iter().any(|c| c.starts_with("tc_access=") && c.contains("HttpOnly") && c.contains("SameSite=Lax")),
+        "{cookies:?}"
+    );
+    let (status, page) = get(&browser, &app, "/tieu-chuan/tcvn-5574-2018").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(&format!(r#"href="{reader}""#)) && page.contains("Tải PDF"),
+        "entitled now: read and download"
+    );
+    let (status, text) = get(&browser, &app, &reader).await;
+    assert_eq!(status, 200);
+    assert!(text.contains("Bê tông cốt thép"));
+    let pdf = browser.get(format!("{}{reader}/pdf", app.address)).send().await.expect("pdf");
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let stamped = pdf_extract::extract_text_from_mem(&pdf.bytes().await.expect("bytes")).expect("reads");
+    assert!(stamped.contains("Cấp cho: Trần Thị Bình – UBND xã Cẩm Xuyên – Tỉnh Hà Tĩnh"), "{stamped}");
+    let (status, mine) = get(&browser, &app, "/tai-khoan").await;
+    assert_eq!(status, 200);
+    assert!(mine.contains("binh.tran") && mine.contains("TCVN 5574:2018"), "my reading history: {mine}");
+}
+
+#[tokio::test]
+async fn forms_without_their_csrf_token_are_refused() {
+    let app = spawn_app().await;
+    account("csrf.victim").insert(&app);
+    let attacker = browser();
+    let forged = [("username", "csrf.victim"), ("password", crate::accounts_helpers::PASSWORD), ("csrf", "")];
+    let response = attacker.post(format!("{}/dang-nhap", app.address)).form(&forged).send().await.expect("post");
+    assert_eq!(response.status().as_u16(), 403);
+    assert!(
+        response.headers().get_all("set-cookie").iter().all(|c| !c.to_str().unwrap_or("").starts_with("tc_access="))
+    );
+    let guessed = [
+        ("username", "csrf.victim"),
+        ("password", crate::accounts_helpers::PASSWORD),
+        ("csrf", "guessed-token-guessed-token"),
+    ];
+    let (_, _) = get(&attacker, &app, "/dang-nhap").await;
+    let response = attacker.post(format!("{}/dang-nhap", app.address)).form(&guessed).send().await.expect("post");
+    assert_eq!(response.status().as_u16(), 403, "a token that is not this browser's cookie is refused");
+    let response =
+        attacker.post(format!("{}/dang-xuat", app.address)).form(&[("csrf", "x")]).send().await.expect("post");
+    assert_eq!(response.status().as_u16(), 403);
+    let response = attacker
+        .post(format!("{}/dang-ky", app.address))
+        .form(&[("csrf", ""), ("username", "x")])
+        .send()
+        .await
+        .expect("post");
+    assert!(response.status().is_client_error());
+}
