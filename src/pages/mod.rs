@@ -3,7 +3,9 @@
 
 mod account_pages;
 pub mod assets;
+mod chart;
 pub mod i18n;
+mod province_pages;
 mod search_page;
 pub mod session;
 mod standard_page;
@@ -24,6 +26,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(account_pages::register_form)
         .service(account_pages::register)
         .service(account_pages::my_account)
+        .service(province_pages::province_csv)
+        .service(province_pages::province_page)
+        .service(province_pages::account_action)
         .service(search_page::search)
         .service(standard_page::reader)
         .service(standard_page::pdf)

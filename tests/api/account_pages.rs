@@ -128,3 +128,53 @@ async fn forms_without_their_csrf_token_are_refused() {
         .expect("post");
     assert!(response.status().is_client_error());
 }
+
+/// Signs a browser in through the sign-in page.
+pub async fn sign_in(browser: &reqwest::Client, app: &TestApp, username: &str, password: &str) {
+    let (_, form) = get(browser, app, "/dang-nhap").await;
+    let fields =
+        [("csrf", csrf_of(&form)), ("username", username.into()), ("password", password.into()), ("next", "/".into())];
+    let response = browser.post(format!("{}/dang-nhap", app.address)).form(&fields).send().await.expect("sign in");
+    assert_eq!(response.status().as_u16(), 303, "{username} signs in");
+}
+
+#[tokio::test]
+async fn a_provincial_admin_approves_their_province_and_sees_its_reading() {
+    use crate::accounts_helpers::PASSWORD;
+    let app = spawn_app().await;
+    let waiting = account("cho.duyet").status("pending").insert(&app);
+    account("other.province").status("pending").province(Some("phu-tho")).insert(&app);
+    account("pa.ht.page").role("province_admin").insert(&app);
+    let browser = browser();
+    sign_in(&browser, &app, "pa.ht.page", PASSWORD).await;
+    let (status, page) = get(&browser, &app, "/quan-tri/tinh").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Tỉnh Hà Tĩnh") && page.contains("cho.duyet") && !page.contains("other.province"), "{page}");
+    assert!(page.contains("<svg role=\"img\""), "server-rendered charts");
+    let csrf = csrf_of(&page);
+    let forged = browser
+        .post(format!("{}/quan-tri/tai-khoan/{waiting}/duyet", app.address))
+        .form(&[("csrf", "nope")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(forged.status().as_u16(), 403);
+    let approved = browser
+        .post(format!("{}/quan-tri/tai-khoan/{waiting}/duyet", app.address))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(approved.status().as_u16(), 303);
+    let (_, after) = get(&browser, &app, "/quan-tri/tinh?xong=1").await;
+    assert!(after.contains("Đã cập nhật."));
+    assert_eq!(app.login("cho.duyet", PASSWORD).await.0, 200, "approved from the page");
+    let csv = browser.get(format!("{}/quan-tri/tinh/bao-cao.csv", app.address)).send().await.expect("csv");
+    assert!(csv.text().await.expect("text").starts_with("key,label,views,downloads,total"));
+
+    account("pa.pt.page").role("province_admin").province(Some("phu-tho")).insert(&app);
+    let other = browser();
+    sign_in(&other, &app, "pa.pt.page", PASSWORD).await;
+    let (status, _) = get(&other, &app, "/quan-tri/tinh?tinh=ha-tinh").await;
+    assert_eq!(status, 403, "Phú Thọ cannot see Hà Tĩnh's accounts or reading");
+}
