@@ -173,7 +173,7 @@ async fn a_provincial_admin_approves_their_province_and_sees_its_reading() {
     assert!(csv.text().await.expect("text").starts_with("key,label,views,downloads,total"));
 
     account("pa.pt.page").role("province_admin").province(Some("phu-tho")).insert(&app);
-    let other = browser();
+    let other = crate::account_pages::browser();
     sign_in(&other, &app, "pa.pt.page", PASSWORD).await;
     let (status, _) = get(&other, &app, "/quan-tri/tinh?tinh=ha-tinh").await;
     assert_eq!(status, 403, "Phú Thọ cannot see Hà Tĩnh's accounts or reading");
