@@ -87,6 +87,8 @@ pub async fn sign_in_form(request: HttpRequest, query: web::Query<NextQuery>) ->
 pub struct SignInForm {
     pub username: String,
     pub password: String,
+    /// Missing counts as wrong: the form is refused with the page's message, not a parse error.
+    #[serde(default)]
     pub csrf: String,
     pub next: Option<String>,
 }
@@ -153,6 +155,7 @@ pub async fn renew(
 /// A form that only carries its CSRF token.
 #[derive(Debug, Clone, Deserialize)]
 pub struct TokenForm {
+    #[serde(default)]
     pub csrf: String,
 }
 
@@ -219,6 +222,7 @@ pub async fn register_form(request: HttpRequest, pool: web::Data<DbPool>) -> Htt
 /// The registration form's fields.
 #[derive(Debug, Clone, Deserialize)]
 pub struct RegisterForm {
+    #[serde(default)]
     pub csrf: String,
     pub username: String,
     pub password: String,

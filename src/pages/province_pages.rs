@@ -147,6 +147,7 @@ pub async fn province_page(
 /// The fields of the account action forms.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ActionForm {
+    #[serde(default)]
     pub csrf: String,
     /// For renewals: the new expiry date.
     pub until: Option<String>,

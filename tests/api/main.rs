@@ -5,6 +5,7 @@ mod access_matrix;
 mod account_pages;
 mod accounts;
 mod accounts_helpers;
+mod browser;
 mod catalogue;
 mod change_log;
 mod errors;
