@@ -125,6 +125,7 @@ async fn a_replaced_standard_leads_to_its_successor() {
     assert!(warning.contains("Đã bị thay thế bởi"), "{warning}");
     screenshot(client, "replaced-standard").await;
     client.find(Locator::Css(".warning a")).await.expect("link").click().await.expect("follow");
+    wait_to_leave(client, "/tieu-chuan/qcvn-06-2021-bxd").await;
     let heading = client.wait().for_element(Locator::Css("h1 .code")).await.expect("h1").text().await.expect("text");
     assert_eq!(heading, "QCVN 06:2022/BXD");
     screenshot(client, "successor-standard").await;
@@ -212,7 +213,8 @@ async fn a_form_posted_without_its_csrf_token_is_refused() {
     fill(client, "#password", PASSWORD).await;
     client.execute("document.querySelector('input[name=csrf]').remove()", vec![]).await.expect("tamper");
     client.find(Locator::Css("form button[type=submit]")).await.expect("button").click().await.expect("submit");
-    let html = client.source().await.expect("html");
-    assert!(html.contains("Biểu mẫu đã hết hạn hoặc không hợp lệ"), "{html}");
+    let refusal = client.wait().for_element(Locator::Css("p.warning")).await.expect("the form is answered");
+    assert!(refusal.text().await.expect("text").contains("Biểu mẫu đã hết hạn hoặc không hợp lệ"));
+    assert!(!client.source().await.expect("html").contains("Tài khoản của tôi</h1>"), "not signed in");
     screenshot(client, "csrf-refused").await;
 }
