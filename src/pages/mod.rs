@@ -5,6 +5,7 @@ mod account_pages;
 pub mod assets;
 mod chart;
 pub mod i18n;
+mod import_page;
 mod province_pages;
 mod search_page;
 pub mod session;
@@ -26,6 +27,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(account_pages::register_form)
         .service(account_pages::register)
         .service(account_pages::my_account)
+        .service(import_page::import_form)
+        .service(import_page::import_check)
+        .service(import_page::import_apply)
         .service(province_pages::province_csv)
         .service(province_pages::province_page)
         .service(province_pages::account_action)

@@ -178,3 +178,44 @@ async fn a_provincial_admin_approves_their_province_and_sees_its_reading() {
     let (status, _) = get(&other, &app, "/quan-tri/tinh?tinh=ha-tinh").await;
     assert_eq!(status, 403, "Phú Thọ cannot see Hà Tĩnh's accounts or reading");
 }
+
+#[tokio::test]
+async fn an_admin_sees_the_dry_run_report_before_applying_an_import() {
+    use crate::accounts_helpers::PASSWORD;
+    let app = spawn_app().await;
+    account("import.admin").role("admin").province(None).insert(&app);
+    account("import.official").insert(&app);
+    let official = browser();
+    sign_in(&official, &app, "import.official", PASSWORD).await;
+    assert_eq!(get(&official, &app, "/quan-tri/nhap").await.0, 403);
+
+    let admin = browser();
+    sign_in(&admin, &app, "import.admin", PASSWORD).await;
+    let (status, form) = get(&admin, &app, "/quan-tri/nhap").await;
+    assert_eq!(status, 200);
+    let csv =
+        "code,title_vi,replaces\nTCVN 3118:2030,Bê tông nặng - Xác định cường độ nén,TCVN 3118:2022\nnot a code,x,\n";
+    let upload = reqwest::multipart::Form::new()
+        .text("csrf", csrf_of(&form))
+        .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("moi.csv"));
+    let response = admin.post(format!("{}/quan-tri/nhap", app.address)).multipart(upload).send().await.expect("check");
+    assert_eq!(response.status().as_u16(), 200);
+    let preview = response.text().await.expect("html");
+    assert!(preview.contains("Kết quả kiểm tra (chưa ghi gì)") && preview.contains("Dòng 3"), "{preview}");
+    assert_eq!(app.get_standard("TCVN 3118:2030").await.0, 404, "the check writes nothing");
+    let sha = preview
+        .split(r#"name="sha256" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("sha")
+        .to_string();
+    let apply =
+        [("csrf", csrf_of(&preview)), ("sha256", sha), ("format", "csv".into()), ("skip_invalid", "true".into())];
+    let response =
+        admin.post(format!("{}/quan-tri/nhap/ap-dung", app.address)).form(&apply).send().await.expect("apply");
+    assert!(response.text().await.expect("html").contains("Đã nhập"));
+    let (_, imported) = app.get_standard("TCVN 3118:2030").await;
+    assert_eq!(imported["relations"]["replaces"][0]["code"], "TCVN 3118:2022");
+    let (_, older) = app.get_standard("TCVN 3118:2022").await;
+    assert_eq!(older["status"], "replaced");
+}
