@@ -145,6 +145,10 @@ pub struct Words {
     pub import_file: &'static str,
     pub import_check: &'static str,
     pub line: &'static str,
+    pub admin: &'static str,
+    pub usage_by_province: &'static str,
+    pub accounts: &'static str,
+    pub change_role: &'static str,
 }
 
 static VI: Words = Words {
@@ -244,6 +248,10 @@ static VI: Words = Words {
     import_file: "Tệp danh mục",
     import_check: "Kiểm tra",
     line: "Dòng",
+    admin: "Quản trị hệ thống",
+    usage_by_province: "Lượt đọc theo tỉnh (30 ngày)",
+    accounts: "Tài khoản",
+    change_role: "Đổi vai trò",
 };
 
 static EN: Words = Words {
@@ -343,4 +351,8 @@ static EN: Words = Words {
     import_file: "Catalogue file",
     import_check: "Check",
     line: "Line",
+    admin: "Administration",
+    usage_by_province: "Reads by province (30 days)",
+    accounts: "Accounts",
+    change_role: "Change role",
 };

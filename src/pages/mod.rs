@@ -2,6 +2,7 @@
 //! English on request, usable without JavaScript, with assets served by the app itself.
 
 mod account_pages;
+mod admin_page;
 pub mod assets;
 mod chart;
 pub mod i18n;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(account_pages::register_form)
         .service(account_pages::register)
         .service(account_pages::my_account)
+        .service(admin_page::admin_page)
         .service(import_page::import_form)
         .service(import_page::import_check)
         .service(import_page::import_apply)

@@ -13,6 +13,7 @@ use super::{Frame, MessagePage, chart, render, session};
 use crate::auth::{Account, Caller};
 use crate::db::users::UserFilter;
 use crate::db::{DbConnection, DbPool, provinces};
+use crate::domain::Role;
 use crate::error::AppError;
 use crate::services::accounts::{self, AccountChange, ExpiryChange, Origin};
 use crate::services::usage::{self, Grouping, UsageQuery, UsageReport};
@@ -151,6 +152,8 @@ pub struct ActionForm {
     pub csrf: String,
     /// For renewals: the new expiry date.
     pub until: Option<String>,
+    /// For role changes: the new role.
+    pub role: Option<String>,
 }
 
 /// Approve, suspend or renew one account (`duyet`, `dinh-chi`, `gia-han`).
@@ -170,9 +173,14 @@ pub async fn account_action(
         Err(redirect) => return redirect,
     };
     let (id, action) = path.into_inner();
-    let change = match action.as_str() {
+    let action = action.as_str();
+    let change = match action {
         "duyet" => AccountChange::Approve(ExpiryChange::default()),
         "dinh-chi" => AccountChange::Suspend,
+        "vai-tro" => match form.role.as_deref().and_then(|r| r.parse::<Role>().ok()) {
+            Some(role) => AccountChange::Role(role),
+            None => return render(StatusCode::BAD_REQUEST, &MessagePage::new(frame, "role")),
+        },
         "gia-han" => {
             let until = form.until.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
             match until.and_then(|d| d.and_hms_opt(23, 59, 59)) {
@@ -184,7 +192,10 @@ pub async fn account_action(
     };
     let origin = Origin { ip: request.peer_addr().map(|a| a.ip().to_string()) };
     match with_connection(&pool, move |conn| accounts::change(conn, &caller, id, change, &origin)).await {
-        Ok(_) => HttpResponse::SeeOther().insert_header((LOCATION, "/quan-tri/tinh?xong=1")).finish(),
+        Ok(_) => {
+            let back = if action == "vai-tro" { "/quan-tri?xong=1" } else { "/quan-tri/tinh?xong=1" };
+            HttpResponse::SeeOther().insert_header((LOCATION, back)).finish()
+        }
         Err(error) => render(error.status_and_code().0, &MessagePage::new(frame, error.to_string())),
     }
 }

@@ -219,3 +219,35 @@ async fn an_admin_sees_the_dry_run_report_before_applying_an_import() {
     let (_, older) = app.get_standard("TCVN 3118:2022").await;
     assert_eq!(older["status"], "replaced");
 }
+
+#[tokio::test]
+async fn the_ministry_sees_national_reading_and_changes_roles() {
+    use crate::accounts_helpers::PASSWORD;
+    let app = spawn_app().await;
+    account("ministry").role("admin").province(None).insert(&app);
+    let official = account("role.change").insert(&app);
+    let outsider = browser();
+    sign_in(&outsider, &app, "role.change", PASSWORD).await;
+    assert_eq!(get(&outsider, &app, "/quan-tri").await.0, 403);
+    let admin = browser();
+    sign_in(&admin, &app, "ministry", PASSWORD).await;
+    let (status, page) = get(&admin, &app, "/quan-tri").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Lượt đọc theo tỉnh") && page.contains("<svg role=\"img\"") && page.contains("role.change"));
+    assert!(page.contains(r#"href="/quan-tri/tinh?tinh=phu-tho""#), "every province's page is one click away");
+    let form = [("csrf", csrf_of(&page)), ("role", "inspector".to_string())];
+    let response = admin
+        .post(format!("{}/quan-tri/tai-khoan/{official}/vai-tro", app.address))
+        .form(&form)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status().as_u16(), 303);
+    let (_, user) = app
+        .call("GET", &format!("/api/v1/users/{official}"), Some(&crate::accounts_helpers::token_for(official)), None)
+        .await;
+    assert_eq!(user["error"]["code"], "token_revoked", "the role change ends the old sessions");
+    let mut conn = app.db.connect();
+    let row = tieuchuan::db::users::find_by_id(&mut conn, official).expect("query").expect("user");
+    assert_eq!(row.role, "inspector");
+}

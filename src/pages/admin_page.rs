@@ -1,0 +1,87 @@
+//! `/quan-tri`: the Ministry's page: national reading by province and by day as charts, every
+//! account with its role (changed here), links to each province's page and to the import.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use askama::Template;
+use chrono::{Duration, Utc};
+use serde::Deserialize;
+
+use super::i18n::Words;
+use super::{Frame, MessagePage, chart, render, session};
+use crate::auth::policy::{self, Action};
+use crate::db::DbPool;
+use crate::db::provinces::{self, Province};
+use crate::db::users::UserFilter;
+use crate::domain::Role;
+use crate::services::accounts::{self, UserView};
+use crate::services::usage::{self, Grouping, UsageQuery};
+use crate::services::with_connection;
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    w: &'static Words,
+    lang: &'static str,
+    lang_query: &'static str,
+    other_lang_url: String,
+    csrf: String,
+    notice: String,
+    by_province: String,
+    by_day: String,
+    provinces: Vec<Province>,
+    accounts: Vec<UserView>,
+    roles: Vec<String>,
+}
+
+/// Whether the last action succeeded.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Done {
+    pub xong: Option<String>,
+}
+
+/// The admin page.
+#[get("/quan-tri")]
+pub async fn admin_page(request: HttpRequest, pool: web::Data<DbPool>, done: web::Query<Done>) -> HttpResponse {
+    let frame = Frame::of(&request);
+    let (caller, _) = session::page_caller(&request).await;
+    if let Err(error) = policy::authorize(&caller, Action::ChangeRole) {
+        return render(error.status_and_code().0, &MessagePage::new(frame, error.to_string()));
+    }
+    let found = with_connection(&pool, move |conn| {
+        let today = Utc::now().date_naive();
+        let period = |grouping| UsageQuery::new(Some(today - Duration::days(30)), Some(today), None, grouping);
+        let by_province = usage::report(conn, &caller, &period(Grouping::Province)?)?;
+        let by_day = usage::report(conn, &caller, &period(Grouping::Day)?)?;
+        let listing = accounts::list(conn, &caller, UserFilter::default(), 1, 100)?;
+        Ok((by_province, by_day, listing.items, provinces::all(conn)?))
+    })
+    .await;
+    let (by_province, by_day, accounts, provinces) = match found {
+        Ok(found) => found,
+        Err(error) => return render(error.status_and_code().0, &MessagePage::new(frame, error.to_string())),
+    };
+    let w = frame.w;
+    let (csrf, new_cookie) = session::csrf_token(&request);
+    let page = AdminPage {
+        w,
+        lang: frame.lang,
+        lang_query: frame.lang_query,
+        other_lang_url: frame.other_lang_url,
+        csrf,
+        notice: if done.xong.is_some() { w.done.to_string() } else { String::new() },
+        by_province: chart::bars(
+            w.usage_by_province,
+            &by_province.rows.iter().map(|r| (r.label.clone(), r.total)).collect::<Vec<_>>(),
+        ),
+        by_day: chart::bars(w.usage_by_day, &by_day.rows.iter().map(|r| (r.key.clone(), r.total)).collect::<Vec<_>>()),
+        provinces,
+        accounts,
+        roles: Role::ALL.iter().map(|r| r.as_str().to_string()).collect(),
+    };
+    let mut response = render(StatusCode::OK, &page);
+    if let Some(cookie) = new_cookie {
+        let _ = response.add_cookie(&cookie);
+    }
+    response
+}
