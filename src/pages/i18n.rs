@@ -149,6 +149,14 @@ pub struct Words {
     pub usage_by_province: &'static str,
     pub accounts: &'static str,
     pub change_role: &'static str,
+    pub edit: &'static str,
+    pub save: &'static str,
+    pub upload_text: &'static str,
+    pub upload_file: &'static str,
+    pub access_level: &'static str,
+    pub access_default: &'static str,
+    pub upload: &'static str,
+    pub codes_per_line: &'static str,
 }
 
 static VI: Words = Words {
@@ -252,6 +260,14 @@ static VI: Words = Words {
     usage_by_province: "Lượt đọc theo tỉnh (30 ngày)",
     accounts: "Tài khoản",
     change_role: "Đổi vai trò",
+    edit: "Sửa thông tin",
+    save: "Lưu",
+    upload_text: "Tải lên toàn văn",
+    upload_file: "Tệp PDF, Markdown hoặc văn bản",
+    access_level: "Quyền đọc",
+    access_default: "Mặc định theo loại văn bản",
+    upload: "Tải lên",
+    codes_per_line: "mỗi dòng một mã",
 };
 
 static EN: Words = Words {
@@ -355,4 +371,12 @@ static EN: Words = Words {
     usage_by_province: "Reads by province (30 days)",
     accounts: "Accounts",
     change_role: "Change role",
+    edit: "Edit",
+    save: "Save",
+    upload_text: "Upload a text",
+    upload_file: "PDF, Markdown or text file",
+    access_level: "Who may read it",
+    access_default: "Default for its kind",
+    upload: "Upload",
+    codes_per_line: "one code a line",
 };

@@ -5,6 +5,7 @@ mod account_pages;
 mod admin_page;
 pub mod assets;
 mod chart;
+mod edit_page;
 pub mod i18n;
 mod import_page;
 mod province_pages;
@@ -29,6 +30,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(account_pages::register)
         .service(account_pages::my_account)
         .service(admin_page::admin_page)
+        .service(edit_page::edit_form)
+        .service(edit_page::save)
+        .service(edit_page::upload_text)
         .service(import_page::import_form)
         .service(import_page::import_check)
         .service(import_page::import_apply)

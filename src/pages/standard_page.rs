@@ -54,6 +54,8 @@ struct StandardPage {
     relations: Vec<RelationGroup>,
     documents: Vec<DocumentLine>,
     provenance: String,
+    /// The admin's edit page, when the visitor may edit.
+    edit_url: Option<String>,
 }
 
 fn link(w: &'static Words, link: &StandardLink, lang_query: &str) -> LinkView {
@@ -132,6 +134,7 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
             detail.provenance.source.clone().unwrap_or_default(),
             w.confidence
         ),
+        edit_url: None,
     }
 }
 
@@ -159,6 +162,7 @@ pub async fn standard(
     let reference = reference.into_inner();
     let texts = texts.into_inner();
     let wanted = reference.clone();
+    let can_edit = crate::auth::authorize(&caller, crate::auth::Action::EditCatalogue).is_ok();
     let found = with_connection(&pool, move |conn| {
         let row = catalogue::resolve(conn, &wanted)?;
         let mut detail = catalogue::detail(conn, &row)?;
@@ -170,7 +174,11 @@ pub async fn standard(
         Ok(detail) if detail.summary.slug != reference => HttpResponse::MovedPermanently()
             .insert_header((LOCATION, format!("/tieu-chuan/{}{}", detail.summary.slug, frame.lang_query)))
             .finish(),
-        Ok(detail) => render(StatusCode::OK, &page(frame, &detail)),
+        Ok(detail) => {
+            let mut view = page(frame, &detail);
+            view.edit_url = can_edit.then(|| format!("/quan-tri/tieu-chuan/{}", detail.summary.slug));
+            render(StatusCode::OK, &view)
+        }
         Err(error) => failure(frame, &error),
     }
 }

@@ -251,3 +251,57 @@ async fn the_ministry_sees_national_reading_and_changes_roles() {
     let row = tieuchuan::db::users::find_by_id(&mut conn, official).expect("query").expect("user");
     assert_eq!(row.role, "inspector");
 }
+
+#[tokio::test]
+async fn an_admin_edits_a_standard_and_uploads_its_text_from_the_pages() {
+    use crate::accounts_helpers::PASSWORD;
+    let app = spawn_app().await;
+    account("editor").role("admin").province(None).insert(&app);
+    let admin = browser();
+    sign_in(&admin, &app, "editor", PASSWORD).await;
+    let (_, standard) = get(&admin, &app, "/tieu-chuan/tcvn-9362-2012").await;
+    assert!(standard.contains(r#"href="/quan-tri/tieu-chuan/tcvn-9362-2012""#), "admins see the edit link");
+    let (status, form) = get(&admin, &app, "/quan-tri/tieu-chuan/tcvn-9362-2012").await;
+    assert_eq!(status, 200);
+    let edit = [
+        ("csrf", csrf_of(&form)),
+        ("title_vi", "Nền nhà và công trình - Tiêu chuẩn thiết kế".to_string()),
+        ("status", "in_force".to_string()),
+        ("references", "TCVN 5574:2018\nTCVN 9999:2030".to_string()),
+    ];
+    let response = admin
+        .post(format!("{}/quan-tri/tieu-chuan/tcvn-9362-2012", app.address))
+        .form(&edit)
+        .send()
+        .await
+        .expect("save");
+    assert_eq!(response.status().as_u16(), 303);
+    let (_, detail) = app.get_standard("TCVN 9362:2012").await;
+    assert_eq!(
+        (detail["title_vi"].as_str(), detail["status"].as_str()),
+        (Some("Nền nhà và công trình - Tiêu chuẩn thiết kế"), Some("in_force"))
+    );
+    assert_eq!(detail["relations"]["references"].as_array().map(Vec::len), Some(2));
+    assert_eq!(detail["version"], 2, "one edit, one new version");
+    let bad = [("csrf", csrf_of(&form)), ("status", "valid".to_string())];
+    let response = admin
+        .post(format!("{}/quan-tri/tieu-chuan/tcvn-9362-2012", app.address))
+        .form(&bad)
+        .send()
+        .await
+        .expect("save");
+    assert_eq!(response.status().as_u16(), 422);
+    let upload = reqwest::multipart::Form::new()
+        .text("csrf", csrf_of(&form))
+        .text("access_level", "")
+        .part("file", reqwest::multipart::Part::bytes("# Chương 1\nNền móng".as_bytes().to_vec()).file_name("t.md"));
+    let response = admin
+        .post(format!("{}/quan-tri/tieu-chuan/tcvn-9362-2012/van-ban", app.address))
+        .multipart(upload)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(response.status().as_u16(), 303);
+    let (_, detail) = app.get_standard("TCVN 9362:2012").await;
+    assert_eq!(detail["documents"][0]["access_level"], "registered");
+}
