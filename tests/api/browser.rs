@@ -218,3 +218,36 @@ async fn a_form_posted_without_its_csrf_token_is_refused() {
     assert!(!client.source().await.expect("html").contains("Tài khoản của tôi</h1>"), "not signed in");
     screenshot(client, "csrf-refused").await;
 }
+
+/// axe-core, installed by `.ci/run` (`npm ci --prefix tests/tools`).
+const AXE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/node_modules/axe-core/axe.min.js");
+
+#[tokio::test]
+async fn the_pages_pass_an_accessibility_checker() {
+    let Ok(axe) = std::fs::read_to_string(AXE) else {
+        assert!(std::env::var_os("CI").is_none(), "CI must install axe-core with npm ci --prefix tests/tools");
+        eprintln!("skipped: {AXE} is not installed");
+        return;
+    };
+    let app = spawn_app().await;
+    let Some(browser) = browser().await else { return };
+    let client = &browser.client;
+    let mut problems = Vec::new();
+    for path in ["/?q=nuoc+thai", "/tieu-chuan/qcvn-06-2021-bxd", "/dang-nhap", "/dang-ky", "/?q=nuoc+thai&lang=en"] {
+        client.goto(&format!("{}{path}", app.address)).await.expect("page");
+        client.execute(&axe, vec![]).await.expect("axe loads");
+        let found = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']}).then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' (' + v.nodes.length + ')')));",
+                vec![],
+            )
+            .await
+            .expect("axe runs");
+        let violations = found.as_array().cloned().unwrap_or_else(|| panic!("axe did not answer on {path}: {found}"));
+        for violation in violations {
+            problems.push(format!("{path}: {}", violation.as_str().unwrap_or_default()));
+        }
+    }
+    assert!(problems.is_empty(), "accessibility problems:\n{}", problems.join("\n"));
+}
