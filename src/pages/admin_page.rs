@@ -73,8 +73,13 @@ pub async fn admin_page(request: HttpRequest, pool: web::Data<DbPool>, done: web
         by_province: chart::bars(
             w.usage_by_province,
             &by_province.rows.iter().map(|r| (r.label.clone(), r.total)).collect::<Vec<_>>(),
+            w.no_reads,
         ),
-        by_day: chart::bars(w.usage_by_day, &by_day.rows.iter().map(|r| (r.key.clone(), r.total)).collect::<Vec<_>>()),
+        by_day: chart::bars(
+            w.usage_by_day,
+            &by_day.rows.iter().map(|r| (r.key.clone(), r.total)).collect::<Vec<_>>(),
+            w.no_reads,
+        ),
         provinces,
         accounts,
         roles: Role::ALL.iter().map(|r| r.as_str().to_string()).collect(),

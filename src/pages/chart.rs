@@ -3,8 +3,11 @@
 
 use crate::search::highlight::escape;
 
-/// A horizontal bar chart of labelled values.
-pub fn bars(title: &str, rows: &[(String, u64)]) -> String {
+/// A horizontal bar chart of labelled values; `empty` says so when there is nothing to draw.
+pub fn bars(title: &str, rows: &[(String, u64)], empty: &str) -> String {
+    if rows.is_empty() {
+        return format!(r#"<p class="reason">{}</p>"#, escape(empty));
+    }
     let max = rows.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
     let (bar_height, gap, label_width, width) = (18u64, 6u64, 220u64, 640u64);
     let height = (rows.len() as u64).max(1) * (bar_height + gap) + gap;
@@ -41,8 +44,9 @@ mod tests {
 
     #[test]
     fn bars_scale_to_the_largest_and_escape_labels() {
-        let svg = bars("Đọc theo ngày", &[("<b>x</b>".into(), 10), ("2026-11-02".into(), 5)]);
+        let svg = bars("Đọc theo ngày", &[("<b>x</b>".into(), 10), ("2026-11-02".into(), 5)], "—");
         assert!(svg.starts_with("<svg") && svg.contains("&lt;b&gt;x&lt;/b&gt;") && !svg.contains("<b>"));
         assert!(svg.contains(r#"width="360""#) && svg.contains(r#"width="180""#), "{svg}");
+        assert_eq!(bars("x", &[], "Chưa có"), r#"<p class="reason">Chưa có</p>"#);
     }
 }

@@ -157,6 +157,7 @@ pub struct Words {
     pub access_default: &'static str,
     pub upload: &'static str,
     pub codes_per_line: &'static str,
+    pub no_reads: &'static str,
 }
 
 static VI: Words = Words {
@@ -268,6 +269,7 @@ static VI: Words = Words {
     access_default: "Mặc định theo loại văn bản",
     upload: "Tải lên",
     codes_per_line: "mỗi dòng một mã",
+    no_reads: "Chưa có lượt đọc trong thời gian này.",
 };
 
 static EN: Words = Words {
@@ -379,4 +381,5 @@ static EN: Words = Words {
     access_default: "Default for its kind",
     upload: "Upload",
     codes_per_line: "one code a line",
+    no_reads: "No reads in this period.",
 };

@@ -132,10 +132,15 @@ pub async fn province_page(
         notice: if query.xong.is_some() { w.done.to_string() } else { String::new() },
         province_name,
         accounts: lines,
-        by_day: chart::bars(w.usage_by_day, &by_day.rows.iter().map(|r| (r.key.clone(), r.total)).collect::<Vec<_>>()),
+        by_day: chart::bars(
+            w.usage_by_day,
+            &by_day.rows.iter().map(|r| (r.key.clone(), r.total)).collect::<Vec<_>>(),
+            w.no_reads,
+        ),
         by_unit: chart::bars(
             w.usage_by_unit,
             &by_unit.rows.iter().map(|r| (r.label.clone(), r.total)).collect::<Vec<_>>(),
+            w.no_reads,
         ),
     };
     let mut response = render(StatusCode::OK, &page);

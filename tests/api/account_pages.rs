@@ -129,6 +129,23 @@ async fn forms_without_their_csrf_token_are_refused() {
     assert!(response.status().is_client_error());
 }
 
+/// Records that an account read TCVN 5574:2018, as the reader would.
+fn record_read(app: &TestApp, user_id: i64) {
+    let mut conn = app.db.connect();
+    let standard =
+        tieuchuan::db::standards::find_by_slug(&mut conn, "tcvn-5574-2018").expect("query").expect("standard").id;
+    let row = tieuchuan::db::users::find_by_id(&mut conn, user_id).expect("query").expect("user");
+    let reader = tieuchuan::auth::Account::from_row(&row, chrono::Utc::now().naive_utc()).expect("account");
+    tieuchuan::services::usage::record_access(
+        &mut conn,
+        &reader,
+        standard,
+        None,
+        tieuchuan::domain::AccessAction::View,
+    )
+    .expect("record");
+}
+
 /// Signs a browser in through the sign-in page.
 pub async fn sign_in(browser: &reqwest::Client, app: &TestApp, username: &str, password: &str) {
     let (_, form) = get(browser, app, "/dang-nhap").await;
@@ -145,6 +162,7 @@ async fn a_provincial_admin_approves_their_province_and_sees_its_reading() {
     let waiting = account("cho.duyet").status("pending").insert(&app);
     account("other.province").status("pending").province(Some("phu-tho")).insert(&app);
     account("pa.ht.page").role("province_admin").insert(&app);
+    record_read(&app, account("reader.ht.page").insert(&app));
     let browser = browser();
     sign_in(&browser, &app, "pa.ht.page", PASSWORD).await;
     let (status, page) = get(&browser, &app, "/quan-tri/tinh").await;
@@ -226,6 +244,7 @@ async fn the_ministry_sees_national_reading_and_changes_roles() {
     let app = spawn_app().await;
     account("ministry").role("admin").province(None).insert(&app);
     let official = account("role.change").insert(&app);
+    record_read(&app, official);
     let outsider = browser();
     sign_in(&outsider, &app, "role.change", PASSWORD).await;
     assert_eq!(get(&outsider, &app, "/quan-tri").await.0, 403);
