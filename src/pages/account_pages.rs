@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::i18n::Words;
 use super::session::{self, REFRESH_COOKIE};
-use super::{Frame, MessagePage, encode, render};
+use super::{Frame, MessagePage, encode, render, with_cookie};
 use crate::auth::Caller;
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
@@ -65,11 +65,7 @@ fn sign_in_page(
         username,
         error,
     };
-    let mut response = render(status, &page);
-    if let Some(cookie) = new_cookie {
-        let _ = response.add_cookie(&cookie);
-    }
-    response
+    with_cookie(render(status, &page), new_cookie)
 }
 
 /// The sign-in form (or, with a refresh cookie, a silent renewal).
@@ -206,11 +202,7 @@ async fn register_page(
         provinces,
         error,
     };
-    let mut response = render(status, &page);
-    if let Some(cookie) = new_cookie {
-        let _ = response.add_cookie(&cookie);
-    }
-    response
+    with_cookie(render(status, &page), new_cookie)
 }
 
 /// The registration form, with the 34 provinces.
@@ -323,9 +315,5 @@ pub async fn my_account(request: HttpRequest, pool: web::Data<DbPool>) -> HttpRe
         ],
         history,
     };
-    let mut response = render(StatusCode::OK, &page);
-    if let Some(cookie) = new_cookie {
-        let _ = response.add_cookie(&cookie);
-    }
-    response
+    with_cookie(render(StatusCode::OK, &page), new_cookie)
 }

@@ -8,7 +8,7 @@ use chrono::{Duration, Utc};
 use serde::Deserialize;
 
 use super::i18n::Words;
-use super::{Frame, MessagePage, chart, render, session};
+use super::{Frame, MessagePage, chart, render, session, with_cookie};
 use crate::auth::policy::{self, Action};
 use crate::db::DbPool;
 use crate::db::provinces::{self, Province};
@@ -84,9 +84,5 @@ pub async fn admin_page(request: HttpRequest, pool: web::Data<DbPool>, done: web
         accounts,
         roles: Role::ALL.iter().map(|r| r.as_str().to_string()).collect(),
     };
-    let mut response = render(StatusCode::OK, &page);
-    if let Some(cookie) = new_cookie {
-        let _ = response.add_cookie(&cookie);
-    }
-    response
+    with_cookie(render(StatusCode::OK, &page), new_cookie)
 }

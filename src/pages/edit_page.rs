@@ -12,7 +12,7 @@ use askama::Template;
 use futures_util::StreamExt;
 
 use super::i18n::Words;
-use super::{Frame, MessagePage, render, session};
+use super::{Frame, MessagePage, render, session, with_cookie};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::standards::StandardRow;
@@ -113,11 +113,7 @@ fn edit_page(
             })
             .collect(),
     };
-    let mut response = render(StatusCode::OK, &page);
-    if let Some(cookie) = new_cookie {
-        let _ = response.add_cookie(&cookie);
-    }
-    response
+    with_cookie(render(StatusCode::OK, &page), new_cookie)
 }
 
 async fn admin(request: &HttpRequest) -> Result<Caller, HttpResponse> {

@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 
 use super::i18n::Words;
-use super::{Frame, MessagePage, render, session};
+use super::{Frame, MessagePage, render, session, with_cookie};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::DbPool;
@@ -54,11 +54,7 @@ fn page(
         sha256,
         format,
     };
-    let mut response = render(status, &page);
-    if let Some(cookie) = new_cookie {
-        let _ = response.add_cookie(&cookie);
-    }
-    response
+    with_cookie(render(status, &page), new_cookie)
 }
 
 async fn admin(request: &HttpRequest) -> Result<Caller, HttpResponse> {

@@ -98,6 +98,16 @@ pub fn render(status: StatusCode, template: &impl Template) -> HttpResponse {
     }
 }
 
+/// The response with the cookie set, when there is one (a new CSRF token).
+pub fn with_cookie(mut response: HttpResponse, cookie: Option<actix_web::cookie::Cookie<'static>>) -> HttpResponse {
+    if let Some(cookie) = cookie
+        && let Err(error) = response.add_cookie(&cookie)
+    {
+        tracing::warn!(%error, "a cookie could not be set");
+    }
+    response
+}
+
 /// A page that only says something (not found, not allowed).
 #[derive(Template)]
 #[template(path = "message.html")]

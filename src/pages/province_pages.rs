@@ -9,7 +9,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use serde::Deserialize;
 
 use super::i18n::Words;
-use super::{Frame, MessagePage, chart, render, session};
+use super::{Frame, MessagePage, chart, render, session, with_cookie};
 use crate::auth::{Account, Caller};
 use crate::db::users::UserFilter;
 use crate::db::{DbConnection, DbPool, provinces};
@@ -143,11 +143,7 @@ pub async fn province_page(
             w.no_reads,
         ),
     };
-    let mut response = render(StatusCode::OK, &page);
-    if let Some(cookie) = new_cookie {
-        let _ = response.add_cookie(&cookie);
-    }
-    response
+    with_cookie(render(StatusCode::OK, &page), new_cookie)
 }
 
 /// The fields of the account action forms.
