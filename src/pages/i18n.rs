@@ -158,6 +158,7 @@ pub struct Words {
     pub upload: &'static str,
     pub codes_per_line: &'static str,
     pub no_reads: &'static str,
+    pub full_contents: &'static str,
 }
 
 static VI: Words = Words {
@@ -270,6 +271,7 @@ static VI: Words = Words {
     upload: "Tải lên",
     codes_per_line: "mỗi dòng một mã",
     no_reads: "Chưa có lượt đọc trong thời gian này.",
+    full_contents: "Mục lục đầy đủ",
 };
 
 static EN: Words = Words {
@@ -382,4 +384,5 @@ static EN: Words = Words {
     upload: "Upload",
     codes_per_line: "one code a line",
     no_reads: "No reads in this period.",
+    full_contents: "Every heading",
 };

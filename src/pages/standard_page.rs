@@ -193,6 +193,7 @@ struct ReaderPage {
     code: String,
     standard_url: String,
     whole_url: String,
+    full_contents_url: String,
     contents: Vec<(String, String, bool)>,
     sections: Vec<SectionView>,
 }
@@ -202,6 +203,22 @@ struct ReaderPage {
 pub struct ReaderQuery {
     /// A section number, or `tat-ca` for the whole text (default: the first section).
     pub muc: Option<String>,
+    /// `day-du` lists every heading in the contents, not only the outline.
+    pub muc_luc: Option<String>,
+}
+
+/// Headings deeper than this (`1.4.28` is 3) are left out of the contents unless asked for, so
+/// that a long regulation's reader stays light on a slow line.
+const OUTLINE_DEPTH: usize = 2;
+
+/// How deep a numbered heading is: `1.4` → 2, `1.4.28 Khoảng cách` → 3, `PHẦN 1` → 1.
+fn outline_depth(heading: &str) -> usize {
+    let first = heading.split_whitespace().next().unwrap_or_default().trim_end_matches('.');
+    if first.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) && first.contains('.') {
+        first.split('.').count()
+    } else {
+        1
+    }
 }
 
 /// The reader: a table of contents and one section (or the whole text).
@@ -215,6 +232,7 @@ pub async fn reader(
 ) -> HttpResponse {
     let frame = Frame::of(&request);
     let (reference, id) = path.into_inner();
+    let full_contents = query.muc_luc.as_deref() == Some("day-du");
     let section = match query.muc.as_deref() {
         Some("tat-ca") => None,
         Some(n) => Some(n.parse::<usize>().unwrap_or(0)),
@@ -247,10 +265,12 @@ pub async fn reader(
         other_lang_url: frame.other_lang_url,
         standard_url: format!("/tieu-chuan/{slug}{}", frame.lang_query),
         whole_url: format!("{base}?muc=tat-ca{sep}"),
+        full_contents_url: format!("{base}?muc={}&muc_luc=day-du{sep}", section.unwrap_or(0)),
         contents: view
             .contents
             .iter()
             .enumerate()
+            .filter(|(i, heading)| full_contents || section == Some(*i) || outline_depth(heading) <= OUTLINE_DEPTH)
             .map(|(i, heading)| {
                 let label = if heading.is_empty() { "…".to_string() } else { heading.clone() };
                 (label, format!("{base}?muc={i}{sep}"), section == Some(i))
@@ -286,5 +306,18 @@ pub async fn pdf(
             .insert_header(("Cache-Control", "private, no-store"))
             .body(bytes),
         Err(error) => failure(frame, &error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::outline_depth;
+
+    #[test]
+    fn numbered_headings_have_a_depth() {
+        assert_eq!(outline_depth("1.4.28 Khoảng cách phòng cháy chống cháy"), 3);
+        assert_eq!(outline_depth("1.1 \tPhạm vi điều chỉnh"), 2);
+        assert_eq!(outline_depth("PHẦN 1 – QUY ĐỊNH CHUNG"), 1);
+        assert_eq!(outline_depth("A.2. Yêu cầu"), 2);
     }
 }
