@@ -73,6 +73,23 @@ pub enum AppError {
     Hashing(#[from] crate::auth::password::HashingError),
 }
 
+impl From<crate::services::import::ImportError> for AppError {
+    fn from(error: crate::services::import::ImportError) -> Self {
+        match error {
+            crate::services::import::ImportError::Database(e) => AppError::Database(e),
+        }
+    }
+}
+
+impl From<crate::services::import::ImportFileError> for AppError {
+    fn from(error: crate::services::import::ImportFileError) -> Self {
+        match error {
+            crate::services::import::ImportFileError::Unreadable(reason) => AppError::invalid(reason),
+            crate::services::import::ImportFileError::Import(e) => e.into(),
+        }
+    }
+}
+
 /// The body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorEnvelope {

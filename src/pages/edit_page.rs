@@ -1,6 +1,5 @@
-//! `/quan-tri/tieu-chuan/{slug}`: an admin edits a standard's metadata and relations (saved
-//! through the import path, so validation, status derivation and the change log apply) and
-//! uploads its texts.
+//! `/quan-tri/tieu-chuan/{slug}`: an admin edits a standard's metadata and relations (see
+//! `services::editing`) and uploads its texts.
 
 use std::collections::HashMap;
 
@@ -15,14 +14,13 @@ use super::i18n::Words;
 use super::{Frame, MessagePage, render, session, with_cookie};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
+use crate::db::DbPool;
 use crate::db::standards::StandardRow;
-use crate::db::{DbConnection, DbPool, relations};
 use crate::domain::AccessLevel;
 use crate::error::AppError;
 use crate::services::catalogue;
 use crate::services::documents::{TextService, Upload};
-use crate::services::import::{self, ImportOptions, ImportRecord, SourceRow};
-use crate::services::with_connection;
+use crate::services::{editing, with_connection};
 
 struct FieldView {
     name: &'static str,
@@ -43,33 +41,6 @@ struct EditPage {
     code: String,
     slug: String,
     fields: Vec<FieldView>,
-}
-
-const RELATION_FIELDS: [&str; 3] = ["replaces", "replaced_by", "references"];
-
-/// The current values of the editable fields.
-fn current_values(conn: &mut DbConnection, row: &StandardRow) -> Result<HashMap<&'static str, String>, AppError> {
-    let f = &row.fields;
-    let mut values: HashMap<&'static str, String> = HashMap::from([
-        ("title_vi", f.title_vi.clone()),
-        ("title_en", f.title_en.clone().unwrap_or_default()),
-        ("status", f.status.clone()),
-        ("status_note", f.status_note.clone().unwrap_or_default()),
-        ("field", f.field.clone().unwrap_or_default()),
-        ("scope_vi", f.scope_vi.clone().unwrap_or_default()),
-        ("legal_instrument", f.legal_instrument.clone().unwrap_or_default()),
-        ("effective_date", f.effective_date.map(|d| d.to_string()).unwrap_or_default()),
-    ]);
-    for relation in relations::of_standard(conn, row.id)? {
-        if let Some(name) = RELATION_FIELDS.iter().find(|n| **n == relation.kind) {
-            let entry = values.entry(name).or_default();
-            if !entry.is_empty() {
-                entry.push('\n');
-            }
-            entry.push_str(&relation.target_code);
-        }
-    }
-    Ok(values)
 }
 
 fn edit_page(
@@ -134,53 +105,13 @@ pub async fn edit_form(request: HttpRequest, pool: web::Data<DbPool>, reference:
     let reference = reference.into_inner();
     match with_connection(&pool, move |conn| {
         let row = catalogue::resolve(conn, &reference)?;
-        let values = current_values(conn, &row)?;
+        let values = editing::current_values(conn, &row)?;
         Ok((row, values))
     })
     .await
     {
         Ok((row, values)) => edit_page(&request, &row, &values, String::new()),
         Err(error) => fail(&request, &error),
-    }
-}
-
-/// The record to import: the stored standard with the form's values over it.
-fn record(row: &StandardRow, form: &HashMap<String, String>) -> ImportRecord {
-    let f = &row.fields;
-    let text = |name: &str, current: Option<String>| match form.get(name) {
-        Some(value) => Some(value.trim().to_string()).filter(|v| !v.is_empty()),
-        None => current,
-    };
-    let list = |name: &str| {
-        form.get(name)
-            .map(|v| v.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect())
-            .unwrap_or_default()
-    };
-    ImportRecord {
-        code: Some(f.code.clone()),
-        issuer: f.issuer.clone(),
-        issuer_code: f.issuer_code.clone(),
-        title_vi: text("title_vi", Some(f.title_vi.clone())),
-        title_en: text("title_en", f.title_en.clone()),
-        scope_vi: text("scope_vi", f.scope_vi.clone()),
-        field: text("field", f.field.clone()),
-        technical_committee: f.technical_committee.clone(),
-        status: text("status", Some(f.status.clone())),
-        status_note: text("status_note", f.status_note.clone()),
-        legal_instrument: text("legal_instrument", f.legal_instrument.clone()),
-        issued_date: f.issued_date.map(|d| d.to_string()),
-        effective_date: text("effective_date", f.effective_date.map(|d| d.to_string())),
-        end_date: f.end_date.map(|d| d.to_string()),
-        international_equivalent: f.international_equivalent.clone(),
-        equivalence: f.equivalence.clone(),
-        access_level: Some(f.access_level.clone()),
-        note: f.note.clone(),
-        source: f.source.clone(),
-        confidence: f.confidence.clone(),
-        replaces: list("replaces"),
-        replaced_by: list("replaced_by"),
-        references: list("references"),
-        ..ImportRecord::default()
     }
 }
 
@@ -200,18 +131,7 @@ pub async fn save(
         return fail(&request, &AppError::forbidden("csrf", Frame::of(&request).w.form_expired));
     }
     let reference = reference.into_inner();
-    let saved = with_connection(&pool, move |conn| {
-        let row = catalogue::resolve(conn, &reference)?;
-        let rows = vec![SourceRow { line: 1, record: Ok(record(&row, &form)) }];
-        let report = import::import_rows(conn, rows, ImportOptions::default(), &mut || {}).map_err(|e| match e {
-            import::ImportError::Database(e) => AppError::Database(e),
-        })?;
-        if let Some(invalid) = report.invalid.first() {
-            return Err(AppError::unprocessable("invalid_record", invalid.reason.clone()));
-        }
-        Ok(row.fields.slug)
-    })
-    .await;
+    let saved = with_connection(&pool, move |conn| editing::save(conn, &reference, &form)).await;
     match saved {
         Ok(slug) => HttpResponse::SeeOther().insert_header((LOCATION, format!("/tieu-chuan/{slug}"))).finish(),
         Err(error) => fail(&request, &error),

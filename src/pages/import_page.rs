@@ -15,7 +15,7 @@ use crate::auth::policy::{self, Action};
 use crate::db::DbPool;
 use crate::error::AppError;
 use crate::services::documents::TextService;
-use crate::services::import::{self, FileFormat, ImportFileError, ImportOptions, ImportReport};
+use crate::services::import::{self, FileFormat, ImportOptions, ImportReport};
 use crate::services::with_connection;
 use crate::texts::blob_store::sha256_hex;
 
@@ -84,10 +84,7 @@ async fn run(
 ) -> Result<ImportReport, AppError> {
     let text = String::from_utf8(bytes).map_err(|_| AppError::invalid("the file is not UTF-8 text"))?;
     with_connection(pool, move |conn| {
-        import::import_text(conn, &text, format, options, &mut || {}).map_err(|error| match error {
-            ImportFileError::Unreadable(reason) => AppError::invalid(reason),
-            ImportFileError::Import(import::ImportError::Database(e)) => AppError::Database(e),
-        })
+        import::import_text(conn, &text, format, options, &mut || {}).map_err(AppError::from)
     })
     .await
 }

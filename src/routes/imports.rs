@@ -10,7 +10,7 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::DbPool;
 use crate::error::{AppError, ErrorEnvelope};
-use crate::services::import::{self, FileFormat, ImportFileError, ImportOptions, ImportReport};
+use crate::services::import::{self, FileFormat, ImportOptions, ImportReport};
 use crate::services::with_connection;
 
 /// How to import.
@@ -57,10 +57,7 @@ pub async fn import_catalogue(
         only_if_empty: false,
     };
     let report = with_connection(&pool, move |conn| {
-        import::import_text(conn, &text, format, options, &mut || {}).map_err(|error| match error {
-            ImportFileError::Unreadable(reason) => AppError::invalid(reason),
-            ImportFileError::Import(import::ImportError::Database(e)) => AppError::Database(e),
-        })
+        import::import_text(conn, &text, format, options, &mut || {}).map_err(AppError::from)
     })
     .await?;
     let rejected = !report.invalid.is_empty() && !options.skip_invalid;

@@ -84,7 +84,8 @@ impl CatalogueFilterParams {
     }
 }
 
-fn term<T: FromStr<Err = UnknownTerm>>(value: Option<&str>, name: &str) -> Result<Option<T>, AppError> {
+/// A value of a closed vocabulary, or 400 naming the parameter and the accepted values.
+pub fn term<T: FromStr<Err = UnknownTerm>>(value: Option<&str>, name: &str) -> Result<Option<T>, AppError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) => v.parse().map(Some).map_err(|e: UnknownTerm| AppError::invalid(format!("`{name}`: {e}"))),

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::origin;
-use super::params::PageParams;
+use super::params::{PageParams, term};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::DbPool;
@@ -30,16 +30,6 @@ pub struct UserFilterParams {
     pub role: Option<String>,
 }
 
-fn term<T>(value: Option<&str>) -> Result<Option<String>, AppError>
-where
-    T: std::str::FromStr<Err = UnknownTerm> + std::fmt::Display,
-{
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => v.parse::<T>().map(|t| Some(t.to_string())).map_err(|e| AppError::invalid(e.to_string())),
-    }
-}
-
 /// Accounts (provincial admins: their province only; admins: all).
 #[utoipa::path(tag = "accounts", params(UserFilterParams, PageParams), responses(
     (status = 200, body = UserPage), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)),
@@ -52,9 +42,9 @@ pub async fn list_users(
     paging: web::Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
     let filter = UserFilter {
-        status: term::<AccountStatus>(filters.status.as_deref())?,
+        status: term::<AccountStatus>(filters.status.as_deref(), "status")?.map(|s| s.to_string()),
         province: filters.province.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_string),
-        role: term::<Role>(filters.role.as_deref())?,
+        role: term::<Role>(filters.role.as_deref(), "role")?.map(|r| r.to_string()),
     };
     let (page, per_page) = paging.resolve()?;
     let listing = with_connection(&pool, move |conn| accounts::list(conn, &caller, filter, page, per_page)).await?;

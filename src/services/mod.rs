@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod catalogue;
 pub mod documents;
+pub mod editing;
 pub mod import;
 pub mod relevance;
 pub mod search;

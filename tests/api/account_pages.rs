@@ -44,21 +44,15 @@ async fn register_get_approved_sign_in_and_read_a_tcvn_text_with_a_cookie_sessio
     assert_eq!(app.call("POST", &format!("/api/v1/users/{id}/approve"), Some(&province), None).await.0, 200);
 
     let admin = token_for(account("pages.admin2").role("admin").province(None).insert(&app));
-    let upload = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(pdf_with_pages(&["Bê tông cốt thép - Yêu cầu thiết kế"])).file_name("t.pdf"),
-    );
-    let created: serde_json::Value = app
-        .client
-        .post(format!("{}/api/v1/standards/tcvn-5574-2018/documents", app.address))
-        .bearer_auth(&admin)
-        .multipart(upload)
-        .send()
-        .await
-        .expect("upload")
-        .json()
-        .await
-        .expect("json");
+    let (_, created) = crate::texts::upload(
+        &app,
+        &admin,
+        "tcvn-5574-2018",
+        "t.pdf",
+        pdf_with_pages(&["Bê tông cốt thép - Yêu cầu thiết kế"]).to_vec(),
+        None,
+    )
+    .await;
     let reader = format!("/tieu-chuan/tcvn-5574-2018/van-ban/{}", created["id"]);
     let (status, html) = get(&browser, &app, &reader).await;
     assert_eq!(status, 401);

@@ -137,22 +137,15 @@ async fn an_official_registers_is_approved_by_the_province_and_reads_a_tcvn_text
     let Some(browser) = browser().await else { return };
     let client = &browser.client;
     let admin = token_for(account("browser.admin").role("admin").province(None).insert(&app));
-    let upload = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(pdf_with_pages(&["Kết cấu bê tông cốt thép - Yêu cầu thiết kế"]))
-            .file_name("t.pdf"),
-    );
-    let created: serde_json::Value = app
-        .client
-        .post(format!("{}/api/v1/standards/tcvn-5574-2018/documents", app.address))
-        .bearer_auth(&admin)
-        .multipart(upload)
-        .send()
-        .await
-        .expect("upload")
-        .json()
-        .await
-        .expect("json");
+    let (_, created) = crate::texts::upload(
+        &app,
+        &admin,
+        "tcvn-5574-2018",
+        "t.pdf",
+        pdf_with_pages(&["Kết cấu bê tông cốt thép - Yêu cầu thiết kế"]).to_vec(),
+        None,
+    )
+    .await;
     account("browser.pa").role("province_admin").insert(&app);
 
     client.goto(&format!("{}/dang-ky", app.address)).await.expect("register page");

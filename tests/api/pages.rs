@@ -84,23 +84,17 @@ async fn the_reader_shows_one_section_and_the_contents() {
     use crate::accounts_helpers::{account, token_for};
     let app = spawn_app().await;
     let admin = token_for(account("pages.admin").role("admin").province(None).insert(&app));
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(
-            b"# Ch\xc6\xb0\xc6\xa1ng 1\nPh\xe1\xba\xa1m vi <b>x</b>\n# Ch\xc6\xb0\xc6\xa1ng 2\nN\xe1\xbb\x99i dung"
-                .to_vec(),
-        )
-        .file_name("a.md"),
-    );
-    let response = app
-        .client
-        .post(format!("{}/api/v1/standards/qcvn-01-2021-bxd/documents", app.address))
-        .bearer_auth(&admin)
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    let id = response.json::<serde_json::Value>().await.expect("json")["id"].as_i64().expect("id");
+    let (_, created) = crate::texts::upload(
+        &app,
+        &admin,
+        "qcvn-01-2021-bxd",
+        "a.md",
+        b"# Ch\xc6\xb0\xc6\xa1ng 1\nPh\xe1\xba\xa1m vi <b>x</b>\n# Ch\xc6\xb0\xc6\xa1ng 2\nN\xe1\xbb\x99i dung"
+            .to_vec(),
+        None,
+    )
+    .await;
+    let id = created["id"].as_i64().expect("id");
     let (status, html) = page(&app, &format!("/tieu-chuan/qcvn-01-2021-bxd/van-ban/{id}?muc=1"), None).await;
     assert_eq!(status, 200);
     assert!(html.contains("Nội dung") && !html.contains("Phạm vi &lt;b&gt;"), "only the asked section: {html}");

@@ -11,7 +11,8 @@ use crate::pdf_helpers::{encrypted_pdf, pdf_with_pages};
 
 const QCVN_06: &str = "../shared/data/texts/QCVN-06-2022-BXD.md";
 
-async fn upload(
+/// Uploads a text as an admin through the API; the status and the JSON answer.
+pub async fn upload(
     app: &TestApp,
     token: &str,
     reference: &str,
