@@ -77,6 +77,10 @@ impl From<crate::services::import::ImportError> for AppError {
     fn from(error: crate::services::import::ImportError) -> Self {
         match error {
             crate::services::import::ImportError::Database(e) => AppError::Database(e),
+            error @ crate::services::import::ImportError::Text { .. } => {
+                AppError::unprocessable("unreadable_text", error.to_string())
+            }
+            crate::services::import::ImportError::Store(e) => AppError::NotReady(e.to_string()),
         }
     }
 }

@@ -20,7 +20,6 @@ use crate::search::{Abbreviations, SearchIndex, follower};
 use crate::services::documents::TextService;
 use crate::services::search::SearchService;
 use crate::services::seed;
-use crate::texts::blob_store::{BlobStore, DatabaseBlobStore, FileBlobStore};
 use crate::{pages, routes};
 
 /// Why the service could not start.
@@ -130,15 +129,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
     let search = web::Data::new(state.search);
     let keys = web::Data::new(state.keys);
     let limiter = web::Data::new(LoginLimiter::default());
-    let store: Arc<dyn BlobStore> = match settings.blob_store.as_str() {
-        "database" => Arc::new(DatabaseBlobStore),
-        _ => Arc::new(FileBlobStore::new(settings.data_dir.join("blobs"))),
-    };
-    let texts = web::Data::new(TextService {
-        store,
-        max_pdf_pages: settings.max_pdf_pages,
-        daily_download_quota: settings.daily_download_quota,
-    });
+    let texts = web::Data::new(TextService::from_settings(&settings));
     let shared_settings = web::Data::new(settings.clone());
     let body_limit = settings.max_body_bytes;
     let origins = settings.cors_origin_list();

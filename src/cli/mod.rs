@@ -1,6 +1,6 @@
 //! The command line: `serve` (the default), `migrate`, `import`, `reindex`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Settings;
 use crate::search;
+use crate::services::documents::TextService;
 use crate::services::import::{self, FileFormat, ImportOptions, ImportReport};
 use crate::startup::{self, Application};
 use crate::telemetry;
@@ -78,7 +79,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve => serve(settings),
         Command::Migrate => startup::open_database(&settings).map(|_| ExitCode::SUCCESS).map_err(|e| e.to_string()),
         Command::Import { paths, dry_run, skip_invalid } => {
-            import_files(&settings, &paths, ImportOptions { dry_run, skip_invalid, only_if_empty: false })
+            import_files(&settings, &paths, ImportOptions { dry_run, skip_invalid, ..ImportOptions::default() })
         }
         Command::Reindex => reindex(&settings),
         Command::Eval { path, all } => relevance::run(&settings, &path, all),
@@ -126,6 +127,7 @@ fn reindex(settings: &Settings) -> Result<ExitCode, String> {
 fn import_files(settings: &Settings, paths: &[PathBuf], options: ImportOptions) -> Result<ExitCode, String> {
     let pool = startup::open_database(settings).map_err(|e| e.to_string())?;
     let mut conn = pool.get().map_err(|e| format!("cannot open the database: {e}"))?;
+    let texts = TextService::from_settings(settings);
     let mut all_applied = true;
     for path in paths {
         let format = FileFormat::from_path(path)
@@ -138,15 +140,18 @@ fn import_files(settings: &Settings, paths: &[PathBuf], options: ImportOptions) 
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar.set_message(path.display().to_string());
-        let report = import::import_rows(&mut conn, rows, options, &mut || bar.inc(1)).map_err(|e| e.to_string())?;
+        let base_dir = path.parent().map(Path::to_path_buf);
+        let options = ImportOptions { texts: Some(texts.import_source(base_dir)), ..options.clone() };
+        let report =
+            import::import_rows(&mut conn, rows, options.clone(), &mut || bar.inc(1)).map_err(|e| e.to_string())?;
         bar.finish_and_clear();
-        all_applied &= print_report(&path.display().to_string(), &report, options);
+        all_applied &= print_report(&path.display().to_string(), &report, &options);
     }
     Ok(if all_applied { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 /// Prints the errors and the summary of one file; returns whether the file went in (or would).
-fn print_report(name: &str, report: &ImportReport, options: ImportOptions) -> bool {
+fn print_report(name: &str, report: &ImportReport, options: &ImportOptions) -> bool {
     for error in &report.invalid {
         eprintln!("{name}:{}: {}", error.line, error.reason);
     }
@@ -161,13 +166,15 @@ fn print_report(name: &str, report: &ImportReport, options: ImportOptions) -> bo
     }
     let verb = if report.dry_run { "would import" } else { "imported" };
     println!(
-        "{name}: {verb} {} rows: {} created, {} updated, {} unchanged, {} invalid skipped, {} others marked replaced",
+        "{name}: {verb} {} rows: {} created, {} updated, {} unchanged, {} invalid skipped, {} others marked replaced, \
+         {} texts attached",
         report.rows,
         report.created,
         report.updated,
         report.unchanged,
         report.invalid.len(),
-        report.derived_replaced
+        report.derived_replaced,
+        report.texts_added
     );
     if !report.has_changes() {
         println!("{name}: nothing to change: the catalogue already holds these records");

@@ -144,7 +144,14 @@ pub async fn import_check(
     {
         return fail(&request, &error);
     }
-    match run(&pool, file, format, ImportOptions { dry_run: true, ..ImportOptions::default() }).await {
+    match run(
+        &pool,
+        file,
+        format,
+        ImportOptions { dry_run: true, texts: Some(texts.import_source(None)), ..ImportOptions::default() },
+    )
+    .await
+    {
         Ok(report) => page(&request, StatusCode::OK, Some(report), sha, format_name(format)),
         Err(error) => fail(&request, &error),
     }
@@ -186,7 +193,11 @@ pub async fn import_apply(
             Ok(None) => return fail(&request, &AppError::invalid("check the file again: it is no longer kept")),
             Err(error) => return fail(&request, &error),
         };
-    let options = ImportOptions { skip_invalid: form.skip_invalid.unwrap_or(false), ..ImportOptions::default() };
+    let options = ImportOptions {
+        skip_invalid: form.skip_invalid.unwrap_or(false),
+        texts: Some(texts.import_source(None)),
+        ..ImportOptions::default()
+    };
     match run(&pool, bytes, format, options).await {
         Ok(report) => page(&request, StatusCode::OK, Some(report), form.sha256, format_name(format)),
         Err(error) => fail(&request, &error),

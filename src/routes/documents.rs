@@ -43,7 +43,8 @@ pub async fn upload(
             seen_file = true;
             upload.filename =
                 field.content_disposition().and_then(|d| d.get_filename()).map(|f| f.chars().take(200).collect());
-            upload.claimed = claimed_format(upload.filename.as_deref(), field.content_type().map(|m| m.essence_str()));
+            upload.claimed =
+                TextFormat::claimed(upload.filename.as_deref(), field.content_type().map(|m| m.essence_str()));
         }
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
@@ -76,17 +77,6 @@ pub async fn upload(
     })
     .await?;
     Ok(if created { HttpResponse::Created().json(view) } else { HttpResponse::Ok().json(view) })
-}
-
-/// What the name or media type of an upload says it is.
-fn claimed_format(filename: Option<&str>, media_type: Option<&str>) -> Option<TextFormat> {
-    let extension = filename.and_then(|f| f.rsplit_once('.')).map(|(_, e)| e.to_ascii_lowercase());
-    match (extension.as_deref(), media_type) {
-        (Some("pdf"), _) | (_, Some("application/pdf")) => Some(TextFormat::Pdf),
-        (Some("md" | "markdown"), _) | (_, Some("text/markdown")) => Some(TextFormat::Markdown),
-        (Some("txt"), _) | (_, Some("text/plain")) => Some(TextFormat::Text),
-        _ => None,
-    }
 }
 
 /// One section or all.

@@ -10,6 +10,7 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::DbPool;
 use crate::error::{AppError, ErrorEnvelope};
+use crate::services::documents::TextService;
 use crate::services::import::{self, FileFormat, ImportOptions, ImportReport};
 use crate::services::with_connection;
 
@@ -32,6 +33,7 @@ pub struct ImportParams {
 #[post("/api/v1/imports")]
 pub async fn import_catalogue(
     pool: web::Data<DbPool>,
+    texts: web::Data<TextService>,
     caller: Caller,
     request: HttpRequest,
     params: web::Query<ImportParams>,
@@ -55,11 +57,13 @@ pub async fn import_catalogue(
         dry_run: params.dry_run.unwrap_or(false),
         skip_invalid: params.skip_invalid.unwrap_or(false),
         only_if_empty: false,
+        texts: Some(texts.import_source(None)),
     };
+    let skip_invalid = options.skip_invalid;
     let report = with_connection(&pool, move |conn| {
         import::import_text(conn, &text, format, options, &mut || {}).map_err(AppError::from)
     })
     .await?;
-    let rejected = !report.invalid.is_empty() && !options.skip_invalid;
+    let rejected = !report.invalid.is_empty() && !skip_invalid;
     Ok(if rejected { HttpResponse::UnprocessableEntity() } else { HttpResponse::Ok() }.json(report))
 }

@@ -1,6 +1,7 @@
 //! Texts of standards: upload (admin), the reader, and downloads, with entitlement decided by the
 //! policy, every non-public read recorded, PDFs stamped for the reader, and a daily quota.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDateTime, NaiveTime, Utc};
@@ -9,21 +10,24 @@ use utoipa::ToSchema;
 
 use crate::auth::policy::{self, Action};
 use crate::auth::{Account, Caller};
+use crate::config::Settings;
 use crate::db::change_log::{self, NewChangeEntry};
 use crate::db::documents::{self, DocumentRow, NewDocument};
 use crate::db::standards::StandardRow;
 use crate::db::{DbConnection, provinces, write_transaction};
 use crate::domain::{AccessAction, AccessLevel};
 use crate::error::AppError;
+use crate::services::import::TextSource;
 use crate::services::usage;
-use crate::texts::blob_store::{BlobStore, sha256_hex};
-use crate::texts::extraction::{self, ExtractionError, TextFormat};
+use crate::texts::blob_store::{BlobError, BlobStore, DatabaseBlobStore, FileBlobStore, sha256_hex};
+use crate::texts::extraction::{self, Extracted, ExtractionError, TextFormat};
 use crate::texts::{reader, stamp};
 
 /// Limits and storage of texts.
 #[derive(Clone)]
 pub struct TextService {
     pub store: Arc<dyn BlobStore>,
+    pub max_upload_bytes: usize,
     pub max_pdf_pages: usize,
     pub daily_download_quota: i64,
 }
@@ -77,6 +81,31 @@ impl From<ExtractionError> for AppError {
 }
 
 impl TextService {
+    /// The service the settings describe, with the blob store they name.
+    pub fn from_settings(settings: &Settings) -> TextService {
+        let store: Arc<dyn BlobStore> = match settings.blob_store.as_str() {
+            "database" => Arc::new(DatabaseBlobStore),
+            _ => Arc::new(FileBlobStore::new(settings.data_dir.join("blobs"))),
+        };
+        TextService {
+            store,
+            max_upload_bytes: settings.max_upload_bytes,
+            max_pdf_pages: settings.max_pdf_pages,
+            daily_download_quota: settings.daily_download_quota,
+        }
+    }
+
+    /// Where an import reads and stores texts; `base_dir` is the catalogue file's directory
+    /// (known only to the command line).
+    pub fn import_source(&self, base_dir: Option<PathBuf>) -> TextSource {
+        TextSource {
+            store: self.store.clone(),
+            base_dir,
+            max_bytes: self.max_upload_bytes,
+            max_pdf_pages: self.max_pdf_pages,
+        }
+    }
+
     /// Stores and extracts an uploaded text; re-uploading the same bytes changes nothing.
     /// Returns the text and whether it is new.
     pub fn upload(
@@ -95,38 +124,21 @@ impl TextService {
         let extracted = extraction::extract(&upload.bytes, upload.claimed, self.max_pdf_pages)?;
         let access_level =
             upload.access_level.map_or_else(|| standard.fields.access_level.clone(), |l| l.as_str().to_string());
-        let sections: Vec<(String, String)> = extracted.sections.into_iter().map(|s| (s.heading, s.body)).collect();
+        let new_text = NewText {
+            bytes: &upload.bytes,
+            sha256: sha,
+            extracted,
+            filename: upload.filename.clone(),
+            access_level,
+            uploaded_by: Some(uploader),
+        };
         let document = write_transaction(conn, |conn| {
-            self.store.put(conn, &sha, &upload.bytes).map_err(|e| AppError::NotReady(e.to_string()))?;
-            let now = Utc::now().naive_utc();
-            let id = documents::insert(
-                conn,
-                &NewDocument {
-                    standard_id: standard.id,
-                    sha256: sha.clone(),
-                    format: extracted.format.as_str().to_string(),
-                    size_bytes: i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX),
-                    pages: extracted.pages,
-                    needs_ocr: extracted.needs_ocr,
-                    language: "vi".into(),
-                    filename: upload.filename.clone(),
-                    access_level,
-                    uploaded_by: Some(uploader),
-                    uploaded_at: now,
-                },
-                &sections,
-            )?;
-            change_log::append(
-                conn,
-                &NewChangeEntry {
-                    standard_id: standard.id,
-                    code: standard.fields.code.clone(),
-                    action: "text_added".into(),
-                    version: standard.version,
-                    changed_at: now,
-                    summary: format!("text {id} ({}, {} sections)", extracted.format.as_str(), sections.len()),
-                },
-            )?;
+            let id =
+                store_text(conn, self.store.as_ref(), (standard.id, &standard.fields.code, standard.version), new_text)
+                    .map_err(|error| match error {
+                        BlobError::Database(e) => AppError::Database(e),
+                        BlobError::Io(e) => AppError::NotReady(format!("blob store: {e}")),
+                    })?;
             documents::find(conn, standard.id, id)?.ok_or(AppError::Database(diesel::result::Error::NotFound))
         })?;
         Ok((self.view(conn, caller, &document)?, true))
@@ -240,6 +252,59 @@ impl TextService {
         }
         Ok(())
     }
+}
+
+/// A checked text ready to be stored.
+pub struct NewText<'a> {
+    pub bytes: &'a [u8],
+    pub sha256: String,
+    pub extracted: Extracted,
+    pub filename: Option<String>,
+    pub access_level: String,
+    pub uploaded_by: Option<i64>,
+}
+
+/// Stores a text of a standard (id, code, version): its bytes in the blob store, its sections,
+/// and a change-log entry, inside the caller's transaction. Returns the text's id.
+pub fn store_text(
+    conn: &mut DbConnection,
+    store: &dyn BlobStore,
+    (standard_id, code, version): (i64, &str, i32),
+    text: NewText<'_>,
+) -> Result<i64, BlobError> {
+    store.put(conn, &text.sha256, text.bytes)?;
+    let now = Utc::now().naive_utc();
+    let format = text.extracted.format.as_str();
+    let sections: Vec<(String, String)> = text.extracted.sections.into_iter().map(|s| (s.heading, s.body)).collect();
+    let id = documents::insert(
+        conn,
+        &NewDocument {
+            standard_id,
+            sha256: text.sha256,
+            format: format.to_string(),
+            size_bytes: i64::try_from(text.bytes.len()).unwrap_or(i64::MAX),
+            pages: text.extracted.pages,
+            needs_ocr: text.extracted.needs_ocr,
+            language: "vi".into(),
+            filename: text.filename,
+            access_level: text.access_level,
+            uploaded_by: text.uploaded_by,
+            uploaded_at: now,
+        },
+        &sections,
+    )?;
+    change_log::append(
+        conn,
+        &NewChangeEntry {
+            standard_id,
+            code: code.to_string(),
+            action: "text_added".into(),
+            version,
+            changed_at: now,
+            summary: format!("text {id} ({format}, {} sections)", sections.len()),
+        },
+    )?;
+    Ok(id)
 }
 
 /// What an upload sends.

@@ -23,6 +23,17 @@ impl TextFormat {
         }
     }
 
+    /// What the name or media type of an upload says it is.
+    pub fn claimed(filename: Option<&str>, media_type: Option<&str>) -> Option<TextFormat> {
+        let extension = filename.and_then(|f| f.rsplit_once('.')).map(|(_, e)| e.to_ascii_lowercase());
+        match (extension.as_deref(), media_type) {
+            (Some("pdf"), _) | (_, Some("application/pdf")) => Some(TextFormat::Pdf),
+            (Some("md" | "markdown"), _) | (_, Some("text/markdown")) => Some(TextFormat::Markdown),
+            (Some("txt"), _) | (_, Some("text/plain")) => Some(TextFormat::Text),
+            _ => None,
+        }
+    }
+
     /// The media type served.
     pub fn media_type(self) -> &'static str {
         match self {

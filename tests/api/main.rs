@@ -11,6 +11,7 @@ mod change_log;
 mod errors;
 mod helpers;
 mod import;
+mod import_texts;
 mod operations;
 mod pages;
 mod pdf_helpers;

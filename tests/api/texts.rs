@@ -9,7 +9,7 @@ use crate::accounts_helpers::{account, token_for};
 use crate::helpers::{TestApp, TestDatabase, encode, spawn_app, spawn_app_on};
 use crate::pdf_helpers::{encrypted_pdf, pdf_with_pages};
 
-const QCVN_06: &str = "../shared/data/texts/QCVN-06-2022-BXD.md";
+pub const QCVN_06: &str = "../shared/data/texts/QCVN-06-2022-BXD.md";
 
 /// Uploads a text as an admin through the API; the status and the JSON answer.
 pub async fn upload(
@@ -46,7 +46,7 @@ async fn first_hit(app: &TestApp, query: &str) -> Value {
     body["hits"][0].clone()
 }
 
-async fn wait_until_searchable(app: &TestApp, query: &str, code: &str) -> Value {
+pub async fn wait_until_searchable(app: &TestApp, query: &str, code: &str) -> Value {
     let started = Instant::now();
     loop {
         let hit = first_hit(app, query).await;

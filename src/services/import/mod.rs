@@ -3,6 +3,7 @@
 
 pub mod reader;
 pub mod record;
+pub mod texts;
 mod writer;
 
 use std::collections::HashMap;
@@ -10,12 +11,13 @@ use std::collections::HashMap;
 use crate::db::{self, DbConnection, standards};
 pub use reader::{FileFormat, SourceRow, read_rows};
 pub use record::{ImportRecord, ValidRecord};
+pub use texts::{AttachedText, TextSource};
 
 /// The seed catalogue, embedded so the service starts with it from any directory.
 pub const SEED_CATALOGUE: &str = include_str!("../../../standards-data/catalogue.jsonl");
 
 /// How an import behaves.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     /// Do everything, report it, then roll back.
     pub dry_run: bool,
@@ -23,6 +25,8 @@ pub struct ImportOptions {
     pub skip_invalid: bool,
     /// Import nothing unless the catalogue is empty (the seed at first start).
     pub only_if_empty: bool,
+    /// Where attached texts are read and stored; without it, records with texts are invalid.
+    pub texts: Option<TextSource>,
 }
 
 /// A row that could not be imported.
@@ -41,6 +45,8 @@ pub struct ImportReport {
     pub unchanged: usize,
     /// Standards outside the file whose status became `replaced` because a row replaces them.
     pub derived_replaced: usize,
+    /// Texts attached to standards (new bytes only: the same text again is not counted).
+    pub texts_added: usize,
     pub invalid: Vec<RowError>,
     /// Whether the changes were committed (false for a dry run, a rejected file, or a skipped seed).
     pub applied: bool,
@@ -52,7 +58,7 @@ pub struct ImportReport {
 impl ImportReport {
     /// Whether the import changed (or would change) anything.
     pub fn has_changes(&self) -> bool {
-        self.created + self.updated + self.derived_replaced > 0
+        self.created + self.updated + self.derived_replaced + self.texts_added > 0
     }
 }
 
@@ -61,6 +67,11 @@ impl ImportReport {
 pub enum ImportError {
     #[error("database error during import: {0}")]
     Database(#[from] diesel::result::Error),
+    /// A text checked with its row could not be stored (its file changed or went away meanwhile).
+    #[error("the text of {code}: {reason}")]
+    Text { code: String, reason: String },
+    #[error(transparent)]
+    Store(#[from] crate::texts::blob_store::BlobError),
 }
 
 /// Validates rows, then writes them unless some are invalid and `skip_invalid` is off.
@@ -71,26 +82,28 @@ pub fn import_rows(
     progress: &mut dyn FnMut(),
 ) -> Result<ImportReport, ImportError> {
     let mut report = ImportReport { rows: rows.len(), dry_run: options.dry_run, ..ImportReport::default() };
-    let valid = validate_rows(rows, &mut report.invalid);
+    let valid = validate_rows(rows, options.texts.as_ref(), &mut report.invalid);
     if !report.invalid.is_empty() && !options.skip_invalid {
         return Ok(report);
     }
     let mut outcome = None;
-    let result = db::write_transaction::<(), diesel::result::Error, _>(conn, |conn| {
+    let result = db::write_transaction::<(), ImportError, _>(conn, |conn| {
         let mut attempt = report.clone();
         if options.only_if_empty && standards::count(conn)? > 0 {
             attempt.skipped_not_empty = true;
         } else {
-            writer::write_records(conn, &valid, &mut attempt, progress)?;
+            writer::write_records(conn, &valid, options.texts.as_ref(), &mut attempt, progress)?;
         }
         let rollback = options.dry_run || attempt.skipped_not_empty;
         attempt.applied = !rollback;
         outcome = Some(attempt);
-        if rollback { Err(diesel::result::Error::RollbackTransaction) } else { Ok(()) }
+        if rollback { Err(ImportError::Database(diesel::result::Error::RollbackTransaction)) } else { Ok(()) }
     });
     match result {
-        Ok(()) | Err(diesel::result::Error::RollbackTransaction) => Ok(outcome.unwrap_or(report)),
-        Err(error) => Err(ImportError::Database(error)),
+        Ok(()) | Err(ImportError::Database(diesel::result::Error::RollbackTransaction)) => {
+            Ok(outcome.unwrap_or(report))
+        }
+        Err(error) => Err(error),
     }
 }
 
@@ -115,12 +128,18 @@ pub enum ImportFileError {
     Import(#[from] ImportError),
 }
 
-/// Validates each row; duplicates of an earlier row (same canonical code) are errors.
-fn validate_rows(rows: Vec<SourceRow>, invalid: &mut Vec<RowError>) -> Vec<ValidRecord> {
+/// Validates each row, its text included; duplicates of an earlier row (same canonical code) are
+/// errors.
+fn validate_rows(rows: Vec<SourceRow>, texts: Option<&TextSource>, invalid: &mut Vec<RowError>) -> Vec<ValidRecord> {
     let mut first_line_of_key: HashMap<String, u64> = HashMap::new();
     let mut valid = Vec::new();
     for row in rows {
-        match row.record.and_then(ImportRecord::validate) {
+        let checked = row.record.and_then(ImportRecord::validate).and_then(|record| match (&record.text, texts) {
+            (None, _) => Ok(record),
+            (Some(_), None) => Err("texts cannot be attached here; upload them on the standard's page".to_string()),
+            (Some(text), Some(source)) => source.check(text).map(|()| record),
+        });
+        match checked {
             Err(reason) => invalid.push(RowError { line: row.line, reason }),
             Ok(record) => match first_line_of_key.get(&record.fields.code_key) {
                 Some(first) => invalid.push(RowError {

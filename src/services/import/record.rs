@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 use serde::Deserialize;
 
+use super::texts::AttachedText;
 use crate::db::standards::StandardFields;
 use crate::domain::code::canonical_issuer;
 use crate::domain::text::{fold_diacritics, normalize};
@@ -62,6 +63,11 @@ pub struct ImportRecord {
     pub references: Vec<String>,
     #[serde(default)]
     pub adopts: Vec<String>,
+    /// The standard's text itself (Markdown or plain text).
+    pub text: Option<String>,
+    /// A file holding the text (Markdown, plain text or PDF), relative to the catalogue file;
+    /// read only by `tieuchuan import`, which knows where the catalogue file is.
+    pub text_file: Option<String>,
 }
 
 /// Keys whose CSV cells hold `;`-separated lists.
@@ -83,6 +89,8 @@ pub struct ValidRecord {
     pub fields: StandardFields,
     pub relations: Vec<DeclaredRelation>,
     pub ics: Vec<String>,
+    /// A text to attach to the standard.
+    pub text: Option<AttachedText>,
 }
 
 impl ImportRecord {
@@ -138,7 +146,8 @@ impl ImportRecord {
             source: text(self.source.as_deref(), 2_000, "source")?,
             confidence: confidence.map(|c| c.as_str().to_string()),
         };
-        Ok(ValidRecord { fields, relations, ics })
+        let text = AttachedText::from_record(self.text, self.text_file)?;
+        Ok(ValidRecord { fields, relations, ics, text })
     }
 
     fn check_agrees_with_code(&self, code: &CanonicalCode) -> Result<(), String> {

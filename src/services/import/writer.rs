@@ -6,8 +6,8 @@ use std::collections::{BTreeSet, HashSet};
 use chrono::{NaiveDateTime, Utc};
 use diesel::QueryResult;
 
-use super::ImportReport;
 use super::record::{DeclaredRelation, ValidRecord};
+use super::{ImportError, ImportReport, TextSource};
 use crate::db::change_log::{self, NewChangeEntry};
 use crate::db::relations::{self, NewRelation};
 use crate::db::standards::{self, StandardFields, StandardRow};
@@ -18,20 +18,22 @@ use crate::domain::{RelationKind, Status};
 pub(super) fn write_records(
     conn: &mut DbConnection,
     records: &[ValidRecord],
+    texts: Option<&TextSource>,
     report: &mut ImportReport,
     progress: &mut dyn FnMut(),
-) -> QueryResult<()> {
+) -> Result<(), ImportError> {
     let now = Utc::now().naive_utc();
     let replaced = replaced_keys(conn, records)?;
     for record in records {
         let mut fields = record.fields.clone();
         fields.status = derived_status(&fields, &replaced);
-        match standards::find_by_key(conn, &fields.code_key)? {
+        let (id, version) = match standards::find_by_key(conn, &fields.code_key)? {
             None => {
                 let id = standards::insert(conn, &fields, now)?;
                 write_links(conn, id, record)?;
                 log(conn, id, &fields.code, "created", 1, "created by import".into(), now)?;
                 report.created += 1;
+                (id, 1)
             }
             Some(existing) => {
                 // The stored spelling and slug stay: URLs and citations must not move because a
@@ -42,14 +44,19 @@ pub(super) fn write_records(
                 let changed = changed_parts(conn, &existing, &fields, record)?;
                 if changed.is_empty() {
                     report.unchanged += 1;
+                    (existing.id, existing.version)
                 } else {
                     let version = standards::update(conn, existing.id, &fields, now)?;
                     write_links(conn, existing.id, record)?;
                     let summary = format!("updated by import: {}", changed.join(", "));
                     log(conn, existing.id, &fields.code, "updated", version, summary, now)?;
                     report.updated += 1;
+                    (existing.id, version)
                 }
             }
+        };
+        if let (Some(text), Some(source)) = (&record.text, texts) {
+            source.attach(conn, (id, &fields.code, version), &fields.access_level, text, report)?;
         }
         progress();
     }

@@ -1,0 +1,145 @@
+//! Texts that come with catalogue records: inline (`text`) or a file beside the catalogue file
+//! (`text_file`), checked with the rows and stored with the standard in the import's transaction.
+
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use super::{ImportError, ImportReport};
+use crate::db::{DbConnection, documents};
+use crate::services::documents::{NewText, store_text};
+use crate::texts::blob_store::{BlobStore, sha256_hex};
+use crate::texts::extraction::{self, Extracted, TextFormat};
+
+const MAX_PATH_CHARS: usize = 1_000;
+
+/// A text a record attaches to its standard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttachedText {
+    /// The text itself.
+    Inline(String),
+    /// A relative path under the catalogue file's directory.
+    File(PathBuf),
+}
+
+impl AttachedText {
+    /// The attachment a record's `text` and `text_file` describe (at most one of them).
+    pub fn from_record(text: Option<String>, file: Option<String>) -> Result<Option<AttachedText>, String> {
+        let text = text.filter(|t| !t.trim().is_empty());
+        let file = file.map(|f| f.trim().to_string()).filter(|f| !f.is_empty());
+        match (text, file) {
+            (Some(_), Some(_)) => Err("give `text` or `text_file`, not both".into()),
+            (Some(text), None) => Ok(Some(AttachedText::Inline(text))),
+            (None, Some(file)) => relative_path(&file).map(|path| Some(AttachedText::File(path))),
+            (None, None) => Ok(None),
+        }
+    }
+}
+
+/// A path that stays under the catalogue file's directory: relative, without `..`.
+fn relative_path(file: &str) -> Result<PathBuf, String> {
+    if file.chars().count() > MAX_PATH_CHARS || file.chars().any(char::is_control) {
+        return Err("`text_file` is not a usable path".into());
+    }
+    let path = PathBuf::from(file);
+    if path.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) {
+        Ok(path)
+    } else {
+        Err(format!("`text_file` must be a path relative to the catalogue file, without `..`: `{file}`"))
+    }
+}
+
+/// Where attached texts are read from and stored.
+#[derive(Clone)]
+pub struct TextSource {
+    pub store: Arc<dyn BlobStore>,
+    /// The directory of the catalogue file; `None` (an upload over HTTP) refuses `text_file`.
+    pub base_dir: Option<PathBuf>,
+    pub max_bytes: usize,
+    pub max_pdf_pages: usize,
+}
+
+impl fmt::Debug for TextSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TextSource").field("base_dir", &self.base_dir).field("max_bytes", &self.max_bytes).finish()
+    }
+}
+
+impl TextSource {
+    /// The bytes of an attachment and the file name it came from.
+    fn bytes(&self, text: &AttachedText) -> Result<(Vec<u8>, Option<String>), String> {
+        let (bytes, name) = match text {
+            AttachedText::Inline(text) => (text.as_bytes().to_vec(), None),
+            AttachedText::File(path) => {
+                let base = self
+                    .base_dir
+                    .as_deref()
+                    .ok_or("`text_file` is read only by `tieuchuan import` on the server; send the text in `text`")?;
+                (read_limited(&base.join(path), self.max_bytes)?, path.file_name().map(|n| n.to_string_lossy().into()))
+            }
+        };
+        if bytes.len() > self.max_bytes {
+            return Err(format!("the text is larger than {} bytes", self.max_bytes));
+        }
+        Ok((bytes, name))
+    }
+
+    fn extract(&self, text: &AttachedText, bytes: &[u8]) -> Result<Extracted, String> {
+        let claimed = match text {
+            AttachedText::Inline(_) => Some(TextFormat::Markdown),
+            AttachedText::File(path) => TextFormat::claimed(Some(&path.to_string_lossy()), None),
+        };
+        extraction::extract(bytes, claimed, self.max_pdf_pages).map_err(|e| format!("the text: {e}"))
+    }
+
+    /// Checks that an attachment can be read and extracted (a row error otherwise).
+    pub(super) fn check(&self, text: &AttachedText) -> Result<(), String> {
+        let (bytes, _) = self.bytes(text)?;
+        self.extract(text, &bytes).map(|_| ())
+    }
+
+    /// Stores the text of a standard (id, code, version) unless it already has these bytes.
+    pub(super) fn attach(
+        &self,
+        conn: &mut DbConnection,
+        standard: (i64, &str, i32),
+        access_level: &str,
+        text: &AttachedText,
+        report: &mut ImportReport,
+    ) -> Result<(), ImportError> {
+        let failed = |reason: String| ImportError::Text { code: standard.1.to_string(), reason };
+        let (bytes, filename) = self.bytes(text).map_err(failed)?;
+        let sha256 = sha256_hex(&bytes);
+        if documents::find_by_hash(conn, standard.0, &sha256)?.is_some() {
+            return Ok(());
+        }
+        let extracted = self.extract(text, &bytes).map_err(failed)?;
+        let new_text = NewText {
+            bytes: &bytes,
+            sha256,
+            extracted,
+            filename,
+            access_level: access_level.into(),
+            uploaded_by: None,
+        };
+        if report.dry_run {
+            report.texts_added += 1;
+            return Ok(());
+        }
+        store_text(conn, self.store.as_ref(), standard, new_text)?;
+        report.texts_added += 1;
+        Ok(())
+    }
+}
+
+fn read_limited(path: &Path, max_bytes: usize) -> Result<Vec<u8>, String> {
+    let shown = path.display();
+    let metadata = std::fs::metadata(path).map_err(|e| format!("`text_file` {shown}: {e}"))?;
+    if !metadata.is_file() {
+        return Err(format!("`text_file` {shown} is not a file"));
+    }
+    if metadata.len() > max_bytes as u64 {
+        return Err(format!("`text_file` {shown} is larger than {max_bytes} bytes"));
+    }
+    std::fs::read(path).map_err(|e| format!("`text_file` {shown}: {e}"))
+}
