@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Settings;
+use crate::corpus::{self, CorpusSpec};
 use crate::search;
 use crate::services::documents::TextService;
 use crate::services::import::{self, FileFormat, ImportOptions, ImportReport};
@@ -55,6 +56,25 @@ pub enum Command {
         #[arg(long)]
         full_name: Option<String>,
     },
+    /// Write a deterministic synthetic corpus for benchmarks: the real records plus N standards
+    /// with ~30 KB bodies drawn from the real QCVN 06 text, and a mixed query set.
+    GenCorpus {
+        /// Synthetic standards besides the 371 real ones.
+        #[arg(long, default_value_t = 20_000)]
+        docs: usize,
+        /// The same seed writes the same corpus.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write `catalogue.jsonl`, `texts/` and `queries.jsonl`.
+        #[arg(long, default_value = "bench/corpus")]
+        out: PathBuf,
+        /// Size of each body, in bytes.
+        #[arg(long, default_value_t = 30_000)]
+        body_bytes: usize,
+        /// Queries in the query set.
+        #[arg(long, default_value_t = 200)]
+        queries: usize,
+    },
     /// Run judged queries through search and print nDCG@10, MRR and code-top1.
     Eval {
         /// JSON Lines of judged queries (`../shared/eval/dev-queries.jsonl`).
@@ -82,6 +102,9 @@ pub fn run(cli: Cli) -> ExitCode {
             import_files(&settings, &paths, ImportOptions { dry_run, skip_invalid, ..ImportOptions::default() })
         }
         Command::Reindex => reindex(&settings),
+        Command::GenCorpus { docs, seed, out, body_bytes, queries } => {
+            gen_corpus(&CorpusSpec { docs, seed, body_bytes, queries }, &out)
+        }
         Command::Eval { path, all } => relevance::run(&settings, &path, all),
         Command::CreateAdmin { username, email, full_name } => {
             admin::create_admin(&settings, &username, email, full_name)
@@ -119,6 +142,25 @@ fn reindex(settings: &Settings) -> Result<ExitCode, String> {
     bar.finish_and_clear();
     println!(
         "reindexed {documents} standards in {:.1} s; a running service switches to the new index",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn gen_corpus(spec: &CorpusSpec, out: &Path) -> Result<ExitCode, String> {
+    let bar = ProgressBar::new(spec.docs as u64).with_style(
+        ProgressStyle::with_template("writing [{bar:40}] {pos}/{len}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    let summary = corpus::generate(spec, out, &mut || bar.inc(1)).map_err(|e| format!("{}: {e}", out.display()))?;
+    bar.finish_and_clear();
+    println!(
+        "{}: {} standards ({} with texts, {:.1} MB of text), {} queries, in {:.1} s",
+        out.display(),
+        summary.records,
+        summary.texts,
+        summary.text_bytes as f64 / 1e6,
+        summary.queries,
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
