@@ -36,8 +36,11 @@ pub struct Settings {
     pub log_format: String,
     /// Import the embedded catalogue on the first start with an empty database.
     pub seed_on_empty: bool,
-    /// Searches run at once; more are answered 503 with `Retry-After`.
+    /// Searches run at once.
     pub search_concurrency: usize,
+    /// Searches that may wait (up to 2 s) for one of those slots; more are answered 503 with
+    /// `Retry-After`.
+    pub search_queue: usize,
     /// The HS256 signing secret (`TIEUCHUAN_JWT_SECRET`, at least 32 bytes); unset means a random
     /// one kept in the data dir. Several nodes must share one configured secret.
     pub jwt_secret: Option<Secret>,
@@ -87,6 +90,7 @@ impl Default for Settings {
             log_format: "text".to_string(),
             seed_on_empty: true,
             search_concurrency: 8,
+            search_queue: 64,
             jwt_secret: None,
             max_upload_bytes: 50 * 1024 * 1024,
             max_pdf_pages: 2_000,

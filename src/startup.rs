@@ -92,7 +92,7 @@ impl Application {
             .await
             .map_err(|e| StartupError::Task(e.to_string()))??;
         follower::spawn(&index, pool.clone()).map_err(|e| StartupError::Task(e.to_string()))?;
-        let search = SearchService::new(index, settings.search_concurrency);
+        let search = SearchService::new(index, settings.search_concurrency, settings.search_queue);
         let secret = tokens::load_secret(settings.jwt_secret.as_ref().map(Secret::expose), &settings.data_dir)?;
         let keys = TokenKeys::new(&secret)?;
         let listener = TcpListener::bind(&settings.listen)

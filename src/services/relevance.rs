@@ -61,10 +61,17 @@ pub fn parse_judged(text: &str) -> Result<Vec<JudgedQuery>, String> {
 
 /// Runs every query and scores it.
 pub fn evaluate(index: &SearchIndex, queries: &[JudgedQuery]) -> Result<RelevanceReport, SearchError> {
+    evaluate_with(queries, |q| top_codes(index, q, CUTOFF as u32))
+}
+
+/// Runs every query through any engine that answers with ranked codes (the benchmark's peers too).
+pub fn evaluate_with<E>(
+    queries: &[JudgedQuery],
+    mut search: impl FnMut(&str) -> Result<Vec<String>, E>,
+) -> Result<RelevanceReport, E> {
     let mut outcomes = Vec::with_capacity(queries.len());
     for query in queries {
-        let hits = top_codes(index, &query.q, CUTOFF as u32)?;
-        outcomes.push(score(query, hits));
+        outcomes.push(score(query, search(&query.q)?));
     }
     let overall = average(outcomes.iter());
     let mut types: Vec<&str> = outcomes.iter().map(|o| o.query.query_type.as_str()).collect();

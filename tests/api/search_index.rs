@@ -114,20 +114,32 @@ async fn a_reindex_swaps_in_a_new_index_while_the_service_keeps_answering() {
 }
 
 #[tokio::test]
-async fn searches_beyond_the_cap_are_refused_with_retry_after() {
+async fn searches_beyond_the_cap_wait_their_turn_and_beyond_the_queue_are_refused_with_retry_after() {
     let db = TestDatabase::new();
     let mut conn = db.connect();
     tieuchuan::services::seed::seed(&mut conn).expect("seed");
-    let index = SearchIndex::in_memory(&mut conn, Abbreviations::default()).expect("index");
-    let service = SearchService::new(std::sync::Arc::new(index), 1);
+    let index = std::sync::Arc::new(SearchIndex::in_memory(&mut conn, Abbreviations::default()).expect("index"));
     let request = SearchRequest { query: "nuoc".into(), page: 1, per_page: 5, ..SearchRequest::default() };
-    let held = service.reserve().expect("the only slot");
-    let refused = service.search(request.clone()).await.expect_err("no slot left");
+    let unqueued = SearchService::new(index.clone(), 1, 0);
+    let held = unqueued.reserve().await.expect("the only slot");
+    let refused = unqueued.search(request.clone()).await.err().expect("no slot and no queue");
     let response = actix_web::ResponseError::error_response(&refused);
     assert_eq!(response.status().as_u16(), 503);
     assert_eq!(response.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("1"));
     drop(held);
-    assert!(service.search(request).await.is_ok());
+    assert!(unqueued.search(request.clone()).await.is_ok());
+
+    let queued = SearchService::new(index, 1, 1);
+    let held = queued.reserve().await.expect("the only slot");
+    let waiting = tokio::spawn({
+        let (queued, request) = (queued.clone(), request.clone());
+        async move { queued.search(request).await.is_ok() }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let full = queued.search(request.clone()).await.err().expect("the queue is full");
+    assert_eq!(actix_web::ResponseError::error_response(&full).status().as_u16(), 503);
+    drop(held);
+    assert!(waiting.await.expect("the queued search"), "a queued search runs when the slot frees");
 }
 
 #[test]
