@@ -65,7 +65,7 @@ fn code_spelling(rng: &mut Xoshiro256PlusPlus, code: &str) -> String {
     match rng.random_range(0..3) {
         0 => code.to_string(),
         1 => code.to_lowercase().replace([':', '/'], " "),
-        _ => code.replace(':', " ").replace('/', " "),
+        _ => code.replace([':', '/'], " "),
     }
 }
 

@@ -5,6 +5,7 @@
 //! generation beside it and swaps `CURRENT`, so searches keep working during a rebuild.
 
 pub mod abbreviations;
+pub mod body_phrase;
 pub mod document;
 pub mod editions;
 pub mod follower;

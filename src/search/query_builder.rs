@@ -129,7 +129,6 @@ fn word_query(
         if let Some(exact) = terms.exact.get(index).filter(|e| *e != word) {
             alternatives.push((Occur::Should, boosted(term_query(fields.title_exact, exact), 2.5)));
             alternatives.push((Occur::Should, boosted(term_query(fields.scope_exact, exact), 0.8)));
-            alternatives.push((Occur::Should, boosted(term_query(fields.body_exact, exact), 0.4)));
         }
         let unknown = is_unknown(searcher, fields, word);
         if word.chars().count() >= MIN_FUZZY_CHARS && (unknown || strictness == Strictness::Relaxed) {
@@ -155,8 +154,14 @@ fn word_query(
         Strictness::Relaxed => 1,
         Strictness::Normal => required_words(per_word.len()),
     };
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-        vec![(Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(per_word, required)))];
+    // Every word required is an intersection, which seeks; "most of them" needs a disjunction
+    // that visits every document any word is in.
+    let words: Box<dyn Query> = if required >= per_word.len() {
+        Box::new(BooleanQuery::new(per_word.into_iter().map(|(_, q)| (Occur::Must, q)).collect()))
+    } else {
+        Box::new(BooleanQuery::with_minimum_required_clauses(per_word, required))
+    };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, words)];
     clauses.extend(proximity(fields, terms));
     Some(Box::new(BooleanQuery::new(clauses)))
 }

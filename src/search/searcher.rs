@@ -2,23 +2,21 @@
 //! tie-breaks), facet counts and highlights.
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::collector::{Count, DocSetCollector, FacetCollector, TopDocs};
-use tantivy::index::SegmentId;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::schema::{Field, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocId, Score, Searcher, SegmentReader, TantivyDocument};
+use tantivy::{DocId, Score, SegmentReader, TantivyDocument};
 use utoipa::ToSchema;
 
 use super::highlight::mark;
-use super::newest_first;
 use super::query_builder::{self, QueryTerms, SearchFilters, Strictness};
 use super::schema::{FACET_PARENTS, SearchFields, folded_analyzer};
 use super::understanding::understand;
 use super::{SearchError, SearchIndex};
+use super::{body_phrase, newest_first};
 
 /// A search as the service runs it (already validated).
 #[derive(Debug, Clone, Default)]
@@ -93,11 +91,9 @@ impl SearchIndex {
         let understood = understand(&request.query, self.abbreviations());
         let terms = QueryTerms::of(&understood);
         let offset = (request.page.saturating_sub(1) as usize) * request.per_page as usize;
+        let depth = offset + request.per_page as usize;
         // Within the window, editions are reordered newest first, so the window starts at the top.
-        let reorder = !understood.names_an_edition() && offset + (request.per_page as usize) <= newest_first::WINDOW;
-        let (window_start, window_end) =
-            if reorder { (0, offset + request.per_page as usize) } else { (offset, request.per_page as usize) };
-        let phrase_hits = Arc::new(body_phrase_hits(&searcher, fields, &terms)?);
+        let reorder = !understood.names_an_edition() && depth <= newest_first::WINDOW;
         let mut found = None;
         for strictness in [Strictness::Normal, Strictness::Relaxed] {
             let query = query_builder::build(fields, &searcher, &understood, &terms, &request.filters, strictness);
@@ -105,17 +101,7 @@ impl SearchIndex {
             for parent in FACET_PARENTS {
                 facets.add_facet(tantivy::schema::Facet::from_path([parent]));
             }
-            let phrase_hits = Arc::clone(&phrase_hits);
-            let top = TopDocs::with_limit(window_end.max(request.per_page as usize))
-                .and_offset(window_start)
-                .tweak_score(move |segment: &SegmentReader| {
-                    let base = tie_breaks(segment);
-                    let (segment_id, hits) = (segment.segment_id(), Arc::clone(&phrase_hits));
-                    move |doc: DocId, score: Score| {
-                        let bonus = if hits.contains(&(segment_id, doc)) { BODY_PHRASE_BONUS } else { 0.0 };
-                        base(doc, score + bonus)
-                    }
-                });
+            let top = TopDocs::with_limit(depth.max(body_phrase::DEPTH)).tweak_score(tie_breaks);
             let outcome = searcher.search(&query, &(top, Count, facets))?;
             let retry = outcome.1 == 0 && strictness == Strictness::Normal && !terms.folded.is_empty();
             found = Some(outcome);
@@ -123,11 +109,13 @@ impl SearchIndex {
                 break;
             }
         }
-        let (mut top, total, facet_counts) = found.ok_or_else(|| SearchError::Corrupt("no search ran".into()))?;
+        let (top, total, facet_counts) = found.ok_or_else(|| SearchError::Corrupt("no search ran".into()))?;
+        let mut top = body_phrase::rerank(&searcher, fields, &terms, top)?;
+        top.truncate(depth);
         if reorder {
             newest_first::reorder(&searcher, &mut top);
-            top.drain(..offset.min(top.len()));
         }
+        top.drain(..offset.min(top.len()));
         let marked: HashSet<String> = terms.highlightable().into_iter().collect();
         let misspelt = query_builder::unknown_words(fields, &searcher, &terms);
         let hits = top
@@ -222,23 +210,6 @@ fn hit(
         },
         title_vi: title,
     }
-}
-
-/// What finding the whole query as a phrase inside a standard's text adds to its score.
-const BODY_PHRASE_BONUS: Score = 80.0;
-
-/// The standards whose texts hold the whole query as a phrase.
-fn body_phrase_hits(
-    searcher: &Searcher,
-    fields: &SearchFields,
-    terms: &QueryTerms,
-) -> Result<HashSet<(SegmentId, DocId)>, SearchError> {
-    let Some(phrase) = query_builder::body_phrase(fields, terms) else { return Ok(HashSet::new()) };
-    let found = searcher.search(&phrase, &DocSetCollector)?;
-    Ok(found
-        .into_iter()
-        .map(|address| (searcher.segment_reader(address.segment_ord).segment_id(), address.doc_id))
-        .collect())
 }
 
 /// Characters of text around the query's words in a body snippet.
