@@ -22,7 +22,7 @@ pub struct Args {
     /// Synthetic standards in the large corpus (the 371 real ones come on top).
     #[arg(long, default_value_t = 20_000)]
     pub docs: usize,
-    /// The small corpus has `docs / scale` synthetic standards (0: no small corpus).
+    /// The small corpus has a `scale`-th of the large one's standards, real ones included (0: none).
     #[arg(long, default_value_t = 10)]
     pub scale: usize,
     #[arg(long, default_value_t = 1)]

@@ -62,7 +62,7 @@ fn markdown(r: &Results) -> String {
     let _ = writeln!(md, "## Relevance on the real catalogue (`../shared/eval/dev-queries.jsonl`)\n");
     let _ = writeln!(md, "| engine | nDCG@10 | MRR | code-top1 | by type (nDCG@10) |\n|---|---:|---:|---:|---|");
     for row in &r.relevance {
-        let types: Vec<String> = row.by_type.iter().map(|(t, v)| format!("{t} {v:.3}")).collect();
+        let types: Vec<String> = row.by_type.iter().map(|(t, v)| format!("{t} {:.3}", v + 0.0)).collect();
         let top1 = row.code_top1.map_or("-".into(), |v| format!("{v:.3}"));
         let _ = writeln!(md, "| {} | {:.3} | {:.3} | {top1} | {} |", row.engine, row.ndcg, row.mrr, types.join(", "));
     }
@@ -119,7 +119,7 @@ fn size_section(md: &mut String, size: &SizeRun) {
             100.0 * f.empty as f64 / f.queries.max(1) as f64
         );
     };
-    line(md, "tieuchuan in process (floor)", &s.floor, "| |");
+    line(md, "tieuchuan in process (floor)", &s.floor, " | ");
     for f in &s.http {
         let build = format!("{:.1} s | {:.0} MB", s.import_seconds + s.reindex_seconds, s.index_bytes as f64 / MB);
         line(md, "tieuchuan over HTTP", f, &build);

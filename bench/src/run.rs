@@ -103,8 +103,11 @@ pub fn all(args: &Args) -> Result<PathBuf, String> {
     let binary = std::fs::canonicalize(&args.binary)
         .map_err(|e| format!("{}: {e} (build it: cargo build --release)", args.binary.display()))?;
     let mut sizes = Vec::new();
-    if args.scale > 0 && args.docs / args.scale > 0 {
-        sizes.push(one_size(args, &binary, args.docs / args.scale)?);
+    // The small corpus holds a `scale`-th of the large one's standards, the real ones included.
+    let real = engines::real_catalogue()?.len();
+    let small = (args.docs + real).checked_div(args.scale).map_or(0, |n| n.saturating_sub(real));
+    if small > 0 {
+        sizes.push(one_size(args, &binary, small)?);
     }
     sizes.push(one_size(args, &binary, args.docs)?);
     let relevance = relevance_rows(args)?;

@@ -5,7 +5,7 @@ use tantivy::TantivyDocument;
 use super::schema::{SearchFields, facet};
 use crate::db::standards::StandardRow;
 use crate::domain::code::normalized_number;
-use crate::domain::text::{fold_char_for_char, fold_diacritics, normalize};
+use crate::domain::text::{fold_diacritics, normalize};
 use crate::domain::{CanonicalCode, Status};
 
 /// The code keys of a standard, each prefixed by what it identifies: `k:` the code, `s:` the
@@ -182,9 +182,9 @@ pub fn standard_document(
     }
     if let Some(body) = body.filter(|b| !b.text.is_empty()) {
         doc.add_text(fields.body, &body.text);
+        doc.add_bytes(fields.body_text, body.text.as_bytes());
         doc.add_text(fields.body_exact, &body.text);
         doc.add_text(fields.body_sections, serde_json::to_string(&body.sections).unwrap_or_default());
-        doc.add_text(fields.body_folded, fold_char_for_char(&body.text));
     }
     doc
 }

@@ -6,6 +6,7 @@
 
 pub mod abbreviations;
 pub mod body_phrase;
+pub mod collect;
 pub mod document;
 pub mod editions;
 pub mod follower;
@@ -15,6 +16,7 @@ pub mod newest_first;
 pub mod query_builder;
 pub mod schema;
 pub mod searcher;
+pub mod snippet;
 pub mod suggest;
 pub mod understanding;
 
@@ -55,6 +57,8 @@ pub struct Generation {
     pub writer: Mutex<IndexWriter>,
     pub fields: SearchFields,
     pub applied_seq: AtomicI64,
+    /// Per-segment ranking and facet tables (see `collect`).
+    pub tables: collect::TableCache,
 }
 
 impl Generation {
@@ -71,6 +75,7 @@ impl Generation {
             writer: Mutex::new(writer),
             fields,
             applied_seq: AtomicI64::new(applied_seq),
+            tables: collect::TableCache::default(),
         })
     }
 

@@ -9,7 +9,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 
 /// Bump when fields or analyzers change: an index built under another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Lowercase, diacritics removed (`Nước` → `nuoc`, `đ` → `d`).
 pub const FOLDED: &str = "vi_folded";
@@ -46,11 +46,11 @@ pub struct SearchFields {
     pub scope_exact: Field,
     pub body: Field,
     pub body_exact: Field,
+    /// The text itself, stored as UTF-8 bytes: a hit reads (and checks) only the part its snippet
+    /// needs, not the whole text.
+    pub body_text: Field,
     /// JSON list of `[heading, byte offset]` of the sections in `body`.
     pub body_sections: Field,
-    /// `body` folded character for character (stored only): where the query's words are is found
-    /// with a plain substring search, and only that window is tokenized for the snippet.
-    pub body_folded: Field,
     pub facets: Field,
 }
 
@@ -83,10 +83,10 @@ pub fn build_schema() -> (Schema, SearchFields) {
         title_en: builder.add_text_field("title_en", text_field(FOLDED, true)),
         scope: builder.add_text_field("scope", text_field(FOLDED, true)),
         scope_exact: builder.add_text_field("scope_exact", text_field(EXACT, false)),
-        body: builder.add_text_field("body", text_field(FOLDED, true)),
+        body: builder.add_text_field("body", text_field(FOLDED, false)),
+        body_text: builder.add_bytes_field("body_text", STORED),
         body_exact: builder.add_text_field("body_exact", text_field(EXACT, false)),
         body_sections: builder.add_text_field("body_sections", STORED),
-        body_folded: builder.add_text_field("body_folded", STORED),
         facets: builder.add_facet_field("facets", FacetOptions::default()),
     };
     (builder.build(), fields)
@@ -117,8 +117,8 @@ impl SearchFields {
             scope_exact: get("scope_exact")?,
             body: get("body")?,
             body_exact: get("body_exact")?,
+            body_text: get("body_text")?,
             body_sections: get("body_sections")?,
-            body_folded: get("body_folded")?,
             facets: get("facets")?,
         })
     }

@@ -5,15 +5,15 @@ use std::collections::{BTreeMap, HashSet};
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::schema::{Field, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocId, Score, SegmentReader, TantivyDocument};
 use utoipa::ToSchema;
 
+use super::collect::RankCollector;
 use super::highlight::mark;
 use super::query_builder::{self, QueryTerms, SearchFilters, Strictness};
-use super::schema::{FACET_PARENTS, SearchFields, folded_analyzer};
+use super::schema::SearchFields;
+use super::snippet::body_snippet;
 use super::understanding::understand;
 use super::{SearchError, SearchIndex};
 use super::{body_phrase, newest_first};
@@ -94,15 +94,13 @@ impl SearchIndex {
         let depth = offset + request.per_page as usize;
         // Within the window, editions are reordered newest first, so the window starts at the top.
         let reorder = !understood.names_an_edition() && depth <= newest_first::WINDOW;
+        let live: Vec<_> = searcher.segment_readers().iter().map(|segment| segment.segment_id()).collect();
+        generation.tables.retain(&live);
         let mut found = None;
         for strictness in [Strictness::Normal, Strictness::Relaxed] {
             let query = query_builder::build(fields, &searcher, &understood, &terms, &request.filters, strictness);
-            let mut facets = FacetCollector::for_field("facets");
-            for parent in FACET_PARENTS {
-                facets.add_facet(tantivy::schema::Facet::from_path([parent]));
-            }
-            let top = TopDocs::with_limit(depth.max(body_phrase::DEPTH)).tweak_score(tie_breaks);
-            let outcome = searcher.search(&query, &(top, Count, facets))?;
+            let collector = RankCollector { limit: depth.max(body_phrase::DEPTH), cache: &generation.tables };
+            let outcome = searcher.search(&query, &collector)?;
             let retry = outcome.1 == 0 && strictness == Strictness::Normal && !terms.folded.is_empty();
             found = Some(outcome);
             if !retry {
@@ -123,18 +121,16 @@ impl SearchIndex {
             .map(|(score, address)| Ok(hit(fields, &searcher.doc(address)?, score, &marked, &misspelt)))
             .collect::<Result<Vec<_>, SearchError>>()?;
         let mut facets = Facets::default();
-        for (parent, counts) in [
-            ("kind", &mut facets.kind),
-            ("status", &mut facets.status),
-            ("issuer", &mut facets.issuer),
-            ("field", &mut facets.field),
-            ("year", &mut facets.year),
-        ] {
-            for (facet, count) in facet_counts.get(&format!("/{parent}")) {
-                if let Some(value) = facet.to_path().last() {
-                    counts.insert(value.to_string(), count);
-                }
-            }
+        for ((parent, value), count) in facet_counts {
+            let counts = match parent.as_str() {
+                "kind" => &mut facets.kind,
+                "status" => &mut facets.status,
+                "issuer" => &mut facets.issuer,
+                "field" => &mut facets.field,
+                "year" => &mut facets.year,
+                _ => continue,
+            };
+            counts.insert(value, count);
         }
         Ok(SearchResponse {
             query: request.query.clone(),
@@ -211,47 +207,6 @@ fn hit(
         title_vi: title,
     }
 }
-
-/// Characters of text around the query's words in a body snippet.
-const SNIPPET_CHARS: usize = 180;
-
-/// A snippet of the body around the query's words (original diacritics, HTML-escaped, words in
-/// `<mark>`), and the heading of the section it comes from. Only a window around the first
-/// occurrence of the rarest-looking (longest) word is tokenized, not the whole text.
-fn body_snippet(
-    fields: &SearchFields,
-    doc: &TantivyDocument,
-    marked: &HashSet<String>,
-) -> Option<(String, Option<String>)> {
-    let body = doc.get_first(fields.body).and_then(|v| v.as_str())?;
-    let folded = doc.get_first(fields.body_folded).and_then(|v| v.as_str())?;
-    let mut words: Vec<&String> = marked.iter().collect();
-    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    let at_byte = words.iter().find_map(|w| folded.find(String::as_str(w)))?;
-    let at_char = folded[..at_byte].chars().count();
-    let window_start = body.char_indices().nth(at_char.saturating_sub(WINDOW_CHARS)).map_or(0, |(i, _)| i);
-    let window_end = body.char_indices().nth(at_char + WINDOW_CHARS).map_or(body.len(), |(i, _)| i);
-    let window = &body[window_start..window_end];
-    let terms: BTreeMap<String, Score> = marked.iter().map(|t| (t.clone(), 1.0)).collect();
-    let generator = SnippetGenerator::new(terms, folded_analyzer(), fields.body, SNIPPET_CHARS);
-    let mut snippet = generator.snippet(window);
-    if snippet.highlighted().is_empty() {
-        return None;
-    }
-    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-    let start =
-        window_start + snippet.fragment_range().start + snippet.highlighted().first().map_or(0, |range| range.start);
-    let sections: Vec<(String, usize)> = doc
-        .get_first(fields.body_sections)
-        .and_then(|v| v.as_str())
-        .and_then(|json| serde_json::from_str(json).ok())
-        .unwrap_or_default();
-    let section = sections.iter().take_while(|(_, offset)| *offset <= start).last().map(|(heading, _)| heading.clone());
-    Some((snippet.to_html(), section.filter(|h| !h.is_empty())))
-}
-
-/// Characters either side of a match that the snippet may be taken from.
-const WINDOW_CHARS: usize = 1_500;
 
 /// Searches run by the relevance harness and the tests share this helper.
 pub fn top_codes(index: &SearchIndex, query: &str, limit: u32) -> Result<Vec<String>, SearchError> {
