@@ -135,6 +135,7 @@ pub fn standard_document(
     fields: &SearchFields,
     row: &StandardRow,
     body: Option<&IndexedBody>,
+    stored_at: Option<u64>,
     superseded: bool,
 ) -> TantivyDocument {
     let f = &row.fields;
@@ -182,7 +183,10 @@ pub fn standard_document(
     }
     if let Some(body) = body.filter(|b| !b.text.is_empty()) {
         doc.add_text(fields.body, &body.text);
-        doc.add_bytes(fields.body_text, body.text.as_bytes());
+        if let Some(offset) = stored_at {
+            doc.add_u64(fields.body_offset, offset);
+            doc.add_u64(fields.body_len, body.text.len() as u64);
+        }
         doc.add_text(fields.body_exact, &body.text);
         doc.add_text(fields.body_sections, serde_json::to_string(&body.sections).unwrap_or_default());
     }

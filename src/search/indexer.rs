@@ -13,6 +13,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument};
 use super::document::{IndexedBody, standard_document};
 use super::editions::LatestEditions;
 use super::schema::{SCHEMA_VERSION, SearchFields, build_schema};
+use super::text_store::TextStore;
 use super::{Abbreviations, Generation, SearchError, SearchIndex};
 use crate::db::standards::StandardRow;
 use crate::db::{DbConnection, change_log, documents, standards};
@@ -62,7 +63,7 @@ impl SearchIndex {
     pub fn in_memory(conn: &mut DbConnection, abbreviations: Abbreviations) -> Result<SearchIndex, SearchError> {
         let (schema, _) = build_schema();
         let seq = change_log::latest_seq(conn)?;
-        let generation = Generation::new("memory".into(), Index::create_in_ram(schema), seq)?;
+        let generation = Generation::new("memory".into(), Index::create_in_ram(schema), TextStore::memory(), seq)?;
         fill(&generation, conn, seq, &mut |_, _| {})?;
         Ok(SearchIndex { root: None, generation: RwLock::new(Arc::new(generation)), abbreviations })
     }
@@ -86,9 +87,12 @@ impl SearchIndex {
                 if let Some(row) = row {
                     let superseded = latest.is_superseded(&row.fields);
                     let body = body_of(conn, row.id)?;
-                    writer.add_document(standard_document(&generation.fields, row, body.as_ref(), superseded))?;
+                    let stored_at = store_text(&generation.texts, body.as_ref())?;
+                    let document = standard_document(&generation.fields, row, body.as_ref(), stored_at, superseded);
+                    writer.add_document(document)?;
                 }
             }
+            generation.texts.sync()?;
             commit(&mut writer, last)?;
             drop(writer);
             generation.reader.reload()?;
@@ -143,7 +147,7 @@ fn rebuild_generation(
     let (schema, _) = build_schema();
     // Changes made while we read are replayed from the change log afterwards (idempotently).
     let seq = change_log::latest_seq(conn)?;
-    let generation = Generation::new(name.clone(), Index::create_in_dir(&path, schema)?, seq)?;
+    let generation = Generation::new(name.clone(), Index::create_in_dir(&path, schema)?, TextStore::open(&path)?, seq)?;
     fill(&generation, conn, seq, progress)?;
     write_current(root, &name)?;
     Ok(generation)
@@ -168,13 +172,15 @@ fn fill(
         for row in &rows {
             let superseded = latest.is_superseded(&row.fields);
             let body = body_of(conn, row.id)?;
-            let doc: TantivyDocument = standard_document(&generation.fields, row, body.as_ref(), superseded);
+            let stored_at = store_text(&generation.texts, body.as_ref())?;
+            let doc: TantivyDocument = standard_document(&generation.fields, row, body.as_ref(), stored_at, superseded);
             writer.add_document(doc)?;
         }
         done += rows.len() as u64;
         progress(done, total);
         after = last;
     }
+    generation.texts.sync()?;
     commit(&mut writer, seq)?;
     drop(writer);
     generation.reader.reload()?;
@@ -233,6 +239,14 @@ fn rows_by_id(rows: &[StandardRow], changed: impl Iterator<Item = i64>) -> BTree
     by_id
 }
 
+/// Appends a text to the generation's store; where it starts.
+fn store_text(texts: &TextStore, body: Option<&IndexedBody>) -> Result<Option<u64>, SearchError> {
+    match body.filter(|b| !b.text.is_empty()) {
+        Some(body) => Ok(Some(texts.append(body.text.as_bytes())?)),
+        None => Ok(None),
+    }
+}
+
 fn commit(writer: &mut IndexWriter, seq: i64) -> Result<(), SearchError> {
     let payload = serde_json::to_string(&CommitPayload { schema_version: SCHEMA_VERSION, seq })
         .map_err(|e| SearchError::Corrupt(e.to_string()))?;
@@ -261,7 +275,7 @@ fn open_generation(root: &Path, name: &str) -> Result<Generation, SearchError> {
     if index.schema() != expected || SearchFields::of(&index.schema()).is_none() {
         return Err(SearchError::Corrupt("its schema differs from this version's".into()));
     }
-    let generation = Generation::new(name.to_string(), index, payload.seq)?;
+    let generation = Generation::new(name.to_string(), index, TextStore::open(&path)?, payload.seq)?;
     // A segment may be unreadable even when the metadata is fine: touch every one.
     let searcher = generation.reader.searcher();
     for segment in searcher.segment_readers() {

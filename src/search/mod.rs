@@ -18,6 +18,7 @@ pub mod schema;
 pub mod searcher;
 pub mod snippet;
 pub mod suggest;
+pub mod text_store;
 pub mod understanding;
 
 use std::path::PathBuf;
@@ -59,11 +60,18 @@ pub struct Generation {
     pub applied_seq: AtomicI64,
     /// Per-segment ranking and facet tables (see `collect`).
     pub tables: collect::TableCache,
+    /// The texts, outside the document store.
+    pub texts: text_store::TextStore,
 }
 
 impl Generation {
     /// Wraps an opened index: registers analyzers, opens the reader and the writer.
-    fn new(name: String, index: Index, applied_seq: i64) -> Result<Generation, SearchError> {
+    fn new(
+        name: String,
+        index: Index,
+        texts: text_store::TextStore,
+        applied_seq: i64,
+    ) -> Result<Generation, SearchError> {
         register_analyzers(&index);
         let fields = SearchFields::of(&index.schema()).ok_or_else(|| SearchError::Corrupt("fields missing".into()))?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
@@ -76,6 +84,7 @@ impl Generation {
             fields,
             applied_seq: AtomicI64::new(applied_seq),
             tables: collect::TableCache::default(),
+            texts,
         })
     }
 

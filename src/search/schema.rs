@@ -9,7 +9,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 
 /// Bump when fields or analyzers change: an index built under another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Lowercase, diacritics removed (`Nước` → `nuoc`, `đ` → `d`).
 pub const FOLDED: &str = "vi_folded";
@@ -46,9 +46,9 @@ pub struct SearchFields {
     pub scope_exact: Field,
     pub body: Field,
     pub body_exact: Field,
-    /// The text itself, stored as UTF-8 bytes: a hit reads (and checks) only the part its snippet
-    /// needs, not the whole text.
-    pub body_text: Field,
+    /// Where the text is in the generation's text store (see `text_store`), and its length.
+    pub body_offset: Field,
+    pub body_len: Field,
     /// JSON list of `[heading, byte offset]` of the sections in `body`.
     pub body_sections: Field,
     pub facets: Field,
@@ -84,7 +84,8 @@ pub fn build_schema() -> (Schema, SearchFields) {
         scope: builder.add_text_field("scope", text_field(FOLDED, true)),
         scope_exact: builder.add_text_field("scope_exact", text_field(EXACT, false)),
         body: builder.add_text_field("body", text_field(FOLDED, false)),
-        body_text: builder.add_bytes_field("body_text", STORED),
+        body_offset: builder.add_u64_field("body_offset", FAST),
+        body_len: builder.add_u64_field("body_len", FAST),
         body_exact: builder.add_text_field("body_exact", text_field(EXACT, false)),
         body_sections: builder.add_text_field("body_sections", STORED),
         facets: builder.add_facet_field("facets", FacetOptions::default()),
@@ -117,7 +118,8 @@ impl SearchFields {
             scope_exact: get("scope_exact")?,
             body: get("body")?,
             body_exact: get("body_exact")?,
-            body_text: get("body_text")?,
+            body_offset: get("body_offset")?,
+            body_len: get("body_len")?,
             body_sections: get("body_sections")?,
             facets: get("facets")?,
         })

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::schema::{Field, Value};
-use tantivy::{DocId, Score, SegmentReader, TantivyDocument};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument};
 use utoipa::ToSchema;
 
 use super::collect::RankCollector;
@@ -14,6 +14,7 @@ use super::highlight::mark;
 use super::query_builder::{self, QueryTerms, SearchFilters, Strictness};
 use super::schema::SearchFields;
 use super::snippet::body_snippet;
+use super::text_store::{StoredText, TextStore};
 use super::understanding::understand;
 use super::{SearchError, SearchIndex};
 use super::{body_phrase, newest_first};
@@ -118,7 +119,10 @@ impl SearchIndex {
         let misspelt = query_builder::unknown_words(fields, &searcher, &terms);
         let hits = top
             .into_iter()
-            .map(|(score, address)| Ok(hit(fields, &searcher.doc(address)?, score, &marked, &misspelt)))
+            .map(|(score, address)| {
+                let text = stored_text(&searcher, &generation.texts, address);
+                Ok(hit(fields, &searcher.doc(address)?, text.as_ref(), score, &marked, &misspelt))
+            })
             .collect::<Result<Vec<_>, SearchError>>()?;
         let mut facets = Facets::default();
         for ((parent, value), count) in facet_counts {
@@ -179,6 +183,7 @@ fn text(doc: &TantivyDocument, field: Field) -> Option<String> {
 fn hit(
     fields: &SearchFields,
     doc: &TantivyDocument,
+    body_text: Option<&StoredText<'_>>,
     score: Score,
     marked: &HashSet<String>,
     misspelt: &[String],
@@ -196,7 +201,7 @@ fn hit(
         field: text(doc, fields.subject),
         score: (score * 1000.0).round() / 1000.0,
         highlight: {
-            let (body, section) = body_snippet(fields, doc, marked).unzip();
+            let (body, section) = body_text.and_then(|t| body_snippet(fields, doc, t, marked)).unzip();
             Highlight {
                 title_vi: mark(&title, marked, misspelt),
                 scope_vi: scope.as_deref().and_then(|s| mark(s, marked, misspelt)),
@@ -206,6 +211,14 @@ fn hit(
         },
         title_vi: title,
     }
+}
+
+/// Where a hit's text is in the generation's text store, when it has one.
+fn stored_text<'a>(searcher: &Searcher, texts: &'a TextStore, address: DocAddress) -> Option<StoredText<'a>> {
+    let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+    let offset = fast.u64("body_offset").ok()?.first(address.doc_id)?;
+    let len = fast.u64("body_len").ok()?.first(address.doc_id)?;
+    Some(StoredText { store: texts, offset, len: usize::try_from(len).ok()? })
 }
 
 /// Searches run by the relevance harness and the tests share this helper.

@@ -10,6 +10,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{Score, TantivyDocument};
 
 use super::schema::{SearchFields, folded_analyzer};
+use super::text_store::StoredText;
 use crate::domain::text::fold_char_for_char;
 
 /// Characters of text in a snippet.
@@ -25,17 +26,16 @@ const CHUNK_BYTES: usize = 2_048;
 pub fn body_snippet(
     fields: &SearchFields,
     doc: &TantivyDocument,
+    text: &StoredText<'_>,
     marked: &HashSet<String>,
 ) -> Option<(String, Option<String>)> {
-    let body = doc.get_first(fields.body_text).and_then(|v| v.as_bytes())?;
     let mut words: Vec<&String> = marked.iter().collect();
     words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    let at = first_occurrence(body, &words)?;
-    let window_start = char_start(body, at.saturating_sub(WINDOW_BYTES));
-    let window = std::str::from_utf8(&body[window_start..char_start(body, at + WINDOW_BYTES)]).ok()?;
+    let at = first_occurrence(text, &words)?;
+    let (window_start, window) = part(text, at.saturating_sub(WINDOW_BYTES), at + WINDOW_BYTES)?;
     let terms: BTreeMap<String, Score> = marked.iter().map(|t| (t.clone(), 1.0)).collect();
     let generator = SnippetGenerator::new(terms, folded_analyzer(), fields.body, SNIPPET_CHARS);
-    let mut snippet = generator.snippet(window);
+    let mut snippet = generator.snippet(&window);
     if snippet.highlighted().is_empty() {
         return None;
     }
@@ -51,10 +51,21 @@ pub fn body_snippet(
     Some((snippet.to_html(), section.filter(|h| !h.is_empty())))
 }
 
+/// The whole characters of the text between two byte offsets, and where they start: a character
+/// cut at the start is skipped, one cut at the end is left out.
+fn part(text: &StoredText<'_>, start: usize, end: usize) -> Option<(usize, String)> {
+    // Three more bytes tell whether `end` falls inside a character.
+    let bytes = text.bytes(start, end + 3)?;
+    let skip = bytes.iter().take_while(|b| is_continuation(**b)).count();
+    let stop = if start + bytes.len() >= text.len { bytes.len() } else { char_start(&bytes, end - start) };
+    let part = std::str::from_utf8(bytes.get(skip..stop.max(skip))?).ok()?;
+    Some((start + skip, part.to_string()))
+}
+
 /// The byte offset of the first occurrence of one of the folded words, folding the text a chunk
 /// at a time; within a chunk the longest word wins. Chunks overlap, so a word across a boundary
 /// is found.
-fn first_occurrence(text: &[u8], words: &[&String]) -> Option<usize> {
+fn first_occurrence(text: &StoredText<'_>, words: &[&String]) -> Option<usize> {
     let longest = words.first().map_or(0, |w| w.len());
     if longest == 0 {
         return None;
@@ -62,20 +73,24 @@ fn first_occurrence(text: &[u8], words: &[&String]) -> Option<usize> {
     // A folded character comes from at most four bytes.
     let overlap = longest * 4;
     let mut start = 0;
-    loop {
-        let end = char_start(text, start + CHUNK_BYTES.max(overlap * 2));
-        let chunk = std::str::from_utf8(&text[start..end]).ok()?;
-        let folded = fold_char_for_char(chunk);
+    while start < text.len {
+        let (chunk_start, chunk) = part(text, start, start + CHUNK_BYTES.max(overlap * 2))?;
+        let folded = fold_char_for_char(&chunk);
         if let Some(at) = words.iter().find_map(|w| folded.find(String::as_str(w))) {
             let chars = folded[..at].chars().count();
-            return chunk.char_indices().nth(chars).map(|(i, _)| start + i);
+            return chunk.char_indices().nth(chars).map(|(i, _)| chunk_start + i);
         }
-        if end >= text.len() {
+        let end = chunk_start + chunk.len();
+        if end >= text.len || chunk.is_empty() {
             return None;
         }
-        let next = char_start(text, end - overlap);
-        start = if next > start { next } else { end };
+        start = end.saturating_sub(overlap).max(start + 1);
     }
+    None
+}
+
+fn is_continuation(byte: u8) -> bool {
+    (byte & 0b1100_0000) == 0b1000_0000
 }
 
 /// The start of the character at or before `index` (the end of the text past it).
@@ -84,7 +99,7 @@ fn char_start(text: &[u8], index: usize) -> usize {
         return text.len();
     }
     let mut i = index;
-    while i > 0 && (text[i] & 0b1100_0000) == 0b1000_0000 {
+    while i > 0 && is_continuation(text[i]) {
         i -= 1;
     }
     i
@@ -93,31 +108,42 @@ fn char_start(text: &[u8], index: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::text_store::TextStore;
 
-    fn owned(words: &[&str]) -> Vec<String> {
-        words.iter().map(|w| w.to_string()).collect()
+    fn found(text: &str, words: &[&str]) -> Option<usize> {
+        let store = TextStore::memory();
+        let offset = store.append(b"earlier text").and_then(|_| store.append(text.as_bytes())).expect("append");
+        let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        let refs: Vec<&String> = words.iter().collect();
+        first_occurrence(&StoredText { store: &store, offset, len: text.len() }, &refs)
     }
 
     #[test]
     fn words_are_found_by_their_folded_form_across_chunk_boundaries() {
         let text = format!("{}Khoang cháy được ngăn chia", "Nhà ở ".repeat(2_000));
-        let words = owned(&["khoang", "chay"]);
-        let refs: Vec<&String> = words.iter().collect();
-        let at = first_occurrence(text.as_bytes(), &refs).expect("found");
+        let at = found(&text, &["khoang", "chay"]).expect("found");
         assert!(text[at..].starts_with("Khoang cháy"), "{}", &text[at..at + 20]);
         for shift in 0..12 {
             let text = format!("{}{}cháy", "ư".repeat(1_000), "a".repeat(shift));
-            let words = owned(&["chay"]);
-            let refs: Vec<&String> = words.iter().collect();
-            let at = first_occurrence(text.as_bytes(), &refs).expect("found across a boundary");
+            let at = found(&text, &["chay"]).expect("found across a boundary");
             assert!(text[at..].starts_with("cháy"));
         }
-        assert_eq!(first_occurrence("Nhà ở".as_bytes(), &[]), None);
-        assert_eq!(first_occurrence("Nhà ở".as_bytes(), &refs_of(&owned(&["khong"]))), None);
+        assert_eq!(found("Nhà ở", &[]), None);
+        assert_eq!(found("Nhà ở", &["khong"]), None);
     }
 
-    fn refs_of(words: &[String]) -> Vec<&String> {
-        words.iter().collect()
+    #[test]
+    fn parts_hold_whole_characters_only() {
+        let store = TextStore::memory();
+        let text = "đường ống nước";
+        let offset = store.append(text.as_bytes()).expect("append");
+        let stored = StoredText { store: &store, offset, len: text.len() };
+        for start in 0..text.len() {
+            for end in start..=text.len() + 2 {
+                let (at, part) = part(&stored, start, end).expect("a part");
+                assert!(text[at..].starts_with(&part), "{start}..{end}: {part:?}");
+            }
+        }
     }
 
     #[test]

@@ -59,8 +59,7 @@ impl InProcess {
 
 impl Client for InProcess {
     fn search(&mut self, query: &str) -> Result<usize, String> {
-        let per_page = std::env::var("BENCH_PER_PAGE").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
-        let request = SearchRequest { query: query.to_string(), page: 1, per_page, ..SearchRequest::default() };
+        let request = SearchRequest { query: query.to_string(), page: 1, per_page: 10, ..SearchRequest::default() };
         self.index.search(&request).map(|response| response.hits.len()).map_err(|e| e.to_string())
     }
 }
