@@ -50,6 +50,7 @@ fn markdown(r: &Results) -> String {
          `queries.jsonl` (codes, code fragments, title words with and without diacritics, body phrases, typos).\n"
     );
     let _ = writeln!(md, "![throughput and latency](results.svg)\n");
+    let _ = writeln!(md, "Where the time goes, and what was changed because of it: [PROFILE.md](PROFILE.md).\n");
     for size in &r.sizes {
         size_section(&mut md, size);
     }
