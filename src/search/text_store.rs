@@ -14,7 +14,7 @@ const FILE_NAME: &str = "texts.bin";
 /// Where a generation's texts are.
 pub enum TextStore {
     /// `texts.bin` in the generation's directory.
-    File { appender: Mutex<(File, u64)>, reader: File },
+    File { appender: Mutex<File>, reader: File },
     /// For an index held in memory.
     Memory(RwLock<Vec<u8>>),
 }
@@ -24,9 +24,8 @@ impl TextStore {
     pub fn open(dir: &Path) -> io::Result<TextStore> {
         let path = dir.join(FILE_NAME);
         let appender = OpenOptions::new().create(true).append(true).open(&path)?;
-        let length = appender.metadata()?.len();
         let reader = File::open(&path)?;
-        Ok(TextStore::File { appender: Mutex::new((appender, length)), reader })
+        Ok(TextStore::File { appender: Mutex::new(appender), reader })
     }
 
     pub fn memory() -> TextStore {
@@ -37,11 +36,10 @@ impl TextStore {
     pub fn append(&self, text: &[u8]) -> io::Result<u64> {
         match self {
             TextStore::File { appender, .. } => {
-                let mut guard = appender.lock().map_err(|_| io::Error::other("text store lock poisoned"))?;
-                let (file, length) = &mut *guard;
+                let mut file = appender.lock().map_err(|_| io::Error::other("text store lock poisoned"))?;
+                // The file's own length, not a count kept here: appends always land at its end.
+                let offset = file.metadata()?.len();
                 file.write_all(text)?;
-                let offset = *length;
-                *length += text.len() as u64;
                 Ok(offset)
             }
             TextStore::Memory(bytes) => {
@@ -57,7 +55,7 @@ impl TextStore {
     pub fn sync(&self) -> io::Result<()> {
         match self {
             TextStore::File { appender, .. } => {
-                appender.lock().map_err(|_| io::Error::other("text store lock poisoned"))?.0.sync_data()
+                appender.lock().map_err(|_| io::Error::other("text store lock poisoned"))?.sync_data()
             }
             TextStore::Memory(_) => Ok(()),
         }
