@@ -25,6 +25,7 @@ pub struct Args {
     /// The small corpus has a `scale`-th of the large one's standards, real ones included (0: none).
     #[arg(long, default_value_t = 10)]
     pub scale: usize,
+    /// The corpus seed: the same seed writes the same corpus.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Scratch space for corpora, data directories and peer databases.

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::run::{CLIENTS, Results, SizeRun};
+use crate::run::{Results, SizeRun};
 
 const MB: f64 = 1024.0 * 1024.0;
 
@@ -180,7 +180,6 @@ fn scaling(md: &mut String, small: &SizeRun, large: &SizeRun) {
             );
         }
     }
-    let _ = CLIENTS;
     md.push('\n');
 }
 
