@@ -37,6 +37,17 @@ async fn records_bring_their_texts_once_and_the_texts_are_searched() {
     let app = spawn_app_on(db, |settings| settings.seed_on_empty = false).await;
     let hit = wait_until_searchable(&app, "bể lắng xoáy", "TCVN 14998:2026").await;
     assert_eq!(hit["highlight"]["section"], "Phạm vi", "{hit}");
+    // A new generation built by another process brings its own copy of the texts.
+    let index_dir = app.db.settings().data_dir.join("index");
+    let before = std::fs::read_to_string(index_dir.join("CURRENT")).expect("CURRENT");
+    assert!(run_cli(&app.db, &["reindex"]).status.success());
+    let started = std::time::Instant::now();
+    while index_dir.join(before.trim()).exists() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "the service never switched");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let hit = wait_until_searchable(&app, "bể lắng xoáy", "TCVN 14998:2026").await;
+    assert!(hit["highlight"]["body"].as_str().is_some_and(|b| b.contains("<mark>")), "after the switch: {hit}");
     wait_until_searchable(&app, "khoang chay", "QCVN 06:2022/BXD").await;
     let (status, detail) = app.get_standard("qcvn-06-2022-bxd").await;
     assert_eq!(status, 200);
@@ -98,5 +109,8 @@ async fn over_http_texts_come_inline_and_never_from_server_paths() {
         post(r##"{"code": "TCVN 14989:2026", "title_vi": "Thử", "text": "# Phạm vi\nMáy đo độ ẩm hạt ngũ cốc."}"##)
             .await;
     assert_eq!((status, report["texts_added"].as_u64()), (200, Some(1)), "{report}");
-    wait_until_searchable(&app, "độ ẩm hạt ngũ cốc", "TCVN 14989:2026").await;
+    let hit = wait_until_searchable(&app, "độ ẩm hạt ngũ cốc", "TCVN 14989:2026").await;
+    let snippet = hit["highlight"]["body"].as_str().unwrap_or_default();
+    assert!(snippet.contains("<mark>ẩm</mark>"), "a text added to the running service has snippets: {hit}");
+    assert_eq!(hit["highlight"]["section"], "Phạm vi");
 }
