@@ -12,6 +12,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
+use super::most_words::MostWordsQuery;
 use super::schema::{SearchFields, exact_analyzer, facet, folded_analyzer, tokens};
 use super::understanding::{ClueStrength, UnderstoodQuery};
 
@@ -158,6 +159,8 @@ fn word_query(
     // that visits every document any word is in.
     let words: Box<dyn Query> = if required >= per_word.len() {
         Box::new(BooleanQuery::new(per_word.into_iter().map(|(_, q)| (Occur::Must, q)).collect()))
+    } else if required > 1 {
+        Box::new(MostWordsQuery::new(per_word.into_iter().map(|(_, q)| q).collect(), required))
     } else {
         Box::new(BooleanQuery::with_minimum_required_clauses(per_word, required))
     };
