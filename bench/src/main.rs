@@ -49,8 +49,8 @@ pub struct Args {
     /// Measure the service only.
     #[arg(long)]
     pub no_peers: bool,
-    /// Only search in process, on the data directory and queries an earlier run left in `work`
-    /// (for profiling: run it under `perf record`).
+    /// Only search, in process and then over HTTP per query type, on the data directory and
+    /// queries an earlier run left in `work` (for profiling: run it under `perf record`).
     #[arg(long)]
     pub floor_only: bool,
 }

@@ -91,12 +91,22 @@ impl RelevanceRow {
 pub fn all(args: &Args) -> Result<PathBuf, String> {
     if args.floor_only {
         let corpus = args.work.join(format!("corpus-{}", args.docs));
-        let index = open_index(&args.work.join(format!("data-{}", args.docs)))?;
+        let data_dir = args.work.join(format!("data-{}", args.docs));
+        let index = open_index(&data_dir)?;
         measured("in process", &read_queries(&corpus)?, 1, budget(args), &|| InProcess::boxed(&index))?;
-        for (kind, queries) in queries_by_type(&corpus)? {
-            let budget = Budget { min_duration: Duration::from_secs(1), max_rounds: 50 };
-            measured(&kind, &queries, 1, budget, &|| InProcess::boxed(&index))?;
+        let by_type = queries_by_type(&corpus)?;
+        let short = Budget { min_duration: Duration::from_secs(1), max_rounds: 50 };
+        for (kind, queries) in &by_type {
+            measured(kind, queries, 1, short, &|| InProcess::boxed(&index))?;
         }
+        drop(index);
+        let subject = Subject { binary: std::fs::canonicalize(&args.binary).map_err(|e| e.to_string())?, data_dir };
+        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+        let (server, _) = subject.serve(port)?;
+        for (kind, queries) in &by_type {
+            measured(&format!("HTTP {kind}"), queries, 1, short, &|| HttpClient::boxed(&server.base))?;
+        }
+        server.stop()?;
         return Ok(args.work.clone());
     }
     std::fs::create_dir_all(&args.work).map_err(|e| format!("{}: {e}", args.work.display()))?;
