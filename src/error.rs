@@ -80,7 +80,16 @@ impl From<crate::services::import::ImportError> for AppError {
             error @ crate::services::import::ImportError::Text { .. } => {
                 AppError::unprocessable("unreadable_text", error.to_string())
             }
-            crate::services::import::ImportError::Store(e) => AppError::NotReady(e.to_string()),
+            crate::services::import::ImportError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::texts::blob_store::BlobError> for AppError {
+    fn from(error: crate::texts::blob_store::BlobError) -> Self {
+        match error {
+            crate::texts::blob_store::BlobError::Database(e) => AppError::Database(e),
+            error @ crate::texts::blob_store::BlobError::Io(_) => AppError::NotReady(error.to_string()),
         }
     }
 }

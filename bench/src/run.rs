@@ -90,24 +90,7 @@ impl RelevanceRow {
 /// Runs everything and writes the report; returns the report's path.
 pub fn all(args: &Args) -> Result<PathBuf, String> {
     if args.floor_only {
-        let corpus = args.work.join(format!("corpus-{}", args.docs));
-        let data_dir = args.work.join(format!("data-{}", args.docs));
-        let index = open_index(&data_dir)?;
-        measured("in process", &read_queries(&corpus)?, 1, budget(args), &|| InProcess::boxed(&index))?;
-        let by_type = queries_by_type(&corpus)?;
-        let short = Budget { min_duration: Duration::from_secs(1), max_rounds: 50 };
-        for (kind, queries) in &by_type {
-            measured(kind, queries, 1, short, &|| InProcess::boxed(&index))?;
-        }
-        drop(index);
-        let subject = Subject { binary: std::fs::canonicalize(&args.binary).map_err(|e| e.to_string())?, data_dir };
-        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
-        let (server, _) = subject.serve(port)?;
-        for (kind, queries) in &by_type {
-            measured(&format!("HTTP {kind}"), queries, 1, short, &|| HttpClient::boxed(&server.base))?;
-        }
-        server.stop()?;
-        return Ok(args.work.clone());
+        return profile(args);
     }
     std::fs::create_dir_all(&args.work).map_err(|e| format!("{}: {e}", args.work.display()))?;
     let binary = std::fs::canonicalize(&args.binary)
@@ -131,6 +114,38 @@ pub fn all(args: &Args) -> Result<PathBuf, String> {
     crate::report::write(&args.out, &results)
 }
 
+/// `--floor-only`: the query set in process, then per query type in process and over HTTP, on the
+/// data directory and corpus an earlier run left in `work`.
+fn profile(args: &Args) -> Result<PathBuf, String> {
+    let corpus = args.work.join(format!("corpus-{}", args.docs));
+    let data_dir = args.work.join(format!("data-{}", args.docs));
+    let queries = read_queries(&corpus)?;
+    let mut by_type: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for query in &queries {
+        by_type.entry(query.query_type.clone()).or_default().push(query.q.clone());
+    }
+    let all: Vec<String> = queries.into_iter().map(|q| q.q).collect();
+    let index = open_index(&data_dir)?;
+    measured("in process", &all, 1, budget(args), &|| InProcess::boxed(&index))?;
+    let short = Budget { min_duration: Duration::from_secs(1), max_rounds: 50 };
+    for (kind, queries) in &by_type {
+        measured(kind, queries, 1, short, &|| InProcess::boxed(&index))?;
+    }
+    drop(index);
+    let subject = Subject { binary: std::fs::canonicalize(&args.binary).map_err(|e| e.to_string())?, data_dir };
+    let (server, _) = subject.serve(free_port()?)?;
+    for (kind, queries) in &by_type {
+        measured(&format!("HTTP {kind}"), queries, 1, short, &|| HttpClient::boxed(&server.base))?;
+    }
+    server.stop()?;
+    Ok(args.work.clone())
+}
+
+/// A loopback port nothing listens on.
+fn free_port() -> Result<u16, String> {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).map_err(|e| e.to_string())
+}
+
 fn budget(args: &Args) -> Budget {
     Budget { min_duration: Duration::from_secs_f64(args.seconds), max_rounds: 200 }
 }
@@ -143,7 +158,7 @@ fn one_size(args: &Args, binary: &Path, docs: usize) -> Result<SizeRun, String> 
     let corpus_arg = corpus.display().to_string();
     let (docs_arg, seed_arg) = (docs.to_string(), args.seed.to_string());
     subject.run(&["gen-corpus", "--docs", &docs_arg, "--seed", &seed_arg, "--out", &corpus_arg])?;
-    let queries = read_queries(&corpus)?;
+    let queries: Vec<String> = read_queries(&corpus)?.into_iter().map(|q| q.q).collect();
     let catalogue = corpus.join("catalogue.jsonl").display().to_string();
     println!("corpus of {docs} synthetic standards (+ the real ones), {} queries", queries.len());
     let import = subject.run(&["import", &catalogue])?;
@@ -154,8 +169,7 @@ fn one_size(args: &Args, binary: &Path, docs: usize) -> Result<SizeRun, String> 
     let standards = usize::try_from(index.stats().map_err(|e| e.to_string())?.0).unwrap_or(0);
     let floor = measured("in process", &queries, 1, budget(args), &|| InProcess::boxed(&index))?;
     drop(index);
-    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
-    let (server, ready) = subject.serve(port)?;
+    let (server, ready) = subject.serve(free_port()?)?;
     println!("  ready {:.2} s after start", ready.as_secs_f64());
     let mut http = Vec::new();
     for clients in CLIENTS {
@@ -222,23 +236,13 @@ fn measured(
     Ok(figures)
 }
 
-fn queries_by_type(corpus: &Path) -> Result<BTreeMap<String, Vec<String>>, String> {
-    let path = corpus.join("queries.jsonl");
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut by_type: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let query: BenchQuery = serde_json::from_str(line).map_err(|e| format!("{}: {e}", path.display()))?;
-        by_type.entry(query.query_type).or_default().push(query.q);
-    }
-    Ok(by_type)
-}
-
-fn read_queries(corpus: &Path) -> Result<Vec<String>, String> {
+/// The query set `gen-corpus` wrote beside the corpus.
+fn read_queries(corpus: &Path) -> Result<Vec<BenchQuery>, String> {
     let path = corpus.join("queries.jsonl");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     text.lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str::<BenchQuery>(l).map(|q| q.q).map_err(|e| format!("{}: {e}", path.display())))
+        .map(|l| serde_json::from_str::<BenchQuery>(l).map_err(|e| format!("{}: {e}", path.display())))
         .collect()
 }
 

@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default), `migrate`, `import`, `reindex`.
+//! The command line: `serve` (the default), `migrate`, `import`, `reindex`, `create-admin`, `eval`,
+//! `gen-corpus`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -53,6 +53,9 @@ struct Entry {
 pub fn generate(spec: &CorpusSpec, out: &Path, progress: &mut dyn FnMut()) -> io::Result<CorpusSummary> {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(spec.seed);
     let real = real_records()?;
+    if real.is_empty() {
+        return Err(io::Error::other("the embedded catalogue is empty: nothing to recombine"));
+    }
     let blocks: Vec<&str> = QCVN_06_TEXT.split("\n\n").map(str::trim).filter(|b| !b.is_empty()).collect();
     fs::create_dir_all(out.join("texts"))?;
     let mut catalogue = BufWriter::new(File::create(out.join("catalogue.jsonl"))?);

@@ -87,7 +87,7 @@ impl SearchIndex {
                 if let Some(row) = row {
                     let superseded = latest.is_superseded(&row.fields);
                     let body = body_of(conn, row.id)?;
-                    let stored_at = store_text(&generation.texts, body.as_ref())?;
+                    let stored_at = append_text(&generation.texts, body.as_ref())?;
                     let document = standard_document(&generation.fields, row, body.as_ref(), stored_at, superseded);
                     writer.add_document(document)?;
                 }
@@ -172,7 +172,7 @@ fn fill(
         for row in &rows {
             let superseded = latest.is_superseded(&row.fields);
             let body = body_of(conn, row.id)?;
-            let stored_at = store_text(&generation.texts, body.as_ref())?;
+            let stored_at = append_text(&generation.texts, body.as_ref())?;
             let doc: TantivyDocument = standard_document(&generation.fields, row, body.as_ref(), stored_at, superseded);
             writer.add_document(doc)?;
         }
@@ -240,7 +240,7 @@ fn rows_by_id(rows: &[StandardRow], changed: impl Iterator<Item = i64>) -> BTree
 }
 
 /// Appends a text to the generation's store; where it starts.
-fn store_text(texts: &TextStore, body: Option<&IndexedBody>) -> Result<Option<u64>, SearchError> {
+fn append_text(texts: &TextStore, body: Option<&IndexedBody>) -> Result<Option<u64>, SearchError> {
     match body.filter(|b| !b.text.is_empty()) {
         Some(body) => Ok(Some(texts.append(body.text.as_bytes())?)),
         None => Ok(None),

@@ -155,8 +155,8 @@ fn word_query(
         Strictness::Relaxed => 1,
         Strictness::Normal => required_words(per_word.len()),
     };
-    // Every word required is an intersection, which seeks; "most of them" needs a disjunction
-    // that visits every document any word is in.
+    // Every word required is an intersection, which seeks; "most of them" counts the words a
+    // window of documents at a time (`most_words`); "any of them" is a union.
     let words: Box<dyn Query> = if required >= per_word.len() {
         Box::new(BooleanQuery::new(per_word.into_iter().map(|(_, q)| (Occur::Must, q)).collect()))
     } else if required > 1 {

@@ -16,8 +16,7 @@ use super::schema::SearchFields;
 use super::snippet::body_snippet;
 use super::text_store::{StoredText, TextStore};
 use super::understanding::understand;
-use super::{SearchError, SearchIndex};
-use super::{body_phrase, newest_first};
+use super::{SearchError, SearchIndex, body_phrase, newest_first};
 
 /// A search as the service runs it (already validated).
 #[derive(Debug, Clone, Default)]

@@ -133,12 +133,8 @@ impl TextService {
             uploaded_by: Some(uploader),
         };
         let document = write_transaction(conn, |conn| {
-            let id =
-                store_text(conn, self.store.as_ref(), (standard.id, &standard.fields.code, standard.version), new_text)
-                    .map_err(|error| match error {
-                        BlobError::Database(e) => AppError::Database(e),
-                        BlobError::Io(e) => AppError::NotReady(format!("blob store: {e}")),
-                    })?;
+            let owner = (standard.id, standard.fields.code.as_str(), standard.version);
+            let id = store_text(conn, self.store.as_ref(), owner, new_text)?;
             documents::find(conn, standard.id, id)?.ok_or(AppError::Database(diesel::result::Error::NotFound))
         })?;
         Ok((self.view(conn, caller, &document)?, true))

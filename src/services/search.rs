@@ -56,7 +56,7 @@ impl SearchService {
         Ok(Slot { _admitted: admitted, _running: running })
     }
 
-    /// Runs a search on the blocking pool, or refuses at once when the cap is reached.
+    /// Runs a search on the blocking pool once it has a slot (see `reserve`).
     pub async fn search(&self, request: SearchRequest) -> Result<SearchResponse, AppError> {
         let permit = self.reserve().await?;
         let index = Arc::clone(&self.index);

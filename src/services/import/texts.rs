@@ -122,11 +122,10 @@ impl TextSource {
             access_level: access_level.into(),
             uploaded_by: None,
         };
-        if report.dry_run {
-            report.texts_added += 1;
-            return Ok(());
+        // A dry run checks everything but stores no file (the rollback would not remove it).
+        if !report.dry_run {
+            store_text(conn, self.store.as_ref(), standard, new_text)?;
         }
-        store_text(conn, self.store.as_ref(), standard, new_text)?;
         report.texts_added += 1;
         Ok(())
     }
