@@ -71,6 +71,13 @@ pub fn authorize(caller: &Caller, action: Action<'_>) -> Result<(), AppError> {
     if allowed { Ok(()) } else { Err(AppError::forbidden("forbidden", "your account may not do this")) }
 }
 
+/// The access levels of the texts a caller may read: the only texts whose words a search of
+/// theirs may match, count or quote (DESIGN §5: "see body snippets of a text in search: as
+/// reading it").
+pub fn readable_text_levels(caller: &Caller) -> Vec<AccessLevel> {
+    AccessLevel::ALL.iter().copied().filter(|level| authorize(caller, Action::ReadText(*level)).is_ok()).collect()
+}
+
 /// Admins manage everyone; a provincial admin manages the officials and inspectors of their
 /// own province only.
 fn manages(account: &Account, target: &UserRow) -> bool {

@@ -151,6 +151,8 @@ fn synthetic_record(
     record.insert("source".into(), json!(format!("synthetic: tieuchuan gen-corpus --seed {seed}")));
     record.insert("note".into(), json!("Bản ghi tổng hợp để đo hiệu năng, không phải tiêu chuẩn thật."));
     record.insert("text_file".into(), json!(format!("texts/{slug}.md")));
+    // Public, so that an anonymous benchmark client searches every body, as its peers do.
+    record.insert("access_level".into(), json!("public"));
     record
 }
 

@@ -111,13 +111,16 @@ pub fn sections(conn: &mut DbConnection, document_id: i64) -> QueryResult<Vec<Se
         .load(conn)
 }
 
-/// The sections of every text of a standard, with their text's format, in order.
-pub fn sections_of_standard(conn: &mut DbConnection, standard_id: i64) -> QueryResult<Vec<(String, SectionRow)>> {
+/// The sections of every text of a standard, with their text's format and access level, in order.
+pub fn sections_of_standard(
+    conn: &mut DbConnection,
+    standard_id: i64,
+) -> QueryResult<Vec<(String, String, SectionRow)>> {
     document_sections::table
         .inner_join(documents::table)
         .filter(documents::standard_id.eq(standard_id))
         .order((documents::id.asc(), document_sections::position.asc()))
-        .select((documents::format, SectionRow::as_select()))
+        .select((documents::format, documents::access_level, SectionRow::as_select()))
         .load(conn)
 }
 

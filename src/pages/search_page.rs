@@ -8,7 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::i18n::Words;
-use super::{Frame, MessagePage, encode, render, status_label};
+use super::{Frame, MessagePage, encode, render, session, status_label};
 use crate::search::highlight::escape;
 use crate::search::searcher::Facets;
 use crate::search::{SearchFilters, SearchRequest};
@@ -146,8 +146,10 @@ pub async fn search(
         year_to: year,
     };
     let page = form.page.unwrap_or(1).clamp(1, 500);
-    let request_body = SearchRequest { query: q.clone(), filters, page, per_page: PER_PAGE };
-    let response = match service.search(request_body).await {
+    let request_body =
+        SearchRequest { query: q.clone(), filters, page, per_page: PER_PAGE, ..SearchRequest::default() };
+    let (caller, _) = session::page_caller(&request).await;
+    let response = match service.search(&caller, request_body).await {
         Ok(response) => response,
         Err(error) => {
             let (status, _) = error.status_and_code();

@@ -89,10 +89,19 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// A path inside this site to go back to after signing in (never another site).
+/// A path inside this site to go back to after signing in (never another site). The value is
+/// resolved as a browser resolves a `Location` (tabs and newlines dropped, backslashes read as
+/// slashes) against a stand-in origin, and kept only when it stays on that origin; what is kept
+/// is the parsed path, query and fragment, percent-encoded, so no control character reaches a
+/// header.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_string(),
-        _ => "/tai-khoan".to_string(),
+    const FALLBACK: &str = "/tai-khoan";
+    let Some(next) = next.filter(|n| n.starts_with('/')) else { return FALLBACK.to_string() };
+    let Ok(origin) = url::Url::parse("http://tieuchuan.invalid/") else { return FALLBACK.to_string() };
+    match origin.join(next) {
+        Ok(target) if target.origin() == origin.origin() && !next.chars().any(|c| c.is_control() || c == '\\') => {
+            target[url::Position::BeforePath..].to_string()
+        }
+        _ => FALLBACK.to_string(),
     }
 }

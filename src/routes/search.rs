@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::params::{CatalogueFilterParams, PageParams};
+use crate::auth::Caller;
 use crate::error::{AppError, ErrorEnvelope};
 use crate::search::suggest::{MAX_SUGGESTIONS, Suggestion};
 use crate::search::understanding::MAX_QUERY_CHARS;
@@ -39,6 +40,7 @@ pub struct SearchParams {
 #[get("/api/v1/search")]
 pub async fn search(
     service: web::Data<SearchService>,
+    caller: Caller,
     query: web::Query<SearchParams>,
     filters: web::Query<CatalogueFilterParams>,
     paging: web::Query<PageParams>,
@@ -61,7 +63,8 @@ pub async fn search(
         year_from,
         year_to,
     };
-    let response = service.search(SearchRequest { query: q, filters, page, per_page }).await?;
+    let request = SearchRequest { query: q, filters, page, per_page, ..SearchRequest::default() };
+    let response = service.search(&caller, request).await?;
     Ok(HttpResponse::Ok().json(response))
 }
 

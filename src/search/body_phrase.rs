@@ -1,4 +1,4 @@
-//! The body-phrase bonus: a standard whose text holds the whole query as a phrase (`chiều cao
+//! The body-phrase bonus: a standard whose readable text holds the whole query as a phrase (`chiều cao
 //! PCCC`) moves up. It is checked only for the top candidates of the ranking, not for every
 //! text in the index: matching positions in thousands of long texts costs more than the rest of a
 //! search together.
@@ -7,7 +7,7 @@ use tantivy::query::{EnableScoring, PhraseQuery, Query};
 use tantivy::{DocAddress, DocSet, Score, Searcher, TERMINATED};
 
 use super::SearchError;
-use super::query_builder::{self, QueryTerms};
+use super::query_builder::{self, QueryTerms, Readable};
 use super::schema::SearchFields;
 use super::searcher::tie_breaks;
 
@@ -23,10 +23,19 @@ pub fn rerank(
     searcher: &Searcher,
     fields: &SearchFields,
     terms: &QueryTerms,
+    readable: Readable<'_>,
     mut ranked: Vec<(Score, DocAddress)>,
 ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
-    let Some(phrase) = query_builder::body_phrase(fields, terms) else { return Ok(ranked) };
-    let matches = phrase_matches(searcher, &phrase, &ranked)?;
+    let phrases = query_builder::body_phrases(fields, terms, readable);
+    if phrases.is_empty() {
+        return Ok(ranked);
+    }
+    let mut matches = vec![false; ranked.len()];
+    for phrase in &phrases {
+        for (any, matched) in matches.iter_mut().zip(phrase_matches(searcher, phrase, &ranked)?) {
+            *any |= matched;
+        }
+    }
     for ((score, address), matched) in ranked.iter_mut().zip(matches) {
         if matched {
             let factor = tie_breaks(searcher.segment_reader(address.segment_ord))(address.doc_id, 1.0);

@@ -6,7 +6,7 @@ use super::schema::{SearchFields, facet};
 use crate::db::standards::StandardRow;
 use crate::domain::code::normalized_number;
 use crate::domain::text::{fold_diacritics, normalize};
-use crate::domain::{CanonicalCode, Status};
+use crate::domain::{AccessLevel, CanonicalCode, Status};
 
 /// The code keys of a standard, each prefixed by what it identifies: `k:` the code, `s:` the
 /// series, `si:` the series with its issuer, `ny:` number and year, `n:` the number, `a:` the
@@ -122,20 +122,23 @@ pub fn currency(fields: &crate::db::standards::StandardFields, superseded: bool)
     if superseded { rank.min(1) } else { rank }
 }
 
-/// The text of a standard's documents as one body, and where each section starts in it.
-#[derive(Debug, Clone, Default)]
+/// The texts of a standard's documents of one access level as one body, where each section
+/// starts in it, and where the body is in the generation's text store.
+#[derive(Debug, Clone)]
 pub struct IndexedBody {
+    pub level: AccessLevel,
     pub text: String,
     pub sections: Vec<(String, usize)>,
+    pub stored_at: Option<u64>,
 }
 
-/// The index document of one standard; `body` is the extracted text of its documents, if any;
-/// `superseded` says whether a newer edition of its series is in the catalogue.
+/// The index document of one standard; `bodies` are the extracted texts of its documents, one
+/// per access level that has any; `superseded` says whether a newer edition of its series is in
+/// the catalogue.
 pub fn standard_document(
     fields: &SearchFields,
     row: &StandardRow,
-    body: Option<&IndexedBody>,
-    stored_at: Option<u64>,
+    bodies: &[IndexedBody],
     superseded: bool,
 ) -> TantivyDocument {
     let f = &row.fields;
@@ -181,14 +184,15 @@ pub fn standard_document(
         doc.add_text(fields.scope, &scope);
         doc.add_text(fields.scope_exact, &scope);
     }
-    if let Some(body) = body.filter(|b| !b.text.is_empty()) {
-        doc.add_text(fields.body, &body.text);
-        if let Some(offset) = stored_at {
-            doc.add_u64(fields.body_offset, offset);
-            doc.add_u64(fields.body_len, body.text.len() as u64);
+    for body in bodies.iter().filter(|b| !b.text.is_empty()) {
+        let at = fields.body(body.level);
+        doc.add_text(at.text, &body.text);
+        if let Some(offset) = body.stored_at {
+            doc.add_u64(at.offset, offset);
+            doc.add_u64(at.len, body.text.len() as u64);
         }
-        doc.add_text(fields.body_exact, &body.text);
-        doc.add_text(fields.body_sections, serde_json::to_string(&body.sections).unwrap_or_default());
+        doc.add_text(at.exact, &body.text);
+        doc.add_text(at.sections, serde_json::to_string(&body.sections).unwrap_or_default());
     }
     doc
 }

@@ -17,6 +17,7 @@ use super::text_store::TextStore;
 use super::{Abbreviations, Generation, SearchError, SearchIndex};
 use crate::db::standards::StandardRow;
 use crate::db::{DbConnection, change_log, documents, standards};
+use crate::domain::AccessLevel;
 use crate::domain::text::normalize;
 use crate::texts::extraction::TextFormat;
 use crate::texts::reader::plain_text;
@@ -86,9 +87,8 @@ impl SearchIndex {
                 writer.delete_term(Term::from_field_u64(generation.fields.standard_id, *id as u64));
                 if let Some(row) = row {
                     let superseded = latest.is_superseded(&row.fields);
-                    let body = body_of(conn, row.id)?;
-                    let stored_at = append_text(&generation.texts, body.as_ref())?;
-                    let document = standard_document(&generation.fields, row, body.as_ref(), stored_at, superseded);
+                    let bodies = stored_bodies(conn, &generation.texts, row.id)?;
+                    let document = standard_document(&generation.fields, row, &bodies, superseded);
                     writer.add_document(document)?;
                 }
             }
@@ -171,9 +171,8 @@ fn fill(
         };
         for row in &rows {
             let superseded = latest.is_superseded(&row.fields);
-            let body = body_of(conn, row.id)?;
-            let stored_at = append_text(&generation.texts, body.as_ref())?;
-            let doc: TantivyDocument = standard_document(&generation.fields, row, body.as_ref(), stored_at, superseded);
+            let bodies = stored_bodies(conn, &generation.texts, row.id)?;
+            let doc: TantivyDocument = standard_document(&generation.fields, row, &bodies, superseded);
             writer.add_document(doc)?;
         }
         done += rows.len() as u64;
@@ -187,26 +186,37 @@ fn fill(
     Ok(())
 }
 
-/// The plain text of every section of a standard's documents, for the body fields.
-fn body_of(conn: &mut DbConnection, standard_id: i64) -> Result<Option<IndexedBody>, SearchError> {
-    let sections = documents::sections_of_standard(conn, standard_id)?;
-    if sections.is_empty() {
-        return Ok(None);
-    }
-    let mut body = IndexedBody::default();
-    for (format, section) in sections {
+/// The plain text of every section of a standard's documents, one body per access level (a
+/// document whose level cannot be read counts as `inspectors`, the narrowest), each appended to
+/// the generation's text store.
+fn stored_bodies(
+    conn: &mut DbConnection,
+    texts: &TextStore,
+    standard_id: i64,
+) -> Result<Vec<IndexedBody>, SearchError> {
+    let mut bodies: Vec<IndexedBody> = Vec::new();
+    for (format, level, section) in documents::sections_of_standard(conn, standard_id)? {
         let format = match format.as_str() {
             "markdown" => TextFormat::Markdown,
             "pdf" => TextFormat::Pdf,
             _ => TextFormat::Text,
         };
+        let level = level.parse().unwrap_or(AccessLevel::Inspectors);
+        let at = bodies.iter().position(|b| b.level == level).unwrap_or_else(|| {
+            bodies.push(IndexedBody { level, text: String::new(), sections: Vec::new(), stored_at: None });
+            bodies.len() - 1
+        });
+        let body = &mut bodies[at];
         body.sections.push((section.heading.clone(), body.text.len()));
         body.text.push_str(&normalize(&section.heading));
         body.text.push('\n');
         body.text.push_str(&normalize(&plain_text(format, &section.body)));
         body.text.push_str("\n\n");
     }
-    Ok(Some(body))
+    for body in bodies.iter_mut().filter(|b| !b.text.is_empty()) {
+        body.stored_at = Some(texts.append(body.text.as_bytes())?);
+    }
+    Ok(bodies)
 }
 
 /// The changed standards that still exist, with every edition of their series (whose
@@ -237,14 +247,6 @@ fn rows_by_id(rows: &[StandardRow], changed: impl Iterator<Item = i64>) -> BTree
         by_id.insert(row.id, Some(row));
     }
     by_id
-}
-
-/// Appends a text to the generation's store; where it starts.
-fn append_text(texts: &TextStore, body: Option<&IndexedBody>) -> Result<Option<u64>, SearchError> {
-    match body.filter(|b| !b.text.is_empty()) {
-        Some(body) => Ok(Some(texts.append(body.text.as_bytes())?)),
-        None => Ok(None),
-    }
 }
 
 fn commit(writer: &mut IndexWriter, seq: i64) -> Result<(), SearchError> {

@@ -15,6 +15,7 @@ use tantivy::{Searcher, Term};
 use super::most_words::MostWordsQuery;
 use super::schema::{SearchFields, exact_analyzer, facet, folded_analyzer, tokens};
 use super::understanding::{ClueStrength, UnderstoodQuery};
+use crate::domain::AccessLevel;
 
 /// Filters of a search; `None` means any.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -71,7 +72,12 @@ impl QueryTerms {
     }
 }
 
-/// Builds the whole query: what the user asked, under the filters.
+/// The access levels of the texts whose words a search may match: those its caller may read
+/// (`auth::policy::readable_text_levels`). Texts of other levels are neither matched nor counted
+/// nor quoted, and do not tell a known word from an unknown one.
+pub type Readable<'a> = &'a [AccessLevel];
+
+/// Builds the whole query: what the user asked, under the filters, over the readable texts.
 pub fn build(
     fields: &SearchFields,
     searcher: &Searcher,
@@ -79,6 +85,7 @@ pub fn build(
     terms: &QueryTerms,
     filters: &SearchFilters,
     strictness: Strictness,
+    readable: Readable<'_>,
 ) -> Box<dyn Query> {
     let mut asked: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for clue in &query.codes {
@@ -91,7 +98,7 @@ pub fn build(
         };
         asked.push((Occur::Should, constant(term_query(fields.code_terms, &clue.term), weight)));
     }
-    if let Some(words) = word_query(fields, searcher, terms, strictness) {
+    if let Some(words) = word_query(fields, searcher, terms, strictness, readable) {
         asked.push((Occur::Should, words));
     }
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -115,6 +122,7 @@ fn word_query(
     searcher: &Searcher,
     terms: &QueryTerms,
     strictness: Strictness,
+    readable: Readable<'_>,
 ) -> Option<Box<dyn Query>> {
     if terms.folded.is_empty() {
         return None;
@@ -125,15 +133,18 @@ fn word_query(
             (Occur::Should, boosted(term_query(fields.title, word), 3.0)),
             (Occur::Should, boosted(term_query(fields.title_en, word), 1.0)),
             (Occur::Should, boosted(term_query(fields.scope, word), 1.0)),
-            (Occur::Should, boosted(term_query(fields.body, word), 0.5)),
         ];
+        for body in fields.readable_bodies(readable) {
+            alternatives.push((Occur::Should, boosted(term_query(body.text, word), 0.5)));
+        }
         if let Some(exact) = terms.exact.get(index).filter(|e| *e != word) {
             alternatives.push((Occur::Should, boosted(term_query(fields.title_exact, exact), 2.5)));
             alternatives.push((Occur::Should, boosted(term_query(fields.scope_exact, exact), 0.8)));
         }
-        let unknown = is_unknown(searcher, fields, word);
+        let unknown = is_unknown(searcher, fields, word, readable);
         if word.chars().count() >= MIN_FUZZY_CHARS && (unknown || strictness == Strictness::Relaxed) {
-            for (field, weight) in [(fields.title, 1.5), (fields.scope, 0.5), (fields.body, 0.3)] {
+            let bodies = fields.readable_bodies(readable).map(|body| (body.text, 0.3));
+            for (field, weight) in [(fields.title, 1.5), (fields.scope, 0.5)].into_iter().chain(bodies) {
                 let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, word), 1, true);
                 alternatives.push((Occur::Should, boosted(Box::new(fuzzy), weight)));
             }
@@ -147,7 +158,9 @@ fn word_query(
         for (_, expansion) in terms.expansions.iter().filter(|(abbreviation, _)| abbreviation == word) {
             alternatives.push((Occur::Should, phrase_or_term(fields.title, expansion, 2.5)));
             alternatives.push((Occur::Should, phrase_or_term(fields.scope, expansion, 1.5)));
-            alternatives.push((Occur::Should, phrase_or_term(fields.body, expansion, 0.8)));
+            for body in fields.readable_bodies(readable) {
+                alternatives.push((Occur::Should, phrase_or_term(body.text, expansion, 0.8)));
+            }
         }
         per_word.push((Occur::Should, Box::new(BooleanQuery::new(alternatives))));
     }
@@ -181,13 +194,23 @@ fn joined_neighbours(words: &[String], index: usize) -> Vec<String> {
     joined
 }
 
-/// The whole query as a phrase inside the texts (`chiều cao PCCC`): exact form when the query
-/// has diacritics, else folded. Scored apart (see `searcher`), because BM25 divides by a text's
-/// length against an average that counts every standard without a text.
-pub fn body_phrase(fields: &SearchFields, terms: &QueryTerms) -> Option<PhraseQuery> {
-    let (words, field) =
-        if terms.exact.len() >= 2 { (&terms.exact, fields.body_exact) } else { (&terms.folded, fields.body) };
-    (words.len() >= 2).then(|| PhraseQuery::new(words.iter().map(|w| Term::from_field_text(field, w)).collect()))
+/// The whole query as a phrase inside the readable texts (`chiều cao PCCC`), one query per access
+/// level: exact form when the query has diacritics, else folded. Scored apart (see `searcher`),
+/// because BM25 divides by a text's length against an average that counts every standard
+/// without a text.
+pub fn body_phrases(fields: &SearchFields, terms: &QueryTerms, readable: Readable<'_>) -> Vec<PhraseQuery> {
+    let exact = terms.exact.len() >= 2;
+    let words = if exact { &terms.exact } else { &terms.folded };
+    if words.len() < 2 {
+        return Vec::new();
+    }
+    fields
+        .readable_bodies(readable)
+        .map(|body| {
+            let field = if exact { body.exact } else { body.text };
+            PhraseQuery::new(words.iter().map(|w| Term::from_field_text(field, w)).collect())
+        })
+        .collect()
 }
 
 /// Two words: both; more: three in five.
@@ -241,20 +264,27 @@ fn with_filters(fields: &SearchFields, query: Box<dyn Query>, filters: &SearchFi
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// The long words the index does not know: likely misspellings, matched fuzzily.
-pub fn unknown_words(fields: &SearchFields, searcher: &Searcher, terms: &QueryTerms) -> Vec<String> {
+/// The long words the index does not know (in the titles, scopes and readable texts): likely
+/// misspellings, matched fuzzily.
+pub fn unknown_words(
+    fields: &SearchFields,
+    searcher: &Searcher,
+    terms: &QueryTerms,
+    readable: Readable<'_>,
+) -> Vec<String> {
     terms
         .folded
         .iter()
-        .filter(|w| w.chars().count() >= MIN_FUZZY_CHARS && is_unknown(searcher, fields, w))
+        .filter(|w| w.chars().count() >= MIN_FUZZY_CHARS && is_unknown(searcher, fields, w, readable))
         .cloned()
         .collect()
 }
 
-fn is_unknown(searcher: &Searcher, fields: &SearchFields, word: &str) -> bool {
-    [fields.title, fields.scope, fields.body]
-        .iter()
-        .all(|field| searcher.doc_freq(&Term::from_field_text(*field, word)).unwrap_or(0) == 0)
+fn is_unknown(searcher: &Searcher, fields: &SearchFields, word: &str, readable: Readable<'_>) -> bool {
+    [fields.title, fields.scope]
+        .into_iter()
+        .chain(fields.readable_bodies(readable).map(|body| body.text))
+        .all(|field| searcher.doc_freq(&Term::from_field_text(field, word)).unwrap_or(0) == 0)
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {

@@ -8,8 +8,10 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 
+use crate::domain::AccessLevel;
+
 /// Bump when fields or analyzers change: an index built under another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// Lowercase, diacritics removed (`Nước` → `nuoc`, `đ` → `d`).
 pub const FOLDED: &str = "vi_folded";
@@ -44,14 +46,32 @@ pub struct SearchFields {
     pub title_en: Field,
     pub scope: Field,
     pub scope_exact: Field,
-    pub body: Field,
-    pub body_exact: Field,
-    /// Where the text is in the generation's text store (see `text_store`), and its length.
-    pub body_offset: Field,
-    pub body_len: Field,
-    /// JSON list of `[heading, byte offset]` of the sections in `body`.
-    pub body_sections: Field,
+    /// The texts of a standard, one set of fields per access level, so that a search matches,
+    /// counts and quotes only the texts its caller may read (`BodyFields::readable`).
+    pub bodies: [BodyFields; 3],
     pub facets: Field,
+}
+
+/// The fields of a standard's texts of one access level.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyFields {
+    pub level: AccessLevel,
+    pub text: Field,
+    pub exact: Field,
+    /// Where the text is in the generation's text store (see `text_store`), and its length.
+    pub offset: Field,
+    pub len: Field,
+    /// JSON list of `[heading, byte offset]` of the sections in the text.
+    pub sections: Field,
+}
+
+/// The access levels in the order of `SearchFields::bodies`.
+const BODY_LEVELS: [AccessLevel; 3] = [AccessLevel::Public, AccessLevel::Registered, AccessLevel::Inspectors];
+
+/// The names of the body fields of one access level: text, exact, offset, length, sections.
+fn body_names(level: AccessLevel) -> [String; 5] {
+    let level = level.as_str();
+    ["body", "body_exact", "body_offset", "body_len", "body_sections"].map(|name| format!("{name}_{level}"))
 }
 
 fn text_field(analyzer: &str, stored: bool) -> TextOptions {
@@ -83,11 +103,17 @@ pub fn build_schema() -> (Schema, SearchFields) {
         title_en: builder.add_text_field("title_en", text_field(FOLDED, true)),
         scope: builder.add_text_field("scope", text_field(FOLDED, true)),
         scope_exact: builder.add_text_field("scope_exact", text_field(EXACT, false)),
-        body: builder.add_text_field("body", text_field(FOLDED, false)),
-        body_offset: builder.add_u64_field("body_offset", FAST),
-        body_len: builder.add_u64_field("body_len", FAST),
-        body_exact: builder.add_text_field("body_exact", text_field(EXACT, false)),
-        body_sections: builder.add_text_field("body_sections", STORED),
+        bodies: BODY_LEVELS.map(|level| {
+            let [text, exact, offset, len, sections] = body_names(level);
+            BodyFields {
+                level,
+                text: builder.add_text_field(&text, text_field(FOLDED, false)),
+                exact: builder.add_text_field(&exact, text_field(EXACT, false)),
+                offset: builder.add_u64_field(&offset, FAST),
+                len: builder.add_u64_field(&len, FAST),
+                sections: builder.add_text_field(&sections, STORED),
+            }
+        }),
         facets: builder.add_facet_field("facets", FacetOptions::default()),
     };
     (builder.build(), fields)
@@ -116,14 +142,41 @@ impl SearchFields {
             title_en: get("title_en")?,
             scope: get("scope")?,
             scope_exact: get("scope_exact")?,
-            body: get("body")?,
-            body_exact: get("body_exact")?,
-            body_offset: get("body_offset")?,
-            body_len: get("body_len")?,
-            body_sections: get("body_sections")?,
+            bodies: [
+                body_fields(schema, BODY_LEVELS[0])?,
+                body_fields(schema, BODY_LEVELS[1])?,
+                body_fields(schema, BODY_LEVELS[2])?,
+            ],
             facets: get("facets")?,
         })
     }
+
+    /// The body fields of one access level.
+    pub fn body(&self, level: AccessLevel) -> &BodyFields {
+        match level {
+            AccessLevel::Public => &self.bodies[0],
+            AccessLevel::Registered => &self.bodies[1],
+            AccessLevel::Inspectors => &self.bodies[2],
+        }
+    }
+
+    /// The body fields of the levels a caller may read, in the order of `BODY_LEVELS`.
+    pub fn readable_bodies<'a>(&'a self, readable: &'a [AccessLevel]) -> impl Iterator<Item = &'a BodyFields> + 'a {
+        self.bodies.iter().filter(|body| readable.contains(&body.level))
+    }
+}
+
+fn body_fields(schema: &Schema, level: AccessLevel) -> Option<BodyFields> {
+    let get = |name: &str| schema.get_field(name).ok();
+    let [text, exact, offset, len, sections] = body_names(level);
+    Some(BodyFields {
+        level,
+        text: get(&text)?,
+        exact: get(&exact)?,
+        offset: get(&offset)?,
+        len: get(&len)?,
+        sections: get(&sections)?,
+    })
 }
 
 /// The folded analyzer (queries and index must use the same one).

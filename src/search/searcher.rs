@@ -12,19 +12,22 @@ use utoipa::ToSchema;
 use super::collect::RankCollector;
 use super::highlight::mark;
 use super::query_builder::{self, QueryTerms, SearchFilters, Strictness};
-use super::schema::SearchFields;
+use super::schema::{BodyFields, SearchFields};
 use super::snippet::body_snippet;
 use super::text_store::{StoredText, TextStore};
 use super::understanding::understand;
 use super::{SearchError, SearchIndex, body_phrase, newest_first};
+use crate::domain::AccessLevel;
 
-/// A search as the service runs it (already validated).
+/// A search as the service runs it (already validated). `readable` are the access levels of the
+/// texts the caller may read (see `query_builder::Readable`); none by default.
 #[derive(Debug, Clone, Default)]
 pub struct SearchRequest {
     pub query: String,
     pub filters: SearchFilters,
     pub page: u32,
     pub per_page: u32,
+    pub readable: Vec<AccessLevel>,
 }
 
 /// The parts of a hit with the query's words marked, as HTML (original diacritics kept).
@@ -98,7 +101,15 @@ impl SearchIndex {
         generation.tables.retain(&live);
         let mut found = None;
         for strictness in [Strictness::Normal, Strictness::Relaxed] {
-            let query = query_builder::build(fields, &searcher, &understood, &terms, &request.filters, strictness);
+            let query = query_builder::build(
+                fields,
+                &searcher,
+                &understood,
+                &terms,
+                &request.filters,
+                strictness,
+                &request.readable,
+            );
             let collector = RankCollector { limit: depth.max(body_phrase::DEPTH), cache: &generation.tables };
             let outcome = searcher.search(&query, &collector)?;
             let retry = outcome.1 == 0 && strictness == Strictness::Normal && !terms.folded.is_empty();
@@ -108,19 +119,23 @@ impl SearchIndex {
             }
         }
         let (top, total, facet_counts) = found.ok_or_else(|| SearchError::Corrupt("no search ran".into()))?;
-        let mut top = body_phrase::rerank(&searcher, fields, &terms, top)?;
+        let mut top = body_phrase::rerank(&searcher, fields, &terms, &request.readable, top)?;
         top.truncate(depth);
         if reorder {
             newest_first::reorder(&searcher, &mut top);
         }
         top.drain(..offset.min(top.len()));
         let marked: HashSet<String> = terms.highlightable().into_iter().collect();
-        let misspelt = query_builder::unknown_words(fields, &searcher, &terms);
+        let misspelt = query_builder::unknown_words(fields, &searcher, &terms, &request.readable);
         let hits = top
             .into_iter()
             .map(|(score, address)| {
-                let text = stored_text(&searcher, &generation.texts, address);
-                Ok(hit(fields, &searcher.doc(address)?, text.as_ref(), score, &marked, &misspelt))
+                let doc = searcher.doc(address)?;
+                let snippet = fields.readable_bodies(&request.readable).find_map(|body| {
+                    let text = stored_text(&searcher, &generation.texts, body, address)?;
+                    body_snippet(body, &doc, &text, &marked)
+                });
+                Ok(hit(fields, &doc, snippet, score, &marked, &misspelt))
             })
             .collect::<Result<Vec<_>, SearchError>>()?;
         let mut facets = Facets::default();
@@ -182,7 +197,7 @@ fn text(doc: &TantivyDocument, field: Field) -> Option<String> {
 fn hit(
     fields: &SearchFields,
     doc: &TantivyDocument,
-    body_text: Option<&StoredText<'_>>,
+    snippet: Option<(String, Option<String>)>,
     score: Score,
     marked: &HashSet<String>,
     misspelt: &[String],
@@ -200,7 +215,7 @@ fn hit(
         field: text(doc, fields.subject),
         score: (score * 1000.0).round() / 1000.0,
         highlight: {
-            let (body, section) = body_text.and_then(|t| body_snippet(fields, doc, t, marked)).unzip();
+            let (body, section) = snippet.unzip();
             Highlight {
                 title_vi: mark(&title, marked, misspelt),
                 scope_vi: scope.as_deref().and_then(|s| mark(s, marked, misspelt)),
@@ -212,16 +227,28 @@ fn hit(
     }
 }
 
-/// Where a hit's text is in the generation's text store, when it has one.
-fn stored_text<'a>(searcher: &Searcher, texts: &'a TextStore, address: DocAddress) -> Option<StoredText<'a>> {
+/// Where a hit's text of one access level is in the generation's text store, when it has one.
+fn stored_text<'a>(
+    searcher: &Searcher,
+    texts: &'a TextStore,
+    body: &BodyFields,
+    address: DocAddress,
+) -> Option<StoredText<'a>> {
+    let schema = searcher.schema();
     let fast = searcher.segment_reader(address.segment_ord).fast_fields();
-    let offset = fast.u64("body_offset").ok()?.first(address.doc_id)?;
-    let len = fast.u64("body_len").ok()?.first(address.doc_id)?;
+    let offset = fast.u64(schema.get_field_name(body.offset)).ok()?.first(address.doc_id)?;
+    let len = fast.u64(schema.get_field_name(body.len)).ok()?.first(address.doc_id)?;
     Some(StoredText { store: texts, offset, len: usize::try_from(len).ok()? })
 }
 
 /// Searches run by the relevance harness and the tests share this helper.
 pub fn top_codes(index: &SearchIndex, query: &str, limit: u32) -> Result<Vec<String>, SearchError> {
-    let request = SearchRequest { query: query.to_string(), page: 1, per_page: limit, ..SearchRequest::default() };
+    let request = SearchRequest {
+        query: query.to_string(),
+        page: 1,
+        per_page: limit,
+        readable: AccessLevel::ALL.to_vec(),
+        ..SearchRequest::default()
+    };
     Ok(index.search(&request)?.hits.into_iter().map(|h| h.code).collect())
 }

@@ -1,4 +1,4 @@
-//! The body snippet of a hit: a few lines of the text around the query's words (original
+//! The body snippet of a hit: a few lines of one of its texts around the query's words (original
 //! diacritics, HTML-escaped, words in `<mark>`) and the heading of their section. The text is
 //! stored as bytes and only the part a snippet needs is checked and folded: a hit must not cost
 //! the whole of a 30 KB text.
@@ -9,7 +9,7 @@ use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Score, TantivyDocument};
 
-use super::schema::{SearchFields, folded_analyzer};
+use super::schema::{BodyFields, folded_analyzer};
 use super::text_store::StoredText;
 use crate::domain::text::fold_char_for_char;
 
@@ -24,7 +24,7 @@ const CHUNK_BYTES: usize = 2_048;
 
 /// The snippet and the section heading, when the text holds one of the words.
 pub fn body_snippet(
-    fields: &SearchFields,
+    body: &BodyFields,
     doc: &TantivyDocument,
     text: &StoredText<'_>,
     marked: &HashSet<String>,
@@ -34,7 +34,7 @@ pub fn body_snippet(
     let at = first_occurrence(text, &words)?;
     let (window_start, window) = part(text, at.saturating_sub(WINDOW_BYTES), at + WINDOW_BYTES)?;
     let terms: BTreeMap<String, Score> = marked.iter().map(|t| (t.clone(), 1.0)).collect();
-    let generator = SnippetGenerator::new(terms, folded_analyzer(), fields.body, SNIPPET_CHARS);
+    let generator = SnippetGenerator::new(terms, folded_analyzer(), body.text, SNIPPET_CHARS);
     let mut snippet = generator.snippet(&window);
     if snippet.highlighted().is_empty() {
         return None;
@@ -43,7 +43,7 @@ pub fn body_snippet(
     let start =
         window_start + snippet.fragment_range().start + snippet.highlighted().first().map_or(0, |range| range.start);
     let sections: Vec<(String, usize)> = doc
-        .get_first(fields.body_sections)
+        .get_first(body.sections)
         .and_then(|v| v.as_str())
         .and_then(|json| serde_json::from_str(json).ok())
         .unwrap_or_default();

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use crate::auth::{Caller, policy};
 use crate::error::AppError;
 use crate::search::suggest::Suggestion;
 use crate::search::{SearchIndex, SearchRequest, SearchResponse};
@@ -56,8 +57,10 @@ impl SearchService {
         Ok(Slot { _admitted: admitted, _running: running })
     }
 
-    /// Runs a search on the blocking pool once it has a slot (see `reserve`).
-    pub async fn search(&self, request: SearchRequest) -> Result<SearchResponse, AppError> {
+    /// Runs a search for a caller on the blocking pool once it has a slot (see `reserve`): the
+    /// caller's texts are matched and quoted, never the texts the policy keeps from them.
+    pub async fn search(&self, caller: &Caller, mut request: SearchRequest) -> Result<SearchResponse, AppError> {
+        request.readable = policy::readable_text_levels(caller);
         let permit = self.reserve().await?;
         let index = Arc::clone(&self.index);
         let response = actix_web::web::block(move || {

@@ -5,16 +5,16 @@ use crate::accounts_helpers::{account, token_for};
 use crate::helpers::{TestApp, spawn_app};
 use crate::pdf_helpers::pdf_with_pages;
 
-fn browser() -> reqwest::Client {
+pub fn browser() -> reqwest::Client {
     reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
 }
 
-fn csrf_of(html: &str) -> String {
+pub fn csrf_of(html: &str) -> String {
     let start = html.find(r#"name="csrf" value=""#).expect("a csrf field") + r#"name="csrf" value=""#.len();
     html[start..].split('"').next().expect("value").to_string()
 }
 
-async fn get(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+pub async fn get(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
     let response = client.get(format!("{}{path}", app.address)).send().await.expect("get");
     (response.status().as_u16(), response.text().await.expect("html"))
 }

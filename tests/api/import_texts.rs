@@ -3,7 +3,7 @@
 
 use crate::accounts_helpers::{account, token_for};
 use crate::helpers::{TestDatabase, output_text, run_cli, spawn_app_on, write_file};
-use crate::texts::{QCVN_06, wait_until_searchable};
+use crate::texts::{QCVN_06, wait_until_found_by, wait_until_searchable};
 
 fn catalogue_with_texts(db: &TestDatabase) -> String {
     let texts = db.dir.path().join("texts");
@@ -35,7 +35,13 @@ async fn records_bring_their_texts_once_and_the_texts_are_searched() {
     assert!(stdout.contains("2 unchanged") && stdout.contains("0 texts attached"), "{stdout}");
     assert!(stdout.contains("nothing to change"), "{stdout}");
     let app = spawn_app_on(db, |settings| settings.seed_on_empty = false).await;
-    let hit = wait_until_searchable(&app, "bể lắng xoáy", "TCVN 14998:2026").await;
+    // A TCVN text is `registered`: an official finds it by its words, an anonymous caller does not.
+    let official = token_for(account("imp.reader").province(None).insert(&app));
+    let hit = wait_until_found_by(&app, Some(&official), "bể lắng xoáy", "TCVN 14998:2026").await;
+    let (_, anonymous) = app.get_json("/api/v1/search?q=b%E1%BB%83+l%E1%BA%AFng+xo%C3%A1y").await;
+    let codes: Vec<&str> =
+        anonymous["hits"].as_array().into_iter().flatten().filter_map(|h| h["code"].as_str()).collect();
+    assert!(!codes.contains(&"TCVN 14998:2026"), "{anonymous}");
     assert_eq!(hit["highlight"]["section"], "Phạm vi", "{hit}");
     // A new generation built by another process brings its own copy of the texts.
     let index_dir = app.db.settings().data_dir.join("index");
@@ -46,7 +52,7 @@ async fn records_bring_their_texts_once_and_the_texts_are_searched() {
         assert!(started.elapsed() < std::time::Duration::from_secs(10), "the service never switched");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    let hit = wait_until_searchable(&app, "bể lắng xoáy", "TCVN 14998:2026").await;
+    let hit = wait_until_found_by(&app, Some(&official), "bể lắng xoáy", "TCVN 14998:2026").await;
     assert!(hit["highlight"]["body"].as_str().is_some_and(|b| b.contains("<mark>")), "after the switch: {hit}");
     wait_until_searchable(&app, "khoang chay", "QCVN 06:2022/BXD").await;
     let (status, detail) = app.get_standard("qcvn-06-2022-bxd").await;
@@ -109,7 +115,7 @@ async fn over_http_texts_come_inline_and_never_from_server_paths() {
         post(r##"{"code": "TCVN 14989:2026", "title_vi": "Thử", "text": "# Phạm vi\nMáy đo độ ẩm hạt ngũ cốc."}"##)
             .await;
     assert_eq!((status, report["texts_added"].as_u64()), (200, Some(1)), "{report}");
-    let hit = wait_until_searchable(&app, "độ ẩm hạt ngũ cốc", "TCVN 14989:2026").await;
+    let hit = wait_until_found_by(&app, Some(&admin), "độ ẩm hạt ngũ cốc", "TCVN 14989:2026").await;
     let snippet = hit["highlight"]["body"].as_str().unwrap_or_default();
     assert!(snippet.contains("<mark>ẩm</mark>"), "a text added to the running service has snippets: {hit}");
     assert_eq!(hit["highlight"]["section"], "Phạm vi");

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
+use tieuchuan::auth::Caller;
 use tieuchuan::search::{Abbreviations, SearchIndex, SearchRequest};
 use tieuchuan::services::search::SearchService;
 
@@ -122,21 +123,21 @@ async fn searches_beyond_the_cap_wait_their_turn_and_beyond_the_queue_are_refuse
     let request = SearchRequest { query: "nuoc".into(), page: 1, per_page: 5, ..SearchRequest::default() };
     let unqueued = SearchService::new(index.clone(), 1, 0);
     let held = unqueued.reserve().await.expect("the only slot");
-    let refused = unqueued.search(request.clone()).await.expect_err("no slot and no queue");
+    let refused = unqueued.search(&Caller::Anonymous, request.clone()).await.expect_err("no slot and no queue");
     let response = actix_web::ResponseError::error_response(&refused);
     assert_eq!(response.status().as_u16(), 503);
     assert_eq!(response.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("1"));
     drop(held);
-    assert!(unqueued.search(request.clone()).await.is_ok());
+    assert!(unqueued.search(&Caller::Anonymous, request.clone()).await.is_ok());
 
     let queued = SearchService::new(index, 1, 1);
     let held = queued.reserve().await.expect("the only slot");
     let waiting = tokio::spawn({
         let (queued, request) = (queued.clone(), request.clone());
-        async move { queued.search(request).await.is_ok() }
+        async move { queued.search(&Caller::Anonymous, request).await.is_ok() }
     });
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let full = queued.search(request.clone()).await.expect_err("the queue is full");
+    let full = queued.search(&Caller::Anonymous, request.clone()).await.expect_err("the queue is full");
     assert_eq!(actix_web::ResponseError::error_response(&full).status().as_u16(), 503);
     drop(held);
     assert!(waiting.await.expect("the queued search"), "a queued search runs when the slot frees");

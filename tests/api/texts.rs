@@ -9,7 +9,7 @@ use crate::accounts_helpers::{account, token_for};
 use crate::helpers::{TestApp, TestDatabase, encode, spawn_app, spawn_app_on};
 use crate::pdf_helpers::{encrypted_pdf, pdf_with_pages};
 
-pub const QCVN_06: &str = "../shared/data/texts/QCVN-06-2022-BXD.md";
+pub const QCVN_06: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/standards-data/texts/QCVN-06-2022-BXD.md");
 
 /// Uploads a text as an admin through the API; the status and the JSON answer.
 pub async fn upload(
@@ -41,15 +41,21 @@ fn admin(app: &TestApp) -> String {
     token_for(account(&format!("admin.{}", app.address.len())).role("admin").province(None).insert(app))
 }
 
-async fn first_hit(app: &TestApp, query: &str) -> Value {
-    let (_, body) = app.get_json(&format!("/api/v1/search?q={}", encode(query))).await;
+async fn first_hit(app: &TestApp, token: Option<&str>, query: &str) -> Value {
+    let (_, body) = app.call("GET", &format!("/api/v1/search?q={}", encode(query)), token, None).await;
     body["hits"][0].clone()
 }
 
+/// Waits until an anonymous search finds `code` first (public texts).
 pub async fn wait_until_searchable(app: &TestApp, query: &str, code: &str) -> Value {
+    wait_until_found_by(app, None, query, code).await
+}
+
+/// Waits until a search by the holder of `token` (or anonymous) finds `code` first.
+pub async fn wait_until_found_by(app: &TestApp, token: Option<&str>, query: &str, code: &str) -> Value {
     let started = Instant::now();
     loop {
-        let hit = first_hit(app, query).await;
+        let hit = first_hit(app, token, query).await;
         if hit["code"] == code {
             return hit;
         }

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use tieuchuan::db::{self, DatabaseUrl};
+use tieuchuan::domain::AccessLevel;
 use tieuchuan::search::{Abbreviations, SearchIndex, SearchRequest};
 use tieuchuan::services::relevance::{self, JudgedQuery, RelevanceReport};
 use tieuchuan::services::seed;
@@ -59,7 +60,14 @@ impl InProcess {
 
 impl Client for InProcess {
     fn search(&mut self, query: &str) -> Result<usize, String> {
-        let request = SearchRequest { query: query.to_string(), page: 1, per_page: 10, ..SearchRequest::default() };
+        // As an anonymous caller over HTTP: the public texts (every synthetic text is public).
+        let request = SearchRequest {
+            query: query.to_string(),
+            page: 1,
+            per_page: 10,
+            readable: vec![AccessLevel::Public],
+            ..SearchRequest::default()
+        };
         self.index.search(&request).map(|response| response.hits.len()).map_err(|e| e.to_string())
     }
 }
