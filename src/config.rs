@@ -50,6 +50,9 @@ pub struct Settings {
     pub max_pdf_pages: usize,
     /// Non-public PDFs one account may download per day (Vietnam time).
     pub daily_download_quota: i64,
+    /// Reads of non-public texts (a whole text or one section) one account may make per day
+    /// (Vietnam time): generous for work, a stop to copying a library section by section.
+    pub daily_read_quota: i64,
     /// Where text files are kept: `files` (under the data dir) or `database` (shared by nodes).
     pub blob_store: String,
 }
@@ -95,6 +98,7 @@ impl Default for Settings {
             max_upload_bytes: 50 * 1024 * 1024,
             max_pdf_pages: 2_000,
             daily_download_quota: 50,
+            daily_read_quota: 1_000,
             blob_store: "files".to_string(),
         }
     }
@@ -144,7 +148,11 @@ impl Settings {
         if !matches!(self.blob_store.as_str(), "files" | "database") {
             return Err(ConfigError::Value("blob_store", "must be `files` or `database`".into()));
         }
-        if self.daily_download_quota < 0 || self.max_pdf_pages == 0 || self.max_upload_bytes == 0 {
+        if self.daily_download_quota < 0
+            || self.daily_read_quota < 0
+            || self.max_pdf_pages == 0
+            || self.max_upload_bytes == 0
+        {
             return Err(ConfigError::Value("limits", "quotas and limits must be positive".into()));
         }
         if self.search_concurrency == 0 {

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{access_events, blobs, document_sections, documents};
+use super::schema::{blobs, document_sections, documents};
 
 /// A stored text of a standard.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -122,16 +122,6 @@ pub fn sections_of_standard(
         .order((documents::id.asc(), document_sections::position.asc()))
         .select((documents::format, documents::access_level, SectionRow::as_select()))
         .load(conn)
-}
-
-/// Downloads an account made since a moment (for the daily quota).
-pub fn downloads_since(conn: &mut DbConnection, user_id: i64, since: NaiveDateTime) -> QueryResult<i64> {
-    access_events::table
-        .filter(access_events::user_id.eq(user_id))
-        .filter(access_events::action.eq("download"))
-        .filter(access_events::at.ge(since))
-        .count()
-        .get_result(conn)
 }
 
 /// Stores blob bytes unless they are stored already.

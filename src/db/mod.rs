@@ -1,6 +1,7 @@
 //! Storage: one schema and one query path over SQLite and PostgreSQL through diesel's
 //! `MultiConnection`, an r2d2 pool, and per-backend embedded migrations.
 
+pub mod allowances;
 pub mod audit;
 pub mod change_log;
 pub mod documents;

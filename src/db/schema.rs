@@ -180,6 +180,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    daily_allowances (user_id, day, kind) {
+        user_id -> BigInt,
+        day -> Text,
+        kind -> Text,
+        used -> BigInt,
+    }
+}
+
 diesel::joinable!(documents -> standards (standard_id));
 diesel::joinable!(document_sections -> documents (document_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
@@ -200,4 +209,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     documents,
     document_sections,
     blobs,
+    daily_allowances,
 );

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chrono::{Duration, NaiveDateTime, NaiveTime, Utc};
+use chrono::{Duration, NaiveDateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -17,6 +17,7 @@ use crate::db::standards::StandardRow;
 use crate::db::{DbConnection, provinces, write_transaction};
 use crate::domain::{AccessAction, AccessLevel};
 use crate::error::AppError;
+use crate::services::allowances::{Allowance, DailyLimits};
 use crate::services::import::TextSource;
 use crate::services::usage;
 use crate::texts::blob_store::{BlobError, BlobStore, DatabaseBlobStore, FileBlobStore, sha256_hex};
@@ -29,7 +30,7 @@ pub struct TextService {
     pub store: Arc<dyn BlobStore>,
     pub max_upload_bytes: usize,
     pub max_pdf_pages: usize,
-    pub daily_download_quota: i64,
+    pub limits: DailyLimits,
 }
 
 /// A text as listed with its standard.
@@ -91,7 +92,7 @@ impl TextService {
             store,
             max_upload_bytes: settings.max_upload_bytes,
             max_pdf_pages: settings.max_pdf_pages,
-            daily_download_quota: settings.daily_download_quota,
+            limits: DailyLimits { downloads: settings.daily_download_quota, reads: settings.daily_read_quota },
         }
     }
 
@@ -181,6 +182,9 @@ impl TextService {
         if section.is_some_and(|index| index >= total) {
             return Err(AppError::invalid(format!("`section` must be below {total}")));
         }
+        if level(&document) != AccessLevel::Public {
+            self.limits.take(conn, caller.require()?, Allowance::Read)?;
+        }
         let sections = stored
             .iter()
             .enumerate()
@@ -226,27 +230,20 @@ impl TextService {
             return Ok((bytes, name));
         }
         let account = caller.require()?;
-        self.check_quota(conn, account)?;
-        let stamped = stamp::stamp(&bytes, &stamp_line(conn, account)?)
-            .map_err(|e| AppError::unprocessable("unstampable_pdf", e.to_string()))?;
-        record(conn, caller, standard, &document, AccessAction::Download)?;
-        Ok((stamped, name))
-    }
-
-    fn check_quota(&self, conn: &mut DbConnection, account: &Account) -> Result<(), AppError> {
-        let (today, tomorrow) = vietnam_day(Utc::now().naive_utc());
-        if documents::downloads_since(conn, account.id, today)? >= self.daily_download_quota {
-            let wait = (tomorrow - Utc::now().naive_utc()).num_seconds().max(1);
-            return Err(AppError::TooManyRequests {
-                code: "download_quota",
-                message: format!(
-                    "you have downloaded {} texts today, the daily limit; downloads resume at midnight (Vietnam time)",
-                    self.daily_download_quota
-                ),
-                retry_after: u64::try_from(wait).unwrap_or(1),
-            });
+        let grant = self.limits.take(conn, account, Allowance::Download)?;
+        let stamped = stamp_line(conn, account).and_then(|line| {
+            stamp::stamp(&bytes, &line).map_err(|e| AppError::unprocessable("unstampable_pdf", e.to_string()))
+        });
+        match stamped {
+            Ok(stamped) => {
+                record(conn, caller, standard, &document, AccessAction::Download)?;
+                Ok((stamped, name))
+            }
+            Err(error) => {
+                self.limits.give_back(conn, &grant)?;
+                Err(error)
+            }
         }
-        Ok(())
     }
 }
 
@@ -362,11 +359,4 @@ fn stamp_line(conn: &mut DbConnection, account: &Account) -> Result<String, AppE
     let date = (Utc::now() + Duration::hours(7)).format("%d/%m/%Y");
     let unit = account.unit.clone().unwrap_or_else(|| "—".into());
     Ok(format!("Cấp cho: {} – {unit} – {province} – {date}; chỉ sử dụng cho công vụ", account.full_name))
-}
-
-/// The current day in Vietnam (UTC+7), as UTC instants: its start and the next day's.
-fn vietnam_day(now: NaiveDateTime) -> (NaiveDateTime, NaiveDateTime) {
-    let local = now + Duration::hours(7);
-    let start = local.date().and_time(NaiveTime::MIN) - Duration::hours(7);
-    (start, start + Duration::days(1))
 }

@@ -1,6 +1,7 @@
 //! The rules of the service: what each operation does, independent of HTTP.
 
 pub mod accounts;
+pub mod allowances;
 pub mod catalogue;
 pub mod documents;
 pub mod editing;

@@ -16,6 +16,7 @@ mod operations;
 mod page_security;
 mod pages;
 mod pdf_helpers;
+mod quotas;
 mod search;
 mod search_access;
 mod search_index;

@@ -37,7 +37,7 @@ pub async fn upload(
     (status, response.json().await.unwrap_or_default())
 }
 
-fn admin(app: &TestApp) -> String {
+pub fn admin(app: &TestApp) -> String {
     token_for(account(&format!("admin.{}", app.address.len())).role("admin").province(None).insert(app))
 }
 
