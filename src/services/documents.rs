@@ -76,6 +76,7 @@ impl From<ExtractionError> for AppError {
             ExtractionError::Unsupported | ExtractionError::NotWhatItClaims { .. } => {
                 AppError::Unsupported { message: error.to_string() }
             }
+            ExtractionError::Inflates(_) => AppError::unprocessable("pdf_over_limits", error.to_string()),
             _ => AppError::unprocessable("unreadable_file", error.to_string()),
         }
     }

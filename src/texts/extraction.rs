@@ -3,6 +3,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use super::pdf_limits::{self, Inflation, PageTextError};
 use crate::domain::text::normalize;
 
 /// What a text is.
@@ -77,6 +78,8 @@ pub enum ExtractionError {
     EncryptedPdf,
     #[error("the PDF has {pages} pages; at most {max} are accepted")]
     TooManyPages { pages: usize, max: usize },
+    #[error("the PDF cannot be read within the limits: {0}")]
+    Inflates(#[from] Inflation),
 }
 
 /// Sniffs, checks and extracts. `claimed` is what the upload says it is (name or media type).
@@ -189,14 +192,23 @@ fn extract_pdf(bytes: &[u8], max_pages: usize) -> Result<Extracted, ExtractionEr
     if pages > max_pages {
         return Err(ExtractionError::TooManyPages { pages, max: max_pages });
     }
-    let texts = catch_unwind(AssertUnwindSafe(|| pdf_extract::extract_text_from_mem_by_pages(bytes)))
-        .map_err(|_| ExtractionError::CorruptPdf("its text cannot be read".into()))?
-        .map_err(|e| ExtractionError::CorruptPdf(e.to_string()))?;
-    let sections: Vec<Section> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, text)| Section { heading: format!("Trang {}", i + 1), body: normalize(text.trim()) })
-        .collect();
+    pdf_limits::check_streams(&document)?;
+    pdf_limits::check_forms(&document)?;
+    let mut sections: Vec<Section> = Vec::with_capacity(pages);
+    let mut used = 0;
+    for page in 1..=pages {
+        let number = u32::try_from(page).map_err(|_| ExtractionError::TooManyPages { pages, max: max_pages })?;
+        let text = catch_unwind(AssertUnwindSafe(|| pdf_limits::page_text(&document, number, used)))
+            .map_err(|_| ExtractionError::CorruptPdf("its text cannot be read".into()))?;
+        let text = match text {
+            Ok(text) => text,
+            Err(PageTextError::Inflation(inflation)) => return Err(inflation.into()),
+            // A page whose text cannot be read is kept as a page without text.
+            Err(PageTextError::Unreadable(_)) => String::new(),
+        };
+        used += text.len();
+        sections.push(Section { heading: format!("Trang {page}"), body: normalize(text.trim()) });
+    }
     let needs_ocr = sections.iter().all(|s| s.body.chars().filter(|c| c.is_alphanumeric()).count() < 3);
     Ok(Extracted { format: TextFormat::Pdf, pages: i32::try_from(pages).ok(), needs_ocr, sections })
 }

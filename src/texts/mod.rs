@@ -4,6 +4,7 @@
 pub mod blob_store;
 pub mod extraction;
 pub mod font;
+pub mod pdf_limits;
 pub mod reader;
 pub mod stamp;
 

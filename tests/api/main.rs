@@ -15,6 +15,7 @@ mod import_texts;
 mod operations;
 mod page_security;
 mod pages;
+mod pdf_bombs;
 mod pdf_helpers;
 mod quotas;
 mod search;
