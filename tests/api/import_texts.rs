@@ -120,3 +120,34 @@ async fn over_http_texts_come_inline_and_never_from_server_paths() {
     assert!(snippet.contains("<mark>ẩm</mark>"), "a text added to the running service has snippets: {hit}");
     assert_eq!(hit["highlight"]["section"], "Phạm vi");
 }
+
+#[tokio::test]
+async fn a_bundle_cannot_publish_files_outside_it_through_links() {
+    let db = TestDatabase::new();
+    let outside = db.dir.path().join("outside");
+    std::fs::create_dir_all(&outside).expect("outside dir");
+    let secret = outside.join("jwt-secret");
+    std::fs::write(&secret, "the signing secret of this node, not a text").expect("secret");
+    let bundle = db.dir.path().join("bundle");
+    std::fs::create_dir_all(bundle.join("texts")).expect("bundle");
+    std::os::unix::fs::symlink(&secret, bundle.join("texts/a.md")).expect("file link");
+    std::os::unix::fs::symlink(&outside, bundle.join("linked")).expect("directory link");
+    std::fs::hard_link(&secret, bundle.join("texts/b.md")).expect("hard link");
+    let lines = [
+        r#"{"code": "TCVN 14981:2026", "title_vi": "a", "access_level": "public", "text_file": "texts/a.md"}"#,
+        r#"{"code": "TCVN 14982:2026", "title_vi": "b", "access_level": "public", "text_file": "linked/jwt-secret"}"#,
+        r#"{"code": "TCVN 14983:2026", "title_vi": "c", "access_level": "public", "text_file": "texts/b.md"}"#,
+    ];
+    let file = bundle.join("catalogue.jsonl");
+    std::fs::write(&file, lines.join("\n")).expect("catalogue");
+    let output = run_cli(&db, &["import", "--skip-invalid", &file.display().to_string()]);
+    let (stdout, stderr) = output_text(&output);
+    for line in 1..=3 {
+        assert!(stderr.contains(&format!("catalogue.jsonl:{line}: ")), "line {line} is refused: {stdout}{stderr}");
+    }
+    let app = spawn_app_on(db, |settings| settings.seed_on_empty = false).await;
+    let (_, body) = app.get_json("/api/v1/standards").await;
+    assert_eq!(body["total"], 0, "no record came in with a linked text: {body}");
+    let (_, found) = app.get_json("/api/v1/search?q=signing+secret").await;
+    assert_eq!(found["total"], 0, "{found}");
+}

@@ -75,7 +75,7 @@ impl TextSource {
                     .base_dir
                     .as_deref()
                     .ok_or("`text_file` is read only by `tieuchuan import` on the server; send the text in `text`")?;
-                (read_limited(&base.join(path), self.max_bytes)?, path.file_name().map(|n| n.to_string_lossy().into()))
+                (read_inside(base, path, self.max_bytes)?, path.file_name().map(|n| n.to_string_lossy().into()))
             }
         };
         if bytes.len() > self.max_bytes {
@@ -131,14 +131,41 @@ impl TextSource {
     }
 }
 
-fn read_limited(path: &Path, max_bytes: usize) -> Result<Vec<u8>, String> {
+/// Reads a regular file of the bundle: `path` (relative, without `..`) under `base`, through no
+/// symbolic link on the way, not a hard link to a file elsewhere, and the very file that was
+/// checked (its device and inode once opened), so a bundle cannot publish a file of the server.
+fn read_inside(base: &Path, path: &Path, max_bytes: usize) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    use std::os::unix::fs::MetadataExt;
     let shown = path.display();
-    let metadata = std::fs::metadata(path).map_err(|e| format!("`text_file` {shown}: {e}"))?;
+    let mut at = base.to_path_buf();
+    let mut checked = None;
+    for component in path.components().filter(|c| matches!(c, Component::Normal(_))) {
+        at.push(component);
+        let metadata = std::fs::symlink_metadata(&at).map_err(|e| format!("`text_file` {shown}: {e}"))?;
+        if metadata.file_type().is_symlink() {
+            return Err(format!(
+                "`text_file` {shown} goes through a symbolic link; only files inside the bundle are read"
+            ));
+        }
+        checked = Some(metadata);
+    }
+    let metadata = checked.ok_or_else(|| format!("`text_file` {shown} is not a file"))?;
     if !metadata.is_file() {
         return Err(format!("`text_file` {shown} is not a file"));
+    }
+    if metadata.nlink() > 1 {
+        return Err(format!("`text_file` {shown} has other names (hard links); copy the file into the bundle"));
     }
     if metadata.len() > max_bytes as u64 {
         return Err(format!("`text_file` {shown} is larger than {max_bytes} bytes"));
     }
-    std::fs::read(path).map_err(|e| format!("`text_file` {shown}: {e}"))
+    let file = std::fs::File::open(&at).map_err(|e| format!("`text_file` {shown}: {e}"))?;
+    let opened = file.metadata().map_err(|e| format!("`text_file` {shown}: {e}"))?;
+    if (opened.dev(), opened.ino()) != (metadata.dev(), metadata.ino()) {
+        return Err(format!("`text_file` {shown} changed while it was read"));
+    }
+    let mut bytes = Vec::new();
+    file.take(max_bytes as u64 + 1).read_to_end(&mut bytes).map_err(|e| format!("`text_file` {shown}: {e}"))?;
+    Ok(bytes)
 }
