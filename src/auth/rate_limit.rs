@@ -1,5 +1,6 @@
-//! Sign-in rate limits per client address and per username (the `governor` crate), answered
-//! with 429 and `Retry-After`.
+//! Rate limits of sign-in (per client address and per username) and of registration (per client
+//! address: each one costs an argon2 hash), with the `governor` crate, answered with 429 and
+//! `Retry-After`.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -7,6 +8,7 @@ use std::num::NonZeroU32;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
+use crate::domain::text::username_key;
 use crate::error::AppError;
 
 /// Sign-in attempts allowed per minute from one address.
@@ -14,10 +16,15 @@ pub const PER_ADDRESS_PER_MINUTE: u32 = 30;
 /// Sign-in attempts allowed per minute for one username.
 pub const PER_USERNAME_PER_MINUTE: u32 = 10;
 
+/// Registrations allowed at once from one address, and per hour after that.
+pub const REGISTRATIONS_BURST: u32 = 10;
+pub const REGISTRATIONS_PER_HOUR: u32 = 30;
+
 /// The limiters of one node.
 pub struct LoginLimiter {
     by_address: DefaultKeyedRateLimiter<IpAddr>,
     by_username: DefaultKeyedRateLimiter<String>,
+    registrations: DefaultKeyedRateLimiter<IpAddr>,
     clock: DefaultClock,
 }
 
@@ -34,6 +41,10 @@ impl LoginLimiter {
         LoginLimiter {
             by_address: RateLimiter::keyed(quota(per_address)),
             by_username: RateLimiter::keyed(quota(per_username)),
+            registrations: RateLimiter::keyed(
+                Quota::per_hour(NonZeroU32::new(REGISTRATIONS_PER_HOUR).unwrap_or(NonZeroU32::MIN))
+                    .allow_burst(NonZeroU32::new(REGISTRATIONS_BURST).unwrap_or(NonZeroU32::MIN)),
+            ),
             clock: DefaultClock::default(),
         }
     }
@@ -45,8 +56,23 @@ impl LoginLimiter {
         {
             return Err(too_many(not_until.wait_time_from(self.clock.now()).as_secs()));
         }
-        if let Err(not_until) = self.by_username.check_key(&username.to_lowercase()) {
+        if let Err(not_until) = self.by_username.check_key(&username_key(username)) {
             return Err(too_many(not_until.wait_time_from(self.clock.now()).as_secs()));
+        }
+        Ok(())
+    }
+
+    /// Counts one registration from an address; 429 with the wait when its quota is spent.
+    pub fn check_registration(&self, address: Option<IpAddr>) -> Result<(), AppError> {
+        if let Some(address) = address
+            && let Err(not_until) = self.registrations.check_key(&address)
+        {
+            let retry_after = not_until.wait_time_from(self.clock.now()).as_secs().max(1);
+            return Err(AppError::TooManyRequests {
+                code: "too_many_registrations",
+                message: format!("too many registrations from this address; try again in {retry_after} seconds"),
+                retry_after,
+            });
         }
         Ok(())
     }

@@ -10,6 +10,7 @@ pub mod pool;
 pub mod provinces;
 pub mod relations;
 pub mod schema;
+pub mod sign_in_attempts;
 pub mod standards;
 mod transaction;
 pub mod users;

@@ -189,6 +189,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sign_in_attempts (user_id, address) {
+        user_id -> BigInt,
+        address -> Text,
+        failures -> Integer,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(documents -> standards (standard_id));
 diesel::joinable!(document_sections -> documents (document_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
@@ -210,4 +219,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     document_sections,
     blobs,
     daily_allowances,
+    sign_in_attempts,
 );

@@ -164,26 +164,6 @@ pub fn set_password(conn: &mut DbConnection, id: i64, hash: &str, now: NaiveDate
         .map(|_| ())
 }
 
-/// Counts a failed sign-in; locks the account until `lock_until` when `lock` is set.
-pub fn record_failed_login(conn: &mut DbConnection, id: i64, lock_until: Option<NaiveDateTime>) -> QueryResult<()> {
-    let failed = users::failed_logins + 1;
-    match lock_until {
-        Some(until) => diesel::update(users::table.find(id))
-            .set((users::failed_logins.eq(0), users::locked_until.eq(until)))
-            .execute(conn),
-        None => diesel::update(users::table.find(id)).set(users::failed_logins.eq(failed)).execute(conn),
-    }
-    .map(|_| ())
-}
-
-/// Clears the failure count after a good sign-in.
-pub fn reset_failed_logins(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
-    diesel::update(users::table.find(id))
-        .set((users::failed_logins.eq(0), users::locked_until.eq(None::<NaiveDateTime>)))
-        .execute(conn)
-        .map(|_| ())
-}
-
 /// A stored refresh token (only its hash is kept).
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = refresh_tokens)]

@@ -54,6 +54,12 @@ pub fn has_diacritics(text: &str) -> bool {
     fold_diacritics(text) != normalize(text)
 }
 
+/// How usernames are compared, stored and counted: trimmed and lowercased, so that ` Victim`
+/// is `victim` for sign-in, registration and the sign-in limits alike.
+pub fn username_key(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -228,11 +228,19 @@ pub struct RegisterForm {
 
 /// Registers a pending account.
 #[post("/dang-ky")]
-pub async fn register(request: HttpRequest, pool: web::Data<DbPool>, form: web::Form<RegisterForm>) -> HttpResponse {
+pub async fn register(
+    request: HttpRequest,
+    pool: web::Data<DbPool>,
+    limiter: web::Data<LoginLimiter>,
+    form: web::Form<RegisterForm>,
+) -> HttpResponse {
     let form = form.into_inner();
     let frame = Frame::of(&request);
     if !session::csrf_ok(&request, &form.csrf) {
         return register_page(&request, &pool, StatusCode::FORBIDDEN, frame.w.form_expired.into()).await;
+    }
+    if let Err(error) = limiter.check_registration(request.peer_addr().map(|a| a.ip())) {
+        return register_page(&request, &pool, error.status_and_code().0, error.to_string()).await;
     }
     let body = RegistrationBody {
         username: form.username,

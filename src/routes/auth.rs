@@ -23,15 +23,18 @@ pub fn origin(request: &HttpRequest) -> Origin {
 
 /// Register as an official or inspector; the account waits for approval by the province.
 #[utoipa::path(tag = "accounts", request_body = RegistrationBody, responses(
-    (status = 201, body = UserView), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+    (status = 201, body = UserView), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope),
+    (status = 429, description = "Too many registrations from this address (see Retry-After)", body = ErrorEnvelope)))]
 #[post("/api/v1/auth/register")]
 pub async fn register(
     pool: web::Data<DbPool>,
+    limiter: web::Data<LoginLimiter>,
     request: HttpRequest,
     body: web::Json<RegistrationBody>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
     let registration = validate_registration(&body, false)?;
+    limiter.check_registration(request.peer_addr().map(|a| a.ip()))?;
     let origin = origin(&request);
     let view = with_connection(&pool, move |conn| {
         let hash = accounts::hash_new_password(&body.password, &registration.username)?;

@@ -10,7 +10,7 @@ use tieuchuan::domain::AccessAction;
 use crate::accounts_helpers::{PASSWORD, TEST_SECRET, account, token_for};
 use crate::helpers::{TestApp, TestDatabase, spawn_app, spawn_app_on};
 
-fn registration(username: &str, province: &str) -> Value {
+pub fn registration(username: &str, province: &str) -> Value {
     json!({"username": username, "password": "cán bộ xã Tân Lập 2026", "full_name": "Nguyễn Văn An",
            "email": format!("{username}@xa.vn"), "province": province, "unit": "UBND xã Tân Lập", "role": "official"})
 }

@@ -21,4 +21,5 @@ mod quotas;
 mod search;
 mod search_access;
 mod search_index;
+mod sign_in_limits;
 mod texts;

@@ -9,8 +9,10 @@ use super::{Origin, UserView, hash_new_password, record};
 use crate::auth::caller::{Account, Standing};
 use crate::auth::password;
 use crate::auth::tokens::{self, TokenKeys};
+use crate::db::sign_in_attempts::{self, Attempt};
 use crate::db::users::{self, UserRow};
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::text::username_key;
 use crate::error::AppError;
 
 /// Consecutive failed sign-ins that lock an account.
@@ -42,8 +44,11 @@ pub fn login(
     password_text: &str,
     origin: &Origin,
 ) -> Result<TokenPair, AppError> {
-    let username = username.trim().to_lowercase();
+    let username = username_key(username);
     let user = users::find_by_username(conn, &username)?;
+    if let Some(user) = &user {
+        take_attempt(conn, user, origin)?;
+    }
     let matches = password::verify(password_text, user.as_ref().map(|u| u.password_hash.as_str()));
     let Some(user) = user else {
         // The same write as a wrong password does, so that timing does not tell the two apart.
@@ -54,14 +59,6 @@ pub fn login(
         return Err(wrong_credentials());
     };
     let now = Utc::now().naive_utc();
-    if let Some(until) = user.locked_until.filter(|until| *until > now) {
-        let minutes = ((until - now).num_seconds() + 59) / 60;
-        return Err(AppError::TooManyRequests {
-            code: "account_locked",
-            message: format!("too many failed sign-ins: this account is locked for {minutes} more minutes"),
-            retry_after: u64::try_from((until - now).num_seconds().max(1)).unwrap_or(1),
-        });
-    }
     if !matches {
         return Err(record_failure(conn, &user, origin)?);
     }
@@ -83,24 +80,62 @@ pub fn login(
         }
     }
     write_transaction(conn, |conn| {
-        users::reset_failed_logins(conn, user.id)?;
+        sign_in_attempts::succeeded(conn, user.id, address_of(origin))?;
         record(conn, Some(&user), Some(user.id), "login", None, origin)?;
         issue(conn, keys, &user, &tokens::new_family())
     })
 }
 
-/// Counts the failure, locks after too many, and answers like an unknown username would.
-fn record_failure(conn: &mut DbConnection, user: &UserRow, origin: &Origin) -> Result<AppError, AppError> {
+/// The address attempts are counted for (empty when the peer is unknown).
+fn address_of(origin: &Origin) -> &str {
+    origin.ip.as_deref().unwrap_or_default()
+}
+
+/// Counts an attempt at an account's password from the caller's address before it is checked:
+/// 429 while that address is locked out of the account, or while `LOCKOUT_FAILURES` attempts are
+/// being checked at once. Locking per address and account means guessing costs the guesser their
+/// address, never the owner, who signs in from elsewhere; the per-username limit bounds guessing
+/// from many addresses.
+fn take_attempt(conn: &mut DbConnection, user: &UserRow, origin: &Origin) -> Result<(), AppError> {
+    let now = Utc::now().naive_utc();
+    match sign_in_attempts::begin(conn, user.id, address_of(origin), LOCKOUT_FAILURES, now)? {
+        Attempt::Allowed => Ok(()),
+        Attempt::Refused(Some(until)) if until > now => {
+            let minutes = ((until - now).num_seconds() + 59) / 60;
+            Err(AppError::TooManyRequests {
+                code: "account_locked",
+                message: format!(
+                    "too many failed sign-ins: this account is locked from your address for {minutes} more minutes"
+                ),
+                retry_after: u64::try_from((until - now).num_seconds().max(1)).unwrap_or(1),
+            })
+        }
+        Attempt::Refused(_) => Err(AppError::TooManyRequests {
+            code: "too_many_attempts",
+            message: "too many attempts at once; try again in a few seconds".into(),
+            retry_after: 2,
+        }),
+    }
+}
+
+/// Counts a failed attempt (taken by `take_attempt`): after too many, the address is locked out
+/// of the account for `LOCKOUT_MINUTES`.
+fn count_failure(conn: &mut DbConnection, user: &UserRow, origin: &Origin, event: &str) -> Result<(), AppError> {
     write_transaction(conn, |conn| {
-        let lock = (user.failed_logins + 1 >= LOCKOUT_FAILURES)
-            .then(|| Utc::now().naive_utc() + Duration::minutes(LOCKOUT_MINUTES));
-        users::record_failed_login(conn, user.id, lock)?;
-        record(conn, Some(user), None, "login_failed", None, origin)?;
-        if lock.is_some() {
+        let until = Utc::now().naive_utc() + Duration::minutes(LOCKOUT_MINUTES);
+        let locked = sign_in_attempts::failed(conn, user.id, address_of(origin), LOCKOUT_FAILURES, until)?;
+        record(conn, Some(user), None, event, None, origin)?;
+        if locked {
             record(conn, Some(user), None, "login_locked", Some(format!("{LOCKOUT_MINUTES} minutes")), origin)?;
         }
-        Ok(wrong_credentials())
+        Ok(())
     })
+}
+
+/// Counts the failure, locks after too many, and answers like an unknown username would.
+fn record_failure(conn: &mut DbConnection, user: &UserRow, origin: &Origin) -> Result<AppError, AppError> {
+    count_failure(conn, user, origin, "login_failed")?;
+    Ok(wrong_credentials())
 }
 
 /// Issues an access token and a refresh token in `family`.
@@ -167,12 +202,15 @@ pub fn change_password(
     origin: &Origin,
 ) -> Result<(), AppError> {
     let user = users::find_by_id(conn, account.id)?.ok_or_else(wrong_credentials)?;
+    take_attempt(conn, &user, origin)?;
     if !password::verify(current, Some(&user.password_hash)) {
+        count_failure(conn, &user, origin, "password_change_failed")?;
         return Err(AppError::unauthenticated("invalid_credentials", "the current password is wrong"));
     }
     let hash = hash_new_password(new, &user.username)?;
     write_transaction(conn, |conn| {
         let now = Utc::now().naive_utc();
+        sign_in_attempts::succeeded(conn, user.id, address_of(origin))?;
         users::set_password(conn, user.id, &hash, now)?;
         users::revoke_all_of_user(conn, user.id, now)?;
         record(conn, Some(&user), Some(user.id), "password_changed", None, origin)

@@ -45,7 +45,7 @@ pub struct Registration {
 
 /// Checks the fields; `by_admin` allows every role and an expiry.
 pub fn validate_registration(body: &RegistrationBody, by_admin: bool) -> Result<Registration, AppError> {
-    let username = body.username.trim().to_lowercase();
+    let username = crate::domain::text::username_key(&body.username);
     let username_ok = (3..=32).contains(&username.chars().count())
         && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
     if !username_ok {
