@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod pages;
 pub mod routes;
 pub mod search;
+pub mod security_headers;
 pub mod services;
 pub mod startup;
 pub mod telemetry;

@@ -17,6 +17,7 @@ use crate::db::{self, DbPool};
 use crate::error::extractors;
 use crate::metrics::{self, Metrics};
 use crate::search::{Abbreviations, SearchIndex, follower};
+use crate::security_headers;
 use crate::services::documents::TextService;
 use crate::services::search::SearchService;
 use crate::services::seed;
@@ -148,6 +149,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
             .app_data(web::JsonConfig::default().limit(body_limit).error_handler(extractors::json_error))
             .app_data(web::PayloadConfig::new(body_limit))
             .wrap(cors(&origins))
+            .wrap(from_fn(security_headers::add))
             .wrap(Compress::default())
             .wrap(from_fn(metrics::track))
             .wrap(TracingLogger::default())

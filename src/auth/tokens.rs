@@ -7,6 +7,7 @@ use std::path::Path;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Duration, NaiveDateTime};
+use hmac::{Hmac, KeyInit, Mac};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -62,6 +63,8 @@ pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    /// The MAC of the pages' CSRF tokens, keyed by a key derived from the secret.
+    csrf: Hmac<Sha256>,
 }
 
 impl TokenKeys {
@@ -77,11 +80,24 @@ impl TokenKeys {
         validation.set_required_spec_claims(&["exp", "nbf", "iat", "sub", "iss", "aud"]);
         validation.validate_nbf = true;
         validation.leeway = 5;
+        let csrf_key = Sha256::new().chain_update(b"tieuchuan csrf tokens\0").chain_update(secret).finalize();
+        let csrf = <Hmac<Sha256> as KeyInit>::new_from_slice(&csrf_key).map_err(|_| SecretError::TooShort)?;
         Ok(TokenKeys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
+            csrf,
         })
+    }
+
+    /// The CSRF token of a browser's CSRF cookie for a session subject: HMAC-SHA256 with a key
+    /// derived from the secret, so that only this service can make one.
+    pub fn csrf_token(&self, cookie: &str, subject: &str) -> String {
+        let mut mac = self.csrf.clone();
+        mac.update(cookie.as_bytes());
+        mac.update(b"|");
+        mac.update(subject.as_bytes());
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
     }
 
     /// Signs an access token for an account; returns it and its lifetime in seconds.

@@ -42,7 +42,7 @@ pub struct NextQuery {
     pub next: Option<String>,
 }
 
-fn redirect(to: &str) -> HttpResponse {
+pub(super) fn redirect(to: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((LOCATION, to.to_string())).finish()
 }
 
@@ -113,38 +113,10 @@ pub async fn sign_in(
     match with_connection(&pool, move |conn| sessions::login(conn, &keys, &username, &password, &origin)).await {
         Ok(pair) => {
             let mut response = HttpResponse::SeeOther();
-            session::set_session(&mut response, &request, &pair.access_token, &pair.refresh_token);
+            session::set_session(&mut response, &request, &pair.access_token, &pair.refresh_token, true);
             response.insert_header((LOCATION, next)).finish()
         }
         Err(error) => sign_in_page(&request, error.status_and_code().0, next, form.username, error.to_string()),
-    }
-}
-
-/// Renews an expired page session from the refresh cookie, then goes back.
-#[get("/dang-nhap/gia-han")]
-pub async fn renew(
-    request: HttpRequest,
-    pool: web::Data<DbPool>,
-    keys: web::Data<TokenKeys>,
-    query: web::Query<NextQuery>,
-) -> HttpResponse {
-    let next = session::safe_next(query.next.as_deref());
-    let Some(token) = request.cookie(REFRESH_COOKIE).map(|c| c.value().to_string()) else {
-        return redirect(&format!("/dang-nhap?next={}", encode(&next)));
-    };
-    let origin = Origin { ip: request.peer_addr().map(|a| a.ip().to_string()) };
-    let keys = keys.into_inner();
-    match with_connection(&pool, move |conn| sessions::refresh(conn, &keys, &token, &origin)).await {
-        Ok(pair) => {
-            let mut response = HttpResponse::SeeOther();
-            session::set_session(&mut response, &request, &pair.access_token, &pair.refresh_token);
-            response.insert_header((LOCATION, next)).finish()
-        }
-        Err(_) => {
-            let mut response = HttpResponse::SeeOther();
-            session::clear_session(&mut response, &request);
-            response.insert_header((LOCATION, format!("/dang-nhap?next={}", encode(&next)))).finish()
-        }
     }
 }
 

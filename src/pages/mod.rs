@@ -9,6 +9,7 @@ mod edit_page;
 pub mod i18n;
 mod import_page;
 mod province_pages;
+mod renewal;
 mod search_page;
 pub mod session;
 mod standard_page;
@@ -24,7 +25,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(assets::app_css)
         .service(account_pages::sign_in_form)
         .service(account_pages::sign_in)
-        .service(account_pages::renew)
+        .service(renewal::renew)
+        .service(renewal::renew_confirmed)
         .service(account_pages::sign_out)
         .service(account_pages::register_form)
         .service(account_pages::register)

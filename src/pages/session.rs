@@ -39,7 +39,8 @@ pub async fn page_caller(request: &HttpRequest) -> (Caller, bool) {
     }
 }
 
-fn secure(request: &HttpRequest) -> bool {
+/// Whether the request came over HTTPS (Secure cookies, HSTS).
+pub fn is_https(request: &HttpRequest) -> bool {
     request.connection_info().scheme() == "https"
 }
 
@@ -47,16 +48,25 @@ fn cookie(request: &HttpRequest, name: &'static str, value: String, max_age: Coo
     Cookie::build(name, value)
         .path("/")
         .http_only(true)
-        .secure(secure(request))
+        .secure(is_https(request))
         .same_site(SameSite::Lax)
         .max_age(max_age)
         .finish()
 }
 
-/// Sets the session cookies of a sign-in or a renewal.
-pub fn set_session(response: &mut HttpResponseBuilder, request: &HttpRequest, access: &str, refresh: &str) {
+/// Sets the session cookies of a sign-in or a renewal; a sign-in also gets a new CSRF cookie.
+pub fn set_session(
+    response: &mut HttpResponseBuilder,
+    request: &HttpRequest,
+    access: &str,
+    refresh: &str,
+    new_sign_in: bool,
+) {
     response.cookie(cookie(request, ACCESS_COOKIE, access.to_string(), CookieDuration::minutes(ACCESS_TOKEN_MINUTES)));
     response.cookie(cookie(request, REFRESH_COOKIE, refresh.to_string(), CookieDuration::days(REFRESH_TOKEN_DAYS)));
+    if new_sign_in {
+        response.cookie(new_csrf_cookie(request));
+    }
 }
 
 /// Removes the session cookies.
@@ -64,25 +74,53 @@ pub fn clear_session(response: &mut HttpResponseBuilder, request: &HttpRequest) 
     for name in [ACCESS_COOKIE, REFRESH_COOKIE] {
         response.cookie(cookie(request, name, String::new(), CookieDuration::ZERO));
     }
+    response.cookie(new_csrf_cookie(request));
 }
 
-/// The CSRF token of this browser, and the cookie to set when it had none.
+/// Bytes of randomness in a CSRF cookie (32 characters once encoded).
+const CSRF_BYTES: usize = 24;
+
+/// The CSRF token of this browser's pages, and the cookie to set when it had none (or one not
+/// made here). The cookie holds a random value; the token is its HMAC together with the session's
+/// subject (the signed-in account, or `-`), so a token is valid only for this browser and this
+/// session, and a value an attacker chose or planted is not one (signed double submit).
 pub fn csrf_token(request: &HttpRequest) -> (String, Option<Cookie<'static>>) {
-    match request.cookie(CSRF_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() >= 20) {
-        Some(token) => (token, None),
+    match csrf_cookie(request) {
+        Some(value) => (signed(request, &value), None),
         None => {
-            let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 24]>());
-            let set = cookie(request, CSRF_COOKIE, token.clone(), CookieDuration::days(1));
-            (token, Some(set))
+            let set = new_csrf_cookie(request);
+            (signed(request, set.value()), Some(set))
         }
     }
 }
 
-/// Whether a submitted form carries this browser's CSRF token.
+/// A new CSRF cookie: set at sign-in and sign-out, so tokens of one session do not serve the next.
+pub fn new_csrf_cookie(request: &HttpRequest) -> Cookie<'static> {
+    let value = URL_SAFE_NO_PAD.encode(rand::random::<[u8; CSRF_BYTES]>());
+    cookie(request, CSRF_COOKIE, value, CookieDuration::days(1))
+}
+
+/// Whether a submitted form carries this browser's CSRF token for this session.
 pub fn csrf_ok(request: &HttpRequest, submitted: &str) -> bool {
+    csrf_cookie(request).is_some_and(|value| constant_time_eq(signed(request, &value).as_bytes(), submitted.as_bytes()))
+}
+
+/// The CSRF cookie's value when it has the shape of one made here.
+fn csrf_cookie(request: &HttpRequest) -> Option<String> {
     request
         .cookie(CSRF_COOKIE)
-        .is_some_and(|c| !submitted.is_empty() && constant_time_eq(c.value().as_bytes(), submitted.as_bytes()))
+        .map(|c| c.value().to_string())
+        .filter(|value| URL_SAFE_NO_PAD.decode(value).is_ok_and(|bytes| bytes.len() == CSRF_BYTES))
+}
+
+/// The token of a CSRF cookie value for the request's session subject.
+fn signed(request: &HttpRequest, value: &str) -> String {
+    let Some(keys) = request.app_data::<web::Data<TokenKeys>>() else { return String::new() };
+    let subject = request
+        .cookie(ACCESS_COOKIE)
+        .and_then(|c| keys.verify(c.value()).ok())
+        .map_or_else(|| "-".to_string(), |claims| claims.sub);
+    keys.csrf_token(value, &subject)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -2,7 +2,7 @@
 //! texts; `/tieu-chuan/{slug}/van-ban/{id}`: the reader. Any code spelling redirects to the slug.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
+use actix_web::http::header::{CACHE_CONTROL, HeaderValue, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
 use serde::Deserialize;
@@ -257,6 +257,7 @@ pub async fn reader(
         Err(error) => return failure(frame, &error),
     };
     let base = format!("/tieu-chuan/{}/van-ban/{id}", encode(&slug));
+    let restricted = view.restricted;
     let sep = if frame.lang == "en" { "&lang=en" } else { "" };
     let template = ReaderPage {
         w: frame.w,
@@ -279,7 +280,11 @@ pub async fn reader(
         sections: view.sections,
         code,
     };
-    render(StatusCode::OK, &template)
+    let mut page = render(StatusCode::OK, &template);
+    if restricted {
+        page.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    }
+    page
 }
 
 /// The PDF for a signed-in page visitor (stamped unless public), like the API's.

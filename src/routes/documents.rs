@@ -107,7 +107,8 @@ pub async fn read_text(
         texts.read(conn, &caller, &standard, id, section)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view))
+    let cache = if view.restricted { "private, no-store" } else { "public, max-age=300" };
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", cache)).json(view))
 }
 
 /// The PDF, stamped for the caller unless public (entitled callers; recorded; daily quota).

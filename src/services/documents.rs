@@ -64,6 +64,9 @@ pub struct SectionView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TextView {
     pub document_id: i64,
+    /// Whether the text is not public (its pages must not be kept by caches).
+    #[serde(skip)]
+    pub restricted: bool,
     pub total_sections: usize,
     pub contents: Vec<String>,
     pub sections: Vec<SectionView>,
@@ -199,6 +202,7 @@ impl TextService {
         record(conn, caller, standard, &document, AccessAction::View)?;
         Ok(TextView {
             document_id: document.id,
+            restricted: level(&document) != AccessLevel::Public,
             total_sections: total,
             contents: stored.into_iter().map(|s| s.heading).collect(),
             sections,

@@ -25,7 +25,15 @@ pub fn section_html(format: TextFormat, body: &str) -> String {
             .map(|p| format!("<p>{}</p>\n", highlight_escape(p.trim()).replace('\n', "<br>")))
             .collect(),
     };
-    ammonia::Builder::default().link_rel(Some("noopener noreferrer nofollow")).clean(&raw).to_string()
+    // Images of other sites would tell them who reads what: only images inside the text remain.
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            ("img", "src" | "srcset") if !value.starts_with("data:image/") => None,
+            _ => Some(value.into()),
+        })
+        .clean(&raw)
+        .to_string()
 }
 
 /// Plain text of a section, for the search index.
