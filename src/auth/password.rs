@@ -19,44 +19,45 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 pub const MAX_PASSWORD_CHARS: usize = 256;
 
 /// Passwords people pick first; refused whatever their length.
-const COMMON_PASSWORDS: &[&str] = &[
-    "123456789012",
-    "1234567890123",
-    "12345678901234",
-    "123456123456",
-    "111111111111",
-    "000000000000",
-    "password1234",
-    "password12345",
-    "password123456",
-    "passwordpassword",
-    "qwertyuiop12",
-    "qwertyuiopasdf",
-    "qwerty123456",
-    "1qaz2wsx3edc",
-    "abc123456789",
-    "abcdefghijkl",
-    "iloveyou1234",
-    "administrator",
-    "admin1234567",
-    "adminadmin12",
-    "welcome12345",
-    "letmein12345",
-    "changeme1234",
-    "matkhau12345",
-    "matkhau123456",
-    "matkhaumoi123",
-    "123456matkhau",
-    "vietnam12345",
-    "vietnam123456",
-    "hanoi1234567",
-    "tieuchuan123",
-    "tieuchuan1234",
-    "tieuchuanvn1",
-    "quychuan1234",
-    "canbo1234567",
-    "xaydung12345",
+/// Words Vietnamese passwords are made of that the strength estimator's English dictionaries do
+/// not know: it treats them as guessable words, as it does the username.
+const VIETNAMESE_WORDS: &[&str] = &[
+    "matkhau",
+    "mat khau",
+    "mậtkhẩu",
+    "mật khẩu",
+    "tieuchuan",
+    "tiêu chuẩn",
+    "quychuan",
+    "quy chuẩn",
+    "vietnam",
+    "việt nam",
+    "hanoi",
+    "hà nội",
+    "saigon",
+    "hochiminh",
+    "anhyeuem",
+    "em yêu anh",
+    "yeuem",
+    "canbo",
+    "cán bộ",
+    "ubnd",
+    "xaphuong",
+    "nguyen",
+    "tran",
+    "le",
+    "pham",
+    "hoang",
+    "huynh",
+    "phan",
+    "vu",
+    "dang",
+    "bui",
+    "do",
 ];
+/// The least zxcvbn score accepted (0 to 4): "safely unguessable" by an online attacker, and
+/// then some (ASVS 2.1.7 asks for a strength check).
+const MIN_SCORE: zxcvbn::Score = zxcvbn::Score::Three;
 
 /// Why a password is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -67,7 +68,7 @@ pub enum WeakPassword {
     TooLong,
     #[error("the password must not be the username")]
     SameAsUsername,
-    #[error("this password is too common; choose another")]
+    #[error("this password is easy to guess; choose a longer phrase of unrelated words")]
     Common,
 }
 
@@ -81,7 +82,8 @@ fn hasher() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// Checks the policy: length, not the username, not a common password.
+/// Checks the policy: length, not the username, and hard to guess by the zxcvbn estimator (which
+/// knows common passwords, keyboard walks, repeats, sequences, dates and the words above).
 pub fn check_strength(password: &str, username: &str) -> Result<(), WeakPassword> {
     let length = password.chars().count();
     if length < MIN_PASSWORD_CHARS {
@@ -94,8 +96,9 @@ pub fn check_strength(password: &str, username: &str) -> Result<(), WeakPassword
     if lowered == username.to_lowercase() {
         return Err(WeakPassword::SameAsUsername);
     }
-    let distinct: std::collections::HashSet<char> = lowered.chars().collect();
-    if COMMON_PASSWORDS.contains(&lowered.as_str()) || distinct.len() <= 2 {
+    let mut inputs: Vec<&str> = VIETNAMESE_WORDS.to_vec();
+    inputs.push(username);
+    if zxcvbn::zxcvbn(password, &inputs).score() < MIN_SCORE {
         return Err(WeakPassword::Common);
     }
     Ok(())

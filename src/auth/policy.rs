@@ -26,6 +26,8 @@ pub enum Action<'a> {
     ViewAccount(&'a UserRow),
     /// Approve, suspend or renew one account.
     ManageAccount(&'a UserRow),
+    /// Approve or renew an account that is suspended; `by_ministry` when an admin suspended it.
+    LiftSuspension { by_ministry: bool },
     /// Create an account of any role.
     CreateAccount,
     /// Change an account's role.
@@ -60,6 +62,12 @@ pub fn authorize(caller: &Caller, action: Action<'_>) -> Result<(), AppError> {
         },
         Action::ViewAccount(target) => target.id == account.id || manages(account, target),
         Action::ManageAccount(target) => manages(account, target),
+        // A province does not overrule the Ministry.
+        Action::LiftSuspension { by_ministry } => match account.role {
+            Role::Admin => true,
+            Role::ProvinceAdmin => !by_ministry,
+            Role::Official | Role::Inspector => false,
+        },
         Action::CreateAccount | Action::ChangeRole | Action::EditCatalogue => account.role == Role::Admin,
         Action::ViewUsage(scope) => match (account.role, scope) {
             (Role::Admin, _) => true,

@@ -51,6 +51,18 @@ pub fn record_account_event(conn: &mut DbConnection, event: &NewAccountEvent) ->
     diesel::insert_into(account_events::table).values(event).execute(conn).map(|_| ())
 }
 
+/// Who made the newest event of a kind about an account (`None` for none, or none by anyone).
+pub fn last_actor(conn: &mut DbConnection, user_id: i64, event: &str) -> QueryResult<Option<i64>> {
+    let actor: Option<Option<i64>> = account_events::table
+        .filter(account_events::user_id.eq(user_id))
+        .filter(account_events::event.eq(event))
+        .order(account_events::id.desc())
+        .select(account_events::actor_id)
+        .first(conn)
+        .optional()?;
+    Ok(actor.flatten())
+}
+
 /// The account events about one account, newest first.
 pub fn account_events_of(conn: &mut DbConnection, user_id: i64, limit: i64) -> QueryResult<Vec<AccountEventRow>> {
     account_events::table

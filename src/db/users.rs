@@ -136,6 +136,24 @@ pub fn set_status(conn: &mut DbConnection, id: i64, status: &str, now: NaiveDate
         .map(|_| ())
 }
 
+/// Suspends an account and invalidates its tokens, so that none issued before works again even
+/// after a new approval.
+pub fn suspend(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::status.eq("suspended"),
+            users::token_version.eq(users::token_version + 1),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// How many active admins there are.
+pub fn active_admins(conn: &mut DbConnection) -> QueryResult<i64> {
+    users::table.filter(users::role.eq("admin")).filter(users::status.eq("active")).count().get_result(conn)
+}
+
 /// Sets an account's expiry.
 pub fn set_expiry(conn: &mut DbConnection, id: i64, expires_at: NaiveDateTime, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(users::table.find(id))

@@ -186,7 +186,10 @@ async fn a_suspension_or_role_change_takes_effect_on_the_next_request() {
         app.call("POST", &format!("/api/v1/users/{official}/suspend"), Some(&province_admin), None).await.0,
         200
     );
+    // A suspension ends the live tokens; signing in again says why.
     let (status, body) = app.call("GET", "/api/v1/reports/usage", Some(&token), None).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (401, Some("token_revoked")));
+    let (status, body) = app.login("giang.ho", PASSWORD).await;
     assert_eq!((status, body["error"]["code"].as_str()), (403, Some("account_suspended")));
     let refresh = json!({"refresh_token": session["refresh_token"]});
     assert!(
@@ -197,6 +200,10 @@ async fn a_suspension_or_role_change_takes_effect_on_the_next_request() {
         app.call("POST", &format!("/api/v1/users/{official}/approve"), Some(&province_admin), None).await.0,
         200
     );
+    let stale = app.call("GET", "/api/v1/reports/usage", Some(&token), None).await.0;
+    assert_eq!(stale, 401, "a token from before the suspension stays dead after re-approval");
+    let (_, session) = app.login("giang.ho", PASSWORD).await;
+    let token = session["access_token"].as_str().expect("token").to_string();
     assert_eq!(app.call("GET", "/api/v1/reports/usage", Some(&token), None).await.0, 200, "reactivated");
     let role = json!({"role": "province_admin"});
     assert_eq!(app.call("PUT", &format!("/api/v1/users/{official}/role"), Some(&admin), Some(role)).await.0, 200);

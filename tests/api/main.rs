@@ -3,6 +3,7 @@
 
 mod access_matrix;
 mod account_pages;
+mod account_safety;
 mod accounts;
 mod accounts_helpers;
 mod browser;

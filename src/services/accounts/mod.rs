@@ -224,6 +224,13 @@ pub fn change(
             AccountChange::Role(_) => policy::authorize(caller, Action::ChangeRole)?,
             _ => policy::authorize(caller, Action::ManageAccount(&row))?,
         }
+        if matches!(change, AccountChange::Approve(_) | AccountChange::Renew(_)) && row.status == "suspended" {
+            let by =
+                audit::last_actor(conn, id, "suspended")?.map(|actor| users::find_by_id(conn, actor)).transpose()?;
+            let by_ministry = by.flatten().is_none_or(|actor| actor.role == Role::Admin.as_str());
+            policy::authorize(caller, Action::LiftSuspension { by_ministry })?;
+        }
+        keeps_an_admin(conn, actor, &row, &change)?;
         let now = Utc::now().naive_utc();
         let (event, detail) = match change {
             AccountChange::Approve(expiry) => {
@@ -232,7 +239,7 @@ pub fn change(
                 ("approved", expires_at.map(|at| format!("until {at}")))
             }
             AccountChange::Suspend => {
-                users::set_status(conn, id, AccountStatus::Suspended.as_str(), now)?;
+                users::suspend(conn, id, now)?;
                 users::revoke_all_of_user(conn, id, now)?;
                 ("suspended", None)
             }
@@ -252,6 +259,23 @@ pub fn change(
         record(conn, Some(&row), Some(actor), event, detail, origin)?;
         Ok(UserView::from(&target(conn, id)?))
     })
+}
+
+/// Nobody suspends their own account, and the last active admin is neither suspended nor given
+/// another role: the Ministry must keep a way in.
+fn keeps_an_admin(conn: &mut DbConnection, actor: i64, row: &UserRow, change: &AccountChange) -> Result<(), AppError> {
+    if matches!(change, AccountChange::Suspend) && row.id == actor {
+        return Err(AppError::conflict("own_account", "you cannot suspend your own account"));
+    }
+    let removes_admin = match change {
+        AccountChange::Suspend => true,
+        AccountChange::Role(role) => *role != Role::Admin,
+        AccountChange::Approve(_) | AccountChange::Renew(_) => false,
+    };
+    if removes_admin && row.role == Role::Admin.as_str() && row.status == "active" && users::active_admins(conn)? <= 1 {
+        return Err(AppError::conflict("last_admin", "this is the last active admin; make another admin first"));
+    }
+    Ok(())
 }
 
 fn target(conn: &mut DbConnection, id: i64) -> Result<UserRow, AppError> {
