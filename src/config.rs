@@ -53,6 +53,9 @@ pub struct Settings {
     /// Reads of non-public texts (a whole text or one section) one account may make per day
     /// (Vietnam time): generous for work, a stop to copying a library section by section.
     pub daily_read_quota: i64,
+    /// Addresses of the reverse proxies (nginx) whose `X-Forwarded-For` and `X-Forwarded-Proto`
+    /// are believed, comma-separated; empty means none (the peer is the client).
+    pub trusted_proxies: String,
     /// Where text files are kept: `files` (under the data dir) or `database` (shared by nodes).
     pub blob_store: String,
 }
@@ -100,6 +103,7 @@ impl Default for Settings {
             daily_download_quota: 50,
             daily_read_quota: 1_000,
             blob_store: "files".to_string(),
+            trusted_proxies: String::new(),
         }
     }
 }
@@ -155,6 +159,9 @@ impl Settings {
         {
             return Err(ConfigError::Value("limits", "quotas and limits must be positive".into()));
         }
+        if self.trusted_proxy_list().is_err() {
+            return Err(ConfigError::Value("trusted_proxies", "must be IP addresses separated by commas".into()));
+        }
         if self.search_concurrency == 0 {
             return Err(ConfigError::Value("search_concurrency", "must be at least 1".into()));
         }
@@ -175,6 +182,11 @@ impl Settings {
     /// The CORS origins, parsed from the comma-separated setting.
     pub fn cors_origin_list(&self) -> Vec<String> {
         self.cors_origins.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_string).collect()
+    }
+
+    /// The trusted proxies' addresses.
+    pub fn trusted_proxy_list(&self) -> Result<Vec<std::net::IpAddr>, std::net::AddrParseError> {
+        self.trusted_proxies.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::parse).collect()
     }
 }
 

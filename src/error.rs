@@ -201,7 +201,8 @@ impl ResponseError for AppError {
             }
             _ => {}
         }
-        response.json(ErrorEnvelope { error: ErrorBody { code, message: self.to_string(), suggestions } })
+        let message = crate::domain::text::escape_controls(&self.to_string());
+        response.json(ErrorEnvelope { error: ErrorBody { code, message, suggestions } })
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod client_address;
 pub mod config;
 pub mod corpus;
 pub mod db;

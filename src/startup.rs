@@ -12,6 +12,7 @@ use tracing_actix_web::TracingLogger;
 
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::{self, TokenKeys};
+use crate::client_address::TrustedProxies;
 use crate::config::{Secret, Settings};
 use crate::db::{self, DbPool};
 use crate::error::extractors;
@@ -21,6 +22,7 @@ use crate::security_headers;
 use crate::services::documents::TextService;
 use crate::services::search::SearchService;
 use crate::services::seed;
+use crate::telemetry::RequestSpan;
 use crate::{pages, routes};
 
 /// Why the service could not start.
@@ -132,6 +134,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
     let limiter = web::Data::new(LoginLimiter::default());
     let texts = web::Data::new(TextService::from_settings(&settings));
     let shared_settings = web::Data::new(settings.clone());
+    let proxies = web::Data::new(TrustedProxies(settings.trusted_proxy_list().unwrap_or_default()));
     let body_limit = settings.max_body_bytes;
     let origins = settings.cors_origin_list();
     let address = settings.listen.clone();
@@ -144,6 +147,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
             .app_data(limiter.clone())
             .app_data(texts.clone())
             .app_data(shared_settings.clone())
+            .app_data(proxies.clone())
             .app_data(web::QueryConfig::default().error_handler(extractors::query_error))
             .app_data(web::PathConfig::default().error_handler(extractors::path_error))
             .app_data(web::JsonConfig::default().limit(body_limit).error_handler(extractors::json_error))
@@ -152,7 +156,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
             .wrap(from_fn(security_headers::add))
             .wrap(Compress::default())
             .wrap(from_fn(metrics::track))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<RequestSpan>::new())
             .configure(routes::configure)
             .configure(pages::configure)
             .default_service(web::to(routes::fallback))

@@ -60,6 +60,12 @@ pub fn username_key(raw: &str) -> String {
     raw.trim().to_lowercase()
 }
 
+/// A text with its control characters escaped (`\n`, `\u{1b}`), for logs, stored events and
+/// error messages that repeat what a client sent.
+pub fn escape_controls(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@ use super::{Frame, MessagePage, encode, render, with_cookie};
 use crate::auth::Caller;
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
+use crate::client_address::{client_address, client_ip};
 use crate::db::DbPool;
 use crate::db::provinces::{self, Province};
 use crate::error::AppError;
@@ -104,10 +105,10 @@ pub async fn sign_in(
     if !session::csrf_ok(&request, &form.csrf) {
         return sign_in_page(&request, StatusCode::FORBIDDEN, next, form.username, w.form_expired.into());
     }
-    if let Err(error) = limiter.check(request.peer_addr().map(|a| a.ip()), &form.username) {
+    if let Err(error) = limiter.check(client_address(&request), &form.username) {
         return sign_in_page(&request, error.status_and_code().0, next, form.username, error.to_string());
     }
-    let origin = Origin { ip: request.peer_addr().map(|a| a.ip().to_string()) };
+    let origin = Origin { ip: client_ip(&request) };
     let (username, password) = (form.username.clone(), form.password);
     let keys = keys.into_inner();
     match with_connection(&pool, move |conn| sessions::login(conn, &keys, &username, &password, &origin)).await {
@@ -211,7 +212,7 @@ pub async fn register(
     if !session::csrf_ok(&request, &form.csrf) {
         return register_page(&request, &pool, StatusCode::FORBIDDEN, frame.w.form_expired.into()).await;
     }
-    if let Err(error) = limiter.check_registration(request.peer_addr().map(|a| a.ip())) {
+    if let Err(error) = limiter.check_registration(client_address(&request)) {
         return register_page(&request, &pool, error.status_and_code().0, error.to_string()).await;
     }
     let body = RegistrationBody {
@@ -225,7 +226,7 @@ pub async fn register(
         role: form.role,
         expires_at: None,
     };
-    let origin = Origin { ip: request.peer_addr().map(|a| a.ip().to_string()) };
+    let origin = Origin { ip: client_ip(&request) };
     let created = with_connection(&pool, move |conn| {
         let registration = validate_registration(&body, false)?;
         let hash = accounts::hash_new_password(&body.password, &registration.username)?;

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::i18n::Words;
 use super::{Frame, MessagePage, chart, render, session, with_cookie};
 use crate::auth::{Account, Caller};
+use crate::client_address::client_ip;
 use crate::db::users::UserFilter;
 use crate::db::{DbConnection, DbPool, provinces};
 use crate::domain::Role;
@@ -191,7 +192,7 @@ pub async fn account_action(
         }
         _ => return render(StatusCode::NOT_FOUND, &MessagePage::new(frame, frame_words(&request).not_found)),
     };
-    let origin = Origin { ip: request.peer_addr().map(|a| a.ip().to_string()) };
+    let origin = Origin { ip: client_ip(&request) };
     match with_connection(&pool, move |conn| accounts::change(conn, &caller, id, change, &origin)).await {
         Ok(_) => {
             let back = if action == "vai-tro" { "/quan-tri?xong=1" } else { "/quan-tri/tinh?xong=1" };

@@ -14,6 +14,7 @@ use super::i18n::Words;
 use super::session::{self, REFRESH_COOKIE};
 use super::{Frame, encode, render, with_cookie};
 use crate::auth::tokens::TokenKeys;
+use crate::client_address::client_ip;
 use crate::db::DbPool;
 use crate::services::accounts::Origin;
 use crate::services::accounts::session as sessions;
@@ -89,7 +90,7 @@ async fn renewed(request: &HttpRequest, pool: &DbPool, keys: web::Data<TokenKeys
     let Some(token) = request.cookie(REFRESH_COOKIE).map(|c| c.value().to_string()) else {
         return redirect(&format!("/dang-nhap?next={}", encode(&next)));
     };
-    let origin = Origin { ip: request.peer_addr().map(|a| a.ip().to_string()) };
+    let origin = Origin { ip: client_ip(request) };
     let keys = keys.into_inner();
     match with_connection(pool, move |conn| sessions::refresh(conn, &keys, &token, &origin)).await {
         Ok(pair) => {

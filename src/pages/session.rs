@@ -39,10 +39,7 @@ pub async fn page_caller(request: &HttpRequest) -> (Caller, bool) {
     }
 }
 
-/// Whether the request came over HTTPS (Secure cookies, HSTS).
-pub fn is_https(request: &HttpRequest) -> bool {
-    request.connection_info().scheme() == "https"
-}
+pub use crate::client_address::is_https;
 
 fn cookie(request: &HttpRequest, name: &'static str, value: String, max_age: CookieDuration) -> Cookie<'static> {
     Cookie::build(name, value)

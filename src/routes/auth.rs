@@ -8,6 +8,7 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
+use crate::client_address::{client_address, client_ip};
 use crate::db::DbPool;
 use crate::db::users;
 use crate::error::{AppError, ErrorEnvelope};
@@ -18,7 +19,7 @@ use crate::services::with_connection;
 
 /// Where a request came from (the peer address; forwarded headers can be forged).
 pub fn origin(request: &HttpRequest) -> Origin {
-    Origin { ip: request.peer_addr().map(|a| a.ip().to_string()) }
+    Origin { ip: client_ip(request) }
 }
 
 /// Register as an official or inspector; the account waits for approval by the province.
@@ -34,7 +35,7 @@ pub async fn register(
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
     let registration = validate_registration(&body, false)?;
-    limiter.check_registration(request.peer_addr().map(|a| a.ip()))?;
+    limiter.check_registration(client_address(&request))?;
     let origin = origin(&request);
     let view = with_connection(&pool, move |conn| {
         let hash = accounts::hash_new_password(&body.password, &registration.username)?;
@@ -67,7 +68,7 @@ pub async fn login(
     if username.chars().count() > 64 || password.chars().count() > 1024 {
         return Err(AppError::unauthenticated("invalid_credentials", "wrong username or password"));
     }
-    limiter.check(request.peer_addr().map(|a| a.ip()), &username)?;
+    limiter.check(client_address(&request), &username)?;
     let origin = origin(&request);
     let keys = keys.into_inner();
     let pair = with_connection(&pool, move |conn| session::login(conn, &keys, &username, &password, &origin)).await?;

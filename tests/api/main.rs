@@ -9,6 +9,7 @@ mod accounts_helpers;
 mod browser;
 mod catalogue;
 mod change_log;
+mod client_logs;
 mod errors;
 mod helpers;
 mod import;

@@ -53,7 +53,8 @@ pub fn login(
     let Some(user) = user else {
         // The same write as a wrong password does, so that timing does not tell the two apart.
         write_transaction(conn, |conn| {
-            let detail = format!("unknown username `{}`", username.chars().take(64).collect::<String>());
+            let shown: String = username.chars().take(64).collect();
+            let detail = format!("unknown username `{}`", crate::domain::text::escape_controls(&shown));
             record(conn, None, None, "login_failed", Some(detail), origin)
         })?;
         return Err(wrong_credentials());
