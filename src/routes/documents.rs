@@ -21,7 +21,8 @@ use crate::texts::extraction::TextFormat;
 /// `access_level`. Re-uploading the same bytes answers 200 with the existing text.
 #[utoipa::path(tag = "texts", params(("reference" = String, Path)), request_body(content_type = "multipart/form-data"),
     responses((status = 201, body = DocumentView), (status = 200, body = DocumentView, description = "Already uploaded"),
-    (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)),
+    (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope),
+    (status = 422, description = "Unreadable, or over the PDF limits (`pdf_over_limits`)", body = ErrorEnvelope)),
     security(("bearer" = [])))]
 #[post("/api/v1/standards/{reference}/documents")]
 pub async fn upload(
@@ -90,7 +91,8 @@ pub struct ReaderParams {
 /// The text as sanitised HTML sections (entitled callers; non-public reads are recorded).
 #[utoipa::path(tag = "texts", params(("reference" = String, Path), ("id" = i64, Path), ReaderParams),
     responses((status = 200, body = TextView), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
-    (status = 404, body = ErrorEnvelope)))]
+    (status = 404, body = ErrorEnvelope),
+    (status = 429, description = "The daily reading allowance is spent (`read_quota`, see Retry-After)", body = ErrorEnvelope)))]
 #[get("/api/v1/standards/{reference}/documents/{id}/text")]
 pub async fn read_text(
     pool: web::Data<DbPool>,
