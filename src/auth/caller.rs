@@ -108,8 +108,8 @@ impl FromRequest for Caller {
     }
 }
 
-/// Reads the account behind a verified token.
-fn resolve(conn: &mut DbConnection, id: i64, version: i32) -> Result<Caller, AppError> {
+/// Reads the account behind a verified token (the API's extractor and the pages' session alike).
+pub fn resolve(conn: &mut DbConnection, id: i64, version: i32) -> Result<Caller, AppError> {
     let row = users::find_by_id(conn, id)?.ok_or_else(invalid_token)?;
     if row.token_version != version {
         return Err(AppError::unauthenticated("token_revoked", "this token was revoked; sign in again"));

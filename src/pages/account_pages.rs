@@ -15,9 +15,8 @@ use crate::auth::Caller;
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::client_address::{client_address, client_ip};
-use crate::db::DbPool;
-use crate::db::provinces::{self, Province};
-use crate::error::AppError;
+use crate::services::DbPool;
+use crate::services::accounts::Province;
 use crate::services::accounts::session as sessions;
 use crate::services::accounts::validation::RegistrationBody;
 use crate::services::accounts::{self, Creation, Origin, validate_registration};
@@ -164,7 +163,7 @@ async fn register_page(
     error: String,
 ) -> HttpResponse {
     let frame = Frame::of(request);
-    let provinces = with_connection(pool, |conn| Ok(provinces::all(conn)?)).await.unwrap_or_default();
+    let provinces = with_connection(pool, accounts::provinces).await.unwrap_or_default();
     let (csrf, new_cookie) = session::csrf_token(request);
     let page = RegisterPage {
         w: frame.w,
@@ -267,7 +266,7 @@ pub async fn my_account(request: HttpRequest, pool: web::Data<DbPool>) -> HttpRe
     let w = frame.w;
     let id = account.id;
     let found = with_connection(&pool, move |conn| {
-        let row = crate::db::users::find_by_id(conn, id)?.ok_or(AppError::RouteNotFound)?;
+        let row = accounts::profile(conn, id)?;
         let today = chrono::Utc::now().date_naive();
         let query = UsageQuery::new(Some(today - chrono::Duration::days(365)), Some(today), None, Grouping::Standard)?;
         let report = usage::report(conn, &caller, &query).map(|r| r.rows).unwrap_or_default();

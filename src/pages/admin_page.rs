@@ -10,10 +10,10 @@ use serde::Deserialize;
 use super::i18n::Words;
 use super::{Frame, MessagePage, chart, render, session, with_cookie};
 use crate::auth::policy::{self, Action};
-use crate::db::DbPool;
-use crate::db::provinces::{self, Province};
-use crate::db::users::UserFilter;
 use crate::domain::Role;
+use crate::services::DbPool;
+use crate::services::accounts::Province;
+use crate::services::accounts::UserFilter;
 use crate::services::accounts::{self, UserView};
 use crate::services::usage::{self, Grouping, UsageQuery};
 use crate::services::with_connection;
@@ -54,7 +54,7 @@ pub async fn admin_page(request: HttpRequest, pool: web::Data<DbPool>, done: web
         let by_province = usage::report(conn, &caller, &period(Grouping::Province)?)?;
         let by_day = usage::report(conn, &caller, &period(Grouping::Day)?)?;
         let listing = accounts::list(conn, &caller, UserFilter::default(), 1, 100)?;
-        Ok((by_province, by_day, listing.items, provinces::all(conn)?))
+        Ok((by_province, by_day, listing.items, accounts::provinces(conn)?))
     })
     .await;
     let (by_province, by_day, accounts, provinces) = match found {

@@ -14,11 +14,11 @@ use super::i18n::Words;
 use super::{Frame, MessagePage, render, session, with_cookie};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
-use crate::db::DbPool;
-use crate::db::standards::StandardRow;
 use crate::domain::AccessLevel;
 use crate::error::AppError;
+use crate::services::DbPool;
 use crate::services::catalogue;
+use crate::services::catalogue::StandardRow;
 use crate::services::documents::{TextService, Upload};
 use crate::services::{editing, with_connection};
 

@@ -12,13 +12,12 @@ use super::i18n::Words;
 use super::{Frame, MessagePage, chart, render, session, with_cookie};
 use crate::auth::{Account, Caller};
 use crate::client_address::client_ip;
-use crate::db::users::UserFilter;
-use crate::db::{DbConnection, DbPool, provinces};
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::services::accounts::UserFilter;
 use crate::services::accounts::{self, AccountChange, ExpiryChange, Origin};
 use crate::services::usage::{self, Grouping, UsageQuery, UsageReport};
-use crate::services::with_connection;
+use crate::services::{DbConnection, DbPool, with_connection};
 
 struct AccountLine {
     id: i64,
@@ -99,7 +98,7 @@ pub async fn province_page(
         let listing = accounts::list(conn, &caller, filter, 1, 100)?;
         let by_day = report(conn, &caller, &province, Grouping::Day)?;
         let by_unit = report(conn, &caller, &province, Grouping::Unit)?;
-        let name = provinces::all(conn)?.into_iter().find(|p| p.slug == province).map_or(province, |p| p.name);
+        let name = accounts::provinces(conn)?.into_iter().find(|p| p.slug == province).map_or(province, |p| p.name);
         Ok((listing, by_day, by_unit, name))
     })
     .await;

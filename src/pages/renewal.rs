@@ -15,7 +15,7 @@ use super::session::{self, REFRESH_COOKIE};
 use super::{Frame, encode, render, with_cookie};
 use crate::auth::tokens::TokenKeys;
 use crate::client_address::client_ip;
-use crate::db::DbPool;
+use crate::services::DbPool;
 use crate::services::accounts::Origin;
 use crate::services::accounts::session as sessions;
 use crate::services::with_connection;

@@ -9,9 +9,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::auth::tokens::{ACCESS_TOKEN_MINUTES, REFRESH_TOKEN_DAYS, TokenKeys};
-use crate::auth::{Account, Caller};
-use crate::db::{DbPool, users};
-use crate::services::with_connection;
+use crate::auth::{Caller, caller};
+use crate::services::{DbPool, with_connection};
 
 pub const ACCESS_COOKIE: &str = "tc_access";
 pub const REFRESH_COOKIE: &str = "tc_refresh";
@@ -29,13 +28,10 @@ pub async fn page_caller(request: &HttpRequest) -> (Caller, bool) {
     let (Some(keys), Some(pool)) = (keys, pool) else { return (Caller::Anonymous, renewable) };
     let Ok(claims) = keys.verify(&token) else { return (Caller::Anonymous, renewable) };
     let Ok(id) = claims.sub.parse::<i64>() else { return (Caller::Anonymous, false) };
-    let row = with_connection(&pool, move |conn| Ok(users::find_by_id(conn, id)?)).await;
-    match row {
-        Ok(Some(row)) if row.token_version == claims.tv => {
-            let account = Account::from_row(&row, chrono::Utc::now().naive_utc());
-            (account.map_or(Caller::Anonymous, Caller::Account), false)
-        }
-        _ => (Caller::Anonymous, false),
+    let version = claims.tv;
+    match with_connection(&pool, move |conn| caller::resolve(conn, id, version)).await {
+        Ok(caller) => (caller, false),
+        Err(_) => (Caller::Anonymous, false),
     }
 }
 

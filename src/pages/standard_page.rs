@@ -9,8 +9,8 @@ use serde::Deserialize;
 
 use super::i18n::Words;
 use super::{Frame, MessagePage, encode, render, session, status_label};
-use crate::db::DbPool;
 use crate::error::AppError;
+use crate::services::DbPool;
 use crate::services::catalogue::{self, StandardDetail, StandardLink};
 use crate::services::documents::{SectionView, TextService};
 use crate::services::with_connection;

@@ -9,9 +9,8 @@ use crate::auth::policy::{self, Action};
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::client_address::{client_address, client_ip};
-use crate::db::DbPool;
-use crate::db::users;
 use crate::error::{AppError, ErrorEnvelope};
+use crate::services::DbPool;
 use crate::services::accounts::session::{self, TokenPair};
 use crate::services::accounts::validation::RegistrationBody;
 use crate::services::accounts::{self, Creation, Origin, UserView, validate_registration};
@@ -113,9 +112,8 @@ pub async fn logout(pool: web::Data<DbPool>, body: web::Json<RefreshBody>) -> Re
 pub async fn me(pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, AppError> {
     policy::authorize(&caller, Action::ReadOwnProfile)?;
     let id = caller.require()?.id;
-    let row = with_connection(&pool, move |conn| Ok(users::find_by_id(conn, id)?)).await?;
-    let row = row.ok_or_else(|| AppError::unauthenticated("invalid_token", "the account no longer exists"))?;
-    Ok(HttpResponse::Ok().json(UserView::from(&row)))
+    let view = with_connection(&pool, move |conn| accounts::profile(conn, id)).await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// The current password and the new one.

@@ -9,9 +9,9 @@ use utoipa::IntoParams;
 
 use crate::auth::Caller;
 use crate::config::Settings;
-use crate::db::DbPool;
 use crate::domain::AccessLevel;
 use crate::error::{AppError, ErrorEnvelope};
+use crate::services::DbPool;
 use crate::services::catalogue;
 use crate::services::documents::{DocumentView, TextService, TextView, Upload};
 use crate::services::with_connection;

@@ -8,8 +8,8 @@ use utoipa::IntoParams;
 
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
-use crate::db::DbPool;
 use crate::error::{AppError, ErrorEnvelope};
+use crate::services::DbPool;
 use crate::services::documents::TextService;
 use crate::services::import::{self, FileFormat, ImportOptions, ImportReport};
 use crate::services::with_connection;

@@ -4,11 +4,10 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::{DbPool, change_log, standards};
 use crate::error::{AppError, ErrorEnvelope};
 use crate::metrics::Metrics;
 use crate::services::search::SearchService;
-use crate::services::with_connection;
+use crate::services::{DbPool, catalogue, with_connection};
 
 /// The answer of the health endpoints.
 #[derive(Debug, Serialize, ToSchema)]
@@ -39,9 +38,8 @@ pub async fn healthz() -> HttpResponse {
 ))]
 #[get("/readyz")]
 pub async fn readyz(pool: web::Data<DbPool>, search: web::Data<SearchService>) -> Result<HttpResponse, AppError> {
-    let (count, seq) = with_connection(&pool, |conn| Ok((standards::count(conn)?, change_log::latest_seq(conn)?)))
-        .await
-        .map_err(|e| AppError::NotReady(e.to_string()))?;
+    let (count, seq) =
+        with_connection(&pool, catalogue::figures).await.map_err(|e| AppError::NotReady(e.to_string()))?;
     let (indexed, applied) = search.index().stats().map_err(|e| AppError::NotReady(e.to_string()))?;
     Ok(HttpResponse::Ok().json(Health {
         status: "ready",
@@ -59,7 +57,7 @@ pub async fn metrics(
     metrics: web::Data<Metrics>,
     search: web::Data<SearchService>,
 ) -> Result<HttpResponse, AppError> {
-    let figures = with_connection(&pool, |conn| Ok((standards::count(conn)?, change_log::latest_seq(conn)?))).await;
+    let figures = with_connection(&pool, catalogue::figures).await;
     if let Ok((count, seq)) = figures {
         metrics.set_gauges(&pool, count, seq);
     }

@@ -6,10 +6,10 @@ use std::str::FromStr;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::db::standards::ListingFilter;
 use crate::domain::code::canonical_issuer;
 use crate::domain::{Kind, Status, UnknownTerm};
 use crate::error::AppError;
+use crate::services::catalogue::ListingFilter;
 
 /// Largest page size; larger requests are capped to it.
 pub const MAX_PER_PAGE: u32 = 100;

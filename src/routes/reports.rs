@@ -6,8 +6,8 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::Caller;
-use crate::db::DbPool;
 use crate::error::{AppError, ErrorEnvelope};
+use crate::services::DbPool;
 use crate::services::usage::{self, Grouping, UsageQuery, UsageReport};
 use crate::services::with_connection;
 

@@ -4,8 +4,8 @@ use actix_web::{HttpResponse, get, web};
 
 use super::params::{CatalogueFilterParams, PageParams};
 use crate::auth::Caller;
-use crate::db::DbPool;
 use crate::error::{AppError, ErrorEnvelope};
+use crate::services::DbPool;
 use crate::services::catalogue::{self, StandardDetail, StandardPage};
 use crate::services::documents::TextService;
 use crate::services::with_connection;

@@ -8,10 +8,10 @@ use super::auth::origin;
 use super::params::{PageParams, term};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
-use crate::db::DbPool;
-use crate::db::users::UserFilter;
 use crate::domain::{AccountStatus, Role, UnknownTerm};
 use crate::error::{AppError, ErrorEnvelope};
+use crate::services::DbPool;
+use crate::services::accounts::UserFilter;
 use crate::services::accounts::validation::RegistrationBody;
 use crate::services::accounts::{
     self, AccountChange, Creation, ExpiryChange, UserPage, UserView, validate_registration,

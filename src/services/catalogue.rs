@@ -7,7 +7,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::standards::{self, ListingFilter, StandardRow};
+use crate::db::change_log;
+use crate::db::standards;
+pub use crate::db::standards::{ListingFilter, StandardRow};
 use crate::db::{DbConnection, ics, relations};
 use crate::domain::text::fold_diacritics;
 use crate::domain::{CanonicalCode, RelationKind};
@@ -275,4 +277,10 @@ pub fn list(
     let offset = i64::from(page - 1) * i64::from(per_page);
     let (rows, total) = standards::list(conn, filter, offset, i64::from(per_page))?;
     Ok(StandardPage { total, page, per_page, items: rows.iter().map(StandardSummary::from).collect() })
+}
+
+/// How many standards the catalogue holds and the change log's last sequence number (readiness
+/// and metrics).
+pub fn figures(conn: &mut DbConnection) -> Result<(i64, i64), AppError> {
+    Ok((standards::count(conn)?, change_log::latest_seq(conn)?))
 }

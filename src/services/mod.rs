@@ -11,7 +11,7 @@ pub mod search;
 pub mod seed;
 pub mod usage;
 
-use crate::db::{DbConnection, DbPool};
+pub use crate::db::{DbConnection, DbPool};
 use crate::error::AppError;
 
 /// Runs database work on the blocking pool with a pooled connection, never on an async worker.

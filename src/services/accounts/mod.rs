@@ -11,7 +11,10 @@ use utoipa::ToSchema;
 use crate::auth::policy::{self, Action};
 use crate::auth::{Caller, password};
 use crate::db::audit::{self, NewAccountEvent};
-use crate::db::users::{self, NewUser, UserFilter, UserRow};
+use crate::db::provinces;
+pub use crate::db::provinces::Province;
+pub use crate::db::users::UserFilter;
+use crate::db::users::{self, NewUser, UserRow};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{AccountStatus, Role};
 use crate::error::AppError;
@@ -276,6 +279,18 @@ fn keeps_an_admin(conn: &mut DbConnection, actor: i64, row: &UserRow, change: &A
         return Err(AppError::conflict("last_admin", "this is the last active admin; make another admin first"));
     }
     Ok(())
+}
+
+/// The profile of a signed-in account (401 when the account is gone).
+pub fn profile(conn: &mut DbConnection, id: i64) -> Result<UserView, AppError> {
+    let row = users::find_by_id(conn, id)?
+        .ok_or_else(|| AppError::unauthenticated("invalid_token", "the account no longer exists"))?;
+    Ok(UserView::from(&row))
+}
+
+/// The 34 provinces, in their order.
+pub fn provinces(conn: &mut DbConnection) -> Result<Vec<Province>, AppError> {
+    Ok(provinces::all(conn)?)
 }
 
 fn target(conn: &mut DbConnection, id: i64) -> Result<UserRow, AppError> {
