@@ -43,6 +43,11 @@ pub fn client_ip(request: &HttpRequest) -> Option<String> {
     client_address(request).map(|address| address.to_string())
 }
 
+/// Where a request came from, as the services record it.
+pub fn origin(request: &HttpRequest) -> crate::services::accounts::Origin {
+    crate::services::accounts::Origin::new(client_address(request))
+}
+
 /// Whether the client used HTTPS: this connection, or a trusted proxy's `X-Forwarded-Proto`.
 pub fn is_https(request: &HttpRequest) -> bool {
     if request.app_config().secure() {

@@ -19,9 +19,13 @@ use crate::error::extractors;
 use crate::metrics::{self, Metrics};
 use crate::search::{Abbreviations, SearchIndex, follower};
 use crate::security_headers;
-use crate::services::documents::TextService;
+use crate::services::accounts::Accounts;
+use crate::services::catalogue::Catalogue;
+use crate::services::documents::{TextStorage, Texts};
+use crate::services::gate::Gate;
 use crate::services::search::SearchService;
 use crate::services::seed;
+use crate::services::usage::Usage;
 use crate::telemetry::RequestSpan;
 use crate::{pages, routes};
 
@@ -126,13 +130,35 @@ struct State {
     keys: TokenKeys,
 }
 
+/// CPU-heavy jobs (argon2, PDF extraction and stamping) waiting for a core before 503.
+const CPU_QUEUE: usize = 64;
+/// How long one waits.
+const CPU_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Half the cores (at least one) for CPU-heavy jobs, so that searches always keep the rest.
+fn cpu_gate() -> Gate {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    Gate::new((cores / 2).max(1), CPU_QUEUE, CPU_WAIT)
+}
+
 fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Server, StartupError> {
     let metrics = web::Data::new(Metrics::new()?);
+    let cpu = cpu_gate();
+    let storage = TextStorage::from_settings(&settings);
+    let keys = Arc::new(state.keys);
+    let accounts = web::Data::new(Accounts::new(
+        state.pool.clone(),
+        Arc::clone(&keys),
+        Arc::new(LoginLimiter::default()),
+        cpu.clone(),
+    ));
+    let catalogue = web::Data::new(Catalogue::new(state.pool.clone(), storage.clone(), cpu.clone()));
+    let texts = web::Data::new(Texts::new(state.pool.clone(), storage, cpu));
+    let usage = web::Data::new(Usage::new(state.pool.clone()));
     let pool = web::Data::new(state.pool);
     let search = web::Data::new(state.search);
-    let keys = web::Data::new(state.keys);
-    let limiter = web::Data::new(LoginLimiter::default());
-    let texts = web::Data::new(TextService::from_settings(&settings));
+    let keys = web::Data::from(keys);
+    let forms = crate::uploads::config(settings.max_upload_bytes);
     let shared_settings = web::Data::new(settings.clone());
     let proxies = web::Data::new(TrustedProxies(settings.trusted_proxy_list().unwrap_or_default()));
     let body_limit = settings.max_body_bytes;
@@ -144,8 +170,11 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
             .app_data(metrics.clone())
             .app_data(search.clone())
             .app_data(keys.clone())
-            .app_data(limiter.clone())
+            .app_data(accounts.clone())
+            .app_data(catalogue.clone())
             .app_data(texts.clone())
+            .app_data(usage.clone())
+            .app_data(forms.clone())
             .app_data(shared_settings.clone())
             .app_data(proxies.clone())
             .app_data(web::QueryConfig::default().error_handler(extractors::query_error))

@@ -10,11 +10,11 @@ use chrono::{NaiveDateTime, Utc};
 
 use super::policy::is_expired;
 use super::tokens::{TokenError, TokenKeys};
+use crate::db::DbConnection;
 use crate::db::users::{self, UserRow};
-use crate::db::{DbConnection, DbPool};
 use crate::domain::{AccountStatus, Role};
 use crate::error::AppError;
-use crate::services::with_connection;
+use crate::services::accounts::Accounts;
 
 /// The caller of a request.
 #[derive(Debug, Clone)]
@@ -89,21 +89,20 @@ impl FromRequest for Caller {
         let header =
             request.headers().get(actix_web::http::header::AUTHORIZATION).map(|v| v.to_str().map(str::to_string));
         let keys = request.app_data::<web::Data<TokenKeys>>().cloned();
-        let pool = request.app_data::<web::Data<DbPool>>().cloned();
+        let accounts = request.app_data::<web::Data<Accounts>>().cloned();
         Box::pin(async move {
             let token = match header {
                 None => return Ok(Caller::Anonymous),
                 Some(Err(_)) => return Err(invalid_token()),
                 Some(Ok(value)) => bearer(&value).ok_or_else(invalid_token)?,
             };
-            let (keys, pool) = keys.zip(pool).ok_or_else(invalid_token)?;
+            let (keys, accounts) = keys.zip(accounts).ok_or_else(invalid_token)?;
             let claims = keys.verify(&token).map_err(|error| match error {
                 TokenError::Expired => AppError::unauthenticated("token_expired", error.to_string()),
                 TokenError::NotYetValid | TokenError::Invalid => invalid_token(),
             })?;
             let id: i64 = claims.sub.parse().map_err(|_| invalid_token())?;
-            let version = claims.tv;
-            with_connection(&pool, move |conn| resolve(conn, id, version)).await
+            accounts.caller(id, claims.tv).await
         })
     }
 }

@@ -106,6 +106,7 @@ pub fn check_strength(password: &str, username: &str) -> Result<(), WeakPassword
 
 /// Hashes a password (random salt) into a PHC string.
 pub fn hash(password: &str) -> Result<String, HashingError> {
+    debug_assert!(!crate::db::holding_connection(), "argon2 runs while a pooled connection is held");
     hasher().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| HashingError(e.to_string()))
 }
 
@@ -118,6 +119,7 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
 /// Whether the password matches the stored hash; with `None` (unknown user) it checks against
 /// the dummy hash and returns false, taking the same time.
 pub fn verify(password: &str, stored: Option<&str>) -> bool {
+    debug_assert!(!crate::db::holding_connection(), "argon2 runs while a pooled connection is held");
     let candidate = stored.unwrap_or(DUMMY_HASH.as_str());
     let matches = PasswordHash::new(candidate)
         .map(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok())

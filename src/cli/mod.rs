@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::config::Settings;
 use crate::corpus::{self, CorpusSpec};
 use crate::search;
-use crate::services::documents::TextService;
+use crate::services::documents::TextStorage;
 use crate::services::import::{self, FileFormat, ImportOptions, ImportReport};
 use crate::startup::{self, Application};
 use crate::telemetry;
@@ -170,7 +170,7 @@ fn gen_corpus(spec: &CorpusSpec, out: &Path) -> Result<ExitCode, String> {
 fn import_files(settings: &Settings, paths: &[PathBuf], options: ImportOptions) -> Result<ExitCode, String> {
     let pool = startup::open_database(settings).map_err(|e| e.to_string())?;
     let mut conn = pool.get().map_err(|e| format!("cannot open the database: {e}"))?;
-    let texts = TextService::from_settings(settings);
+    let texts = TextStorage::from_settings(settings);
     let mut all_applied = true;
     for path in paths {
         let format = FileFormat::from_path(path)

@@ -44,6 +44,8 @@ pub struct NewAccessEvent {
     pub province: Option<String>,
     pub unit: Option<String>,
     pub at: NaiveDateTime,
+    /// The Vietnam day of `at`, by which reports count.
+    pub day: String,
 }
 
 /// Appends an account event.
@@ -78,20 +80,6 @@ pub fn record_access_event(conn: &mut DbConnection, event: &NewAccessEvent) -> Q
     diesel::insert_into(access_events::table).values(event).execute(conn).map(|_| ())
 }
 
-/// One access event with what a report shows of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UsageRecord {
-    pub at: NaiveDateTime,
-    pub action: String,
-    pub province: Option<String>,
-    pub unit: Option<String>,
-    pub user_id: i64,
-    pub username: String,
-    pub full_name: String,
-    pub standard_code: String,
-    pub standard_title: String,
-}
-
 /// Which access events a report may read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UsageScope {
@@ -100,56 +88,59 @@ pub enum UsageScope {
     User(i64),
 }
 
-/// The columns `usage_records` reads: at, action, province, unit, user id, username, full name,
-/// standard code, standard title.
-type UsageColumns = (NaiveDateTime, String, Option<String>, Option<String>, i64, String, String, String, String);
+/// What a report groups access events by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageKey {
+    Province,
+    Unit,
+    Standard,
+    User,
+    Day,
+}
 
-/// Access events in `[from, to)` within the scope, oldest first.
-pub fn usage_records(
+/// The events of one group and action: its key, the label shown for it, and how many.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageCount {
+    pub key: Option<String>,
+    pub label: Option<String>,
+    pub action: String,
+    pub events: i64,
+}
+
+/// Counts the access events of the Vietnam days `from..=to` (`YYYY-MM-DD`) within the scope, by
+/// group and action, in the database (never loading the events themselves).
+pub fn usage_counts(
     conn: &mut DbConnection,
     scope: &UsageScope,
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-    limit: i64,
-) -> QueryResult<Vec<UsageRecord>> {
-    let mut query = access_events::table
-        .inner_join(users::table.on(users::id.eq(access_events::user_id)))
-        .inner_join(standards::table.on(standards::id.eq(access_events::standard_id)))
-        .filter(access_events::at.ge(from))
-        .filter(access_events::at.lt(to))
-        .into_boxed();
-    query = match scope {
-        UsageScope::All => query,
-        UsageScope::Province(province) => query.filter(access_events::province.eq(province.clone())),
-        UsageScope::User(id) => query.filter(access_events::user_id.eq(*id)),
+    from: &str,
+    to: &str,
+    key: UsageKey,
+) -> QueryResult<Vec<UsageCount>> {
+    macro_rules! counted {
+        ($key:expr, $label:expr) => {{
+            let query = access_events::table
+                .inner_join(users::table.on(users::id.eq(access_events::user_id)))
+                .inner_join(standards::table.on(standards::id.eq(access_events::standard_id)))
+                .filter(access_events::day.ge(from.to_string()))
+                .filter(access_events::day.le(to.to_string()))
+                .group_by(($key, $label, access_events::action))
+                .select(($key.nullable(), $label.nullable(), access_events::action, diesel::dsl::count_star()));
+            let rows: Vec<(Option<String>, Option<String>, String, i64)> = match scope {
+                UsageScope::All => query.load(conn)?,
+                UsageScope::Province(province) => {
+                    query.filter(access_events::province.eq(province.clone())).load(conn)?
+                }
+                UsageScope::User(id) => query.filter(access_events::user_id.eq(*id)).load(conn)?,
+            };
+            rows
+        }};
+    }
+    let rows = match key {
+        UsageKey::Province => counted!(access_events::province, access_events::province),
+        UsageKey::Unit => counted!(access_events::unit, access_events::unit),
+        UsageKey::Standard => counted!(standards::code, standards::title_vi),
+        UsageKey::User => counted!(users::username, users::full_name),
+        UsageKey::Day => counted!(access_events::day, access_events::day),
     };
-    let rows: Vec<UsageColumns> = query
-        .order(access_events::id.asc())
-        .limit(limit)
-        .select((
-            access_events::at,
-            access_events::action,
-            access_events::province,
-            access_events::unit,
-            access_events::user_id,
-            users::username,
-            users::full_name,
-            standards::code,
-            standards::title_vi,
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(at, action, province, unit, user_id, username, full_name, standard_code, standard_title)| UsageRecord {
-            at,
-            action,
-            province,
-            unit,
-            user_id,
-            username,
-            full_name,
-            standard_code,
-            standard_title,
-        })
-        .collect())
+    Ok(rows.into_iter().map(|(key, label, action, events)| UsageCount { key, label, action, events }).collect())
 }

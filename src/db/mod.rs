@@ -19,8 +19,8 @@ use diesel::connection::SimpleConnection;
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-pub use pool::{DatabaseUrl, DbPool, build_pool};
-pub use transaction::write_transaction;
+pub use pool::{DatabaseUrl, DbPool, build_pool, holding_connection};
+pub use transaction::{catalogue_transaction, write_transaction};
 
 /// A connection to whichever backend the service was configured with.
 #[derive(diesel::MultiConnection)]

@@ -88,6 +88,32 @@ impl ManageConnection for DatabaseManager {
     }
 }
 
+thread_local! {
+    /// Whether this thread is running work that holds a pooled connection (see `held`).
+    static HOLDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks the current thread as holding a pooled connection until the guard is dropped.
+pub struct Held(bool);
+
+/// Marks the thread while a service's unit of work holds a pooled connection.
+pub fn held() -> Held {
+    Held(HOLDING.with(|holding| holding.replace(true)))
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        HOLDING.with(|holding| holding.set(self.0));
+    }
+}
+
+/// Whether the current thread holds a pooled connection for a service. CPU-heavy work (argon2,
+/// PDF extraction and stamping) checks it is not: a connection held while the CPU works is a
+/// connection every other request waits for.
+pub fn holding_connection() -> bool {
+    HOLDING.with(std::cell::Cell::get)
+}
+
 /// Builds the pool and checks that one connection can be opened.
 pub fn build_pool(url: &DatabaseUrl, max_size: u32) -> Result<DbPool, r2d2::PoolError> {
     if let DatabaseUrl::Sqlite(path) = url {

@@ -141,6 +141,7 @@ diesel::table! {
         province -> Nullable<Text>,
         unit -> Nullable<Text>,
         at -> Timestamp,
+        day -> Text,
     }
 }
 
@@ -220,4 +221,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     blobs,
     daily_allowances,
     sign_in_attempts,
+);
+
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    access_events::action,
+    access_events::province,
+    access_events::unit,
+    access_events::day,
+    standards::code,
+    standards::title_vi,
+    users::username,
+    users::full_name,
 );

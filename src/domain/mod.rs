@@ -2,6 +2,7 @@
 
 pub mod code;
 pub mod text;
+pub mod time;
 pub mod vocabulary;
 
 #[cfg(test)]

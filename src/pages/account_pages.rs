@@ -12,16 +12,10 @@ use super::i18n::Words;
 use super::session::{self, REFRESH_COOKIE};
 use super::{Frame, MessagePage, encode, render, with_cookie};
 use crate::auth::Caller;
-use crate::auth::rate_limit::LoginLimiter;
-use crate::auth::tokens::TokenKeys;
-use crate::client_address::{client_address, client_ip};
-use crate::services::DbPool;
-use crate::services::accounts::Province;
-use crate::services::accounts::session as sessions;
+use crate::client_address::origin;
 use crate::services::accounts::validation::RegistrationBody;
-use crate::services::accounts::{self, Creation, Origin, validate_registration};
-use crate::services::usage::{self, Grouping, UsageQuery, UsageRow};
-use crate::services::with_connection;
+use crate::services::accounts::{Accounts, Province};
+use crate::services::usage::{Usage, UsageRow};
 
 #[derive(Template)]
 #[template(path = "signin.html")]
@@ -91,26 +85,14 @@ pub struct SignInForm {
 
 /// Signs in and sets the session cookies.
 #[post("/dang-nhap")]
-pub async fn sign_in(
-    request: HttpRequest,
-    pool: web::Data<DbPool>,
-    keys: web::Data<TokenKeys>,
-    limiter: web::Data<LoginLimiter>,
-    form: web::Form<SignInForm>,
-) -> HttpResponse {
+pub async fn sign_in(request: HttpRequest, accounts: web::Data<Accounts>, form: web::Form<SignInForm>) -> HttpResponse {
     let form = form.into_inner();
     let next = session::safe_next(form.next.as_deref());
     let w = Frame::of(&request).w;
     if !session::csrf_ok(&request, &form.csrf) {
         return sign_in_page(&request, StatusCode::FORBIDDEN, next, form.username, w.form_expired.into());
     }
-    if let Err(error) = limiter.check(client_address(&request), &form.username) {
-        return sign_in_page(&request, error.status_and_code().0, next, form.username, error.to_string());
-    }
-    let origin = Origin { ip: client_ip(&request) };
-    let (username, password) = (form.username.clone(), form.password);
-    let keys = keys.into_inner();
-    match with_connection(&pool, move |conn| sessions::login(conn, &keys, &username, &password, &origin)).await {
+    match accounts.sign_in(form.username.clone(), form.password, origin(&request)).await {
         Ok(pair) => {
             let mut response = HttpResponse::SeeOther();
             session::set_session(&mut response, &request, &pair.access_token, &pair.refresh_token, true);
@@ -129,7 +111,7 @@ pub struct TokenForm {
 
 /// Signs out: the refresh token's family is revoked and the cookies removed.
 #[post("/dang-xuat")]
-pub async fn sign_out(request: HttpRequest, pool: web::Data<DbPool>, form: web::Form<TokenForm>) -> HttpResponse {
+pub async fn sign_out(request: HttpRequest, accounts: web::Data<Accounts>, form: web::Form<TokenForm>) -> HttpResponse {
     if !session::csrf_ok(&request, &form.csrf) {
         return render(
             StatusCode::FORBIDDEN,
@@ -137,7 +119,7 @@ pub async fn sign_out(request: HttpRequest, pool: web::Data<DbPool>, form: web::
         );
     }
     if let Some(token) = request.cookie(REFRESH_COOKIE).map(|c| c.value().to_string()) {
-        let _ = with_connection(&pool, move |conn| sessions::logout(conn, &token)).await;
+        let _ = accounts.sign_out(token).await;
     }
     let mut response = HttpResponse::SeeOther();
     session::clear_session(&mut response, &request);
@@ -156,14 +138,9 @@ struct RegisterPage {
     error: String,
 }
 
-async fn register_page(
-    request: &HttpRequest,
-    pool: &web::Data<DbPool>,
-    status: StatusCode,
-    error: String,
-) -> HttpResponse {
+async fn register_page(request: &HttpRequest, accounts: &Accounts, status: StatusCode, error: String) -> HttpResponse {
     let frame = Frame::of(request);
-    let provinces = with_connection(pool, accounts::provinces).await.unwrap_or_default();
+    let provinces = accounts.provinces().await.unwrap_or_default();
     let (csrf, new_cookie) = session::csrf_token(request);
     let page = RegisterPage {
         w: frame.w,
@@ -179,8 +156,8 @@ async fn register_page(
 
 /// The registration form, with the 34 provinces.
 #[get("/dang-ky")]
-pub async fn register_form(request: HttpRequest, pool: web::Data<DbPool>) -> HttpResponse {
-    register_page(&request, &pool, StatusCode::OK, String::new()).await
+pub async fn register_form(request: HttpRequest, accounts: web::Data<Accounts>) -> HttpResponse {
+    register_page(&request, &accounts, StatusCode::OK, String::new()).await
 }
 
 /// The registration form's fields.
@@ -202,17 +179,13 @@ pub struct RegisterForm {
 #[post("/dang-ky")]
 pub async fn register(
     request: HttpRequest,
-    pool: web::Data<DbPool>,
-    limiter: web::Data<LoginLimiter>,
+    accounts: web::Data<Accounts>,
     form: web::Form<RegisterForm>,
 ) -> HttpResponse {
     let form = form.into_inner();
     let frame = Frame::of(&request);
     if !session::csrf_ok(&request, &form.csrf) {
-        return register_page(&request, &pool, StatusCode::FORBIDDEN, frame.w.form_expired.into()).await;
-    }
-    if let Err(error) = limiter.check_registration(client_address(&request)) {
-        return register_page(&request, &pool, error.status_and_code().0, error.to_string()).await;
+        return register_page(&request, &accounts, StatusCode::FORBIDDEN, frame.w.form_expired.into()).await;
     }
     let body = RegistrationBody {
         username: form.username,
@@ -225,16 +198,9 @@ pub async fn register(
         role: form.role,
         expires_at: None,
     };
-    let origin = Origin { ip: client_ip(&request) };
-    let created = with_connection(&pool, move |conn| {
-        let registration = validate_registration(&body, false)?;
-        let hash = accounts::hash_new_password(&body.password, &registration.username)?;
-        accounts::create(conn, registration, hash, Creation::Registration, &origin)
-    })
-    .await;
-    match created {
+    match accounts.register(body, origin(&request)).await {
         Ok(_) => render(StatusCode::CREATED, &MessagePage::new(frame, frame_words(&request).registered_wait)),
-        Err(error) => register_page(&request, &pool, error.status_and_code().0, error.to_string()).await,
+        Err(error) => register_page(&request, &accounts, error.status_and_code().0, error.to_string()).await,
     }
 }
 
@@ -256,24 +222,15 @@ struct AccountPage {
 
 /// One's profile, expiry and reading history.
 #[get("/tai-khoan")]
-pub async fn my_account(request: HttpRequest, pool: web::Data<DbPool>) -> HttpResponse {
+pub async fn my_account(request: HttpRequest, usage: web::Data<Usage>) -> HttpResponse {
     let (caller, renewable) = session::page_caller(&request).await;
-    let Caller::Account(account) = caller.clone() else {
+    let Caller::Account(_) = &caller else {
         let target = if renewable { "/dang-nhap/gia-han?next=/tai-khoan" } else { "/dang-nhap?next=/tai-khoan" };
         return redirect(target);
     };
     let frame = Frame::of(&request);
     let w = frame.w;
-    let id = account.id;
-    let found = with_connection(&pool, move |conn| {
-        let row = accounts::profile(conn, id)?;
-        let today = chrono::Utc::now().date_naive();
-        let query = UsageQuery::new(Some(today - chrono::Duration::days(365)), Some(today), None, Grouping::Standard)?;
-        let report = usage::report(conn, &caller, &query).map(|r| r.rows).unwrap_or_default();
-        Ok((row, report))
-    })
-    .await;
-    let (row, history) = match found {
+    let (row, history) = match usage.own_history(&caller).await {
         Ok(found) => found,
         Err(error) => return render(error.status_and_code().0, &MessagePage::new(frame, error.to_string())),
     };

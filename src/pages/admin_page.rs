@@ -4,19 +4,13 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
-use chrono::{Duration, Utc};
 use serde::Deserialize;
 
 use super::i18n::Words;
 use super::{Frame, MessagePage, chart, render, session, with_cookie};
-use crate::auth::policy::{self, Action};
 use crate::domain::Role;
-use crate::services::DbPool;
-use crate::services::accounts::Province;
-use crate::services::accounts::UserFilter;
-use crate::services::accounts::{self, UserView};
-use crate::services::usage::{self, Grouping, UsageQuery};
-use crate::services::with_connection;
+use crate::services::accounts::{Province, UserView};
+use crate::services::usage::{NationalOverview, Usage};
 
 #[derive(Template)]
 #[template(path = "admin.html")]
@@ -42,22 +36,10 @@ pub struct Done {
 
 /// The admin page.
 #[get("/quan-tri")]
-pub async fn admin_page(request: HttpRequest, pool: web::Data<DbPool>, done: web::Query<Done>) -> HttpResponse {
+pub async fn admin_page(request: HttpRequest, usage: web::Data<Usage>, done: web::Query<Done>) -> HttpResponse {
     let frame = Frame::of(&request);
     let (caller, _) = session::page_caller(&request).await;
-    if let Err(error) = policy::authorize(&caller, Action::ChangeRole) {
-        return render(error.status_and_code().0, &MessagePage::new(frame, error.to_string()));
-    }
-    let found = with_connection(&pool, move |conn| {
-        let today = Utc::now().date_naive();
-        let period = |grouping| UsageQuery::new(Some(today - Duration::days(30)), Some(today), None, grouping);
-        let by_province = usage::report(conn, &caller, &period(Grouping::Province)?)?;
-        let by_day = usage::report(conn, &caller, &period(Grouping::Day)?)?;
-        let listing = accounts::list(conn, &caller, UserFilter::default(), 1, 100)?;
-        Ok((by_province, by_day, listing.items, accounts::provinces(conn)?))
-    })
-    .await;
-    let (by_province, by_day, accounts, provinces) = match found {
+    let NationalOverview { by_province, by_day, accounts, provinces } = match usage.national_overview(&caller).await {
         Ok(found) => found,
         Err(error) => return render(error.status_and_code().0, &MessagePage::new(frame, error.to_string())),
     };

@@ -3,24 +3,20 @@
 
 use std::collections::HashMap;
 
-use actix_multipart::Multipart;
+use actix_multipart::form::MultipartForm;
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
-use futures_util::StreamExt;
 
 use super::i18n::Words;
 use super::{Frame, MessagePage, render, session, with_cookie};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
-use crate::domain::AccessLevel;
 use crate::error::AppError;
-use crate::services::DbPool;
-use crate::services::catalogue;
-use crate::services::catalogue::StandardRow;
-use crate::services::documents::{TextService, Upload};
-use crate::services::{editing, with_connection};
+use crate::services::catalogue::{Catalogue, StandardRow};
+use crate::services::documents::Texts;
+use crate::uploads::TextForm;
 
 struct FieldView {
     name: &'static str,
@@ -98,18 +94,16 @@ fn fail(request: &HttpRequest, error: &AppError) -> HttpResponse {
 
 /// The edit page of a standard.
 #[get("/quan-tri/tieu-chuan/{reference}")]
-pub async fn edit_form(request: HttpRequest, pool: web::Data<DbPool>, reference: web::Path<String>) -> HttpResponse {
-    if let Err(refusal) = admin(&request).await {
-        return refusal;
-    }
-    let reference = reference.into_inner();
-    match with_connection(&pool, move |conn| {
-        let row = catalogue::resolve(conn, &reference)?;
-        let values = editing::current_values(conn, &row)?;
-        Ok((row, values))
-    })
-    .await
-    {
+pub async fn edit_form(
+    request: HttpRequest,
+    catalogue: web::Data<Catalogue>,
+    reference: web::Path<String>,
+) -> HttpResponse {
+    let caller = match admin(&request).await {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal,
+    };
+    match catalogue.editable(&caller, &reference).await {
         Ok((row, values)) => edit_page(&request, &row, &values, String::new()),
         Err(error) => fail(&request, &error),
     }
@@ -119,20 +113,19 @@ pub async fn edit_form(request: HttpRequest, pool: web::Data<DbPool>, reference:
 #[post("/quan-tri/tieu-chuan/{reference}")]
 pub async fn save(
     request: HttpRequest,
-    pool: web::Data<DbPool>,
+    catalogue: web::Data<Catalogue>,
     reference: web::Path<String>,
     form: web::Form<HashMap<String, String>>,
 ) -> HttpResponse {
-    if let Err(refusal) = admin(&request).await {
-        return refusal;
-    }
+    let caller = match admin(&request).await {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal,
+    };
     let form = form.into_inner();
     if !session::csrf_ok(&request, form.get("csrf").map_or("", String::as_str)) {
         return fail(&request, &AppError::forbidden("csrf", Frame::of(&request).w.form_expired));
     }
-    let reference = reference.into_inner();
-    let saved = with_connection(&pool, move |conn| editing::save(conn, &reference, &form)).await;
-    match saved {
+    match catalogue.save_edit(&caller, &reference, form).await {
         Ok(slug) => HttpResponse::SeeOther().insert_header((LOCATION, format!("/tieu-chuan/{slug}"))).finish(),
         Err(error) => fail(&request, &error),
     }
@@ -142,50 +135,23 @@ pub async fn save(
 #[post("/quan-tri/tieu-chuan/{reference}/van-ban")]
 pub async fn upload_text(
     request: HttpRequest,
-    pool: web::Data<DbPool>,
-    texts: web::Data<TextService>,
-    settings: web::Data<crate::config::Settings>,
+    texts: web::Data<Texts>,
     reference: web::Path<String>,
-    mut form: Multipart,
+    form: MultipartForm<TextForm>,
 ) -> HttpResponse {
     let caller = match admin(&request).await {
         Ok(caller) => caller,
         Err(refusal) => return refusal,
     };
-    let (mut csrf, mut upload) =
-        (String::new(), Upload { bytes: Vec::new(), filename: None, claimed: None, access_level: None });
-    while let Some(Ok(mut field)) = form.next().await {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "file" {
-            upload.filename = field.content_disposition().and_then(|d| d.get_filename()).map(str::to_string);
-        }
-        let mut bytes = Vec::new();
-        while let Some(Ok(chunk)) = field.next().await {
-            if bytes.len() + chunk.len() > settings.max_upload_bytes {
-                return fail(&request, &AppError::PayloadTooLarge { limit: settings.max_upload_bytes });
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        match name.as_str() {
-            "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
-            "file" => upload.bytes = bytes,
-            "access_level" => upload.access_level = String::from_utf8_lossy(&bytes).parse::<AccessLevel>().ok(),
-            _ => {}
-        }
-    }
-    if !session::csrf_ok(&request, &csrf) {
+    let (upload, csrf) = match form.into_inner().into_upload(texts.storage().max_upload_bytes) {
+        Ok(parts) => parts,
+        Err(error) => return fail(&request, &error),
+    };
+    if !session::csrf_ok(&request, csrf.as_deref().unwrap_or_default()) {
         return fail(&request, &AppError::forbidden("csrf", Frame::of(&request).w.form_expired));
     }
-    let reference = reference.into_inner();
-    let texts = texts.into_inner();
-    let done = with_connection(&pool, move |conn| {
-        let row = catalogue::resolve(conn, &reference)?;
-        texts.upload(conn, &caller, &row, upload)?;
-        Ok(row.fields.slug)
-    })
-    .await;
-    match done {
-        Ok(slug) => HttpResponse::SeeOther().insert_header((LOCATION, format!("/tieu-chuan/{slug}"))).finish(),
+    match texts.upload(&caller, &reference, upload).await {
+        Ok((_, _, slug)) => HttpResponse::SeeOther().insert_header((LOCATION, format!("/tieu-chuan/{slug}"))).finish(),
         Err(error) => fail(&request, &error),
     }
 }

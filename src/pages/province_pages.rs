@@ -5,19 +5,16 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::i18n::Words;
 use super::{Frame, MessagePage, chart, render, session, with_cookie};
 use crate::auth::{Account, Caller};
-use crate::client_address::client_ip;
+use crate::client_address::origin;
 use crate::domain::Role;
-use crate::error::AppError;
-use crate::services::accounts::UserFilter;
-use crate::services::accounts::{self, AccountChange, ExpiryChange, Origin};
-use crate::services::usage::{self, Grouping, UsageQuery, UsageReport};
-use crate::services::{DbConnection, DbPool, with_connection};
+use crate::services::accounts::{AccountChange, Accounts, ExpiryChange};
+use crate::services::usage::{self, ProvinceOverview, Usage};
 
 struct AccountLine {
     id: i64,
@@ -67,22 +64,11 @@ fn province_of(account: &Account, asked: Option<&str>) -> Option<String> {
     asked.map(str::to_string).filter(|p| !p.is_empty()).or_else(|| account.province.clone())
 }
 
-fn report(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    province: &str,
-    grouping: Grouping,
-) -> Result<UsageReport, AppError> {
-    let today = Utc::now().date_naive();
-    let query = UsageQuery::new(Some(today - Duration::days(30)), Some(today), Some(province.to_string()), grouping)?;
-    usage::report(conn, caller, &query)
-}
-
 /// The provincial admin page.
 #[get("/quan-tri/tinh")]
 pub async fn province_page(
     request: HttpRequest,
-    pool: web::Data<DbPool>,
+    usage: web::Data<Usage>,
     query: web::Query<ProvinceQuery>,
 ) -> HttpResponse {
     let (caller, account) = match signed_in(&request, "/quan-tri/tinh").await {
@@ -93,19 +79,11 @@ pub async fn province_page(
     let Some(province) = province_of(&account, query.tinh.as_deref()) else {
         return render(StatusCode::BAD_REQUEST, &MessagePage::new(frame, "?tinh="));
     };
-    let found = with_connection(&pool, move |conn| {
-        let filter = UserFilter { province: Some(province.clone()), ..UserFilter::default() };
-        let listing = accounts::list(conn, &caller, filter, 1, 100)?;
-        let by_day = report(conn, &caller, &province, Grouping::Day)?;
-        let by_unit = report(conn, &caller, &province, Grouping::Unit)?;
-        let name = accounts::provinces(conn)?.into_iter().find(|p| p.slug == province).map_or(province, |p| p.name);
-        Ok((listing, by_day, by_unit, name))
-    })
-    .await;
-    let (listing, by_day, by_unit, province_name) = match found {
-        Ok(found) => found,
-        Err(error) => return render(error.status_and_code().0, &MessagePage::new(frame, error.to_string())),
-    };
+    let ProvinceOverview { accounts: listing, by_day, by_unit, province_name } =
+        match usage.province_overview(&caller, province).await {
+            Ok(found) => found,
+            Err(error) => return render(error.status_and_code().0, &MessagePage::new(frame, error.to_string())),
+        };
     let mut lines: Vec<AccountLine> = listing
         .items
         .iter()
@@ -161,7 +139,7 @@ pub struct ActionForm {
 #[post("/quan-tri/tai-khoan/{id}/{action}")]
 pub async fn account_action(
     request: HttpRequest,
-    pool: web::Data<DbPool>,
+    accounts: web::Data<Accounts>,
     path: web::Path<(i64, String)>,
     form: web::Form<ActionForm>,
 ) -> HttpResponse {
@@ -191,8 +169,7 @@ pub async fn account_action(
         }
         _ => return render(StatusCode::NOT_FOUND, &MessagePage::new(frame, frame_words(&request).not_found)),
     };
-    let origin = Origin { ip: client_ip(&request) };
-    match with_connection(&pool, move |conn| accounts::change(conn, &caller, id, change, &origin)).await {
+    match accounts.change(&caller, id, change, origin(&request)).await {
         Ok(_) => {
             let back = if action == "vai-tro" { "/quan-tri?xong=1" } else { "/quan-tri/tinh?xong=1" };
             HttpResponse::SeeOther().insert_header((LOCATION, back)).finish()
@@ -209,7 +186,7 @@ fn frame_words(request: &HttpRequest) -> &'static Words {
 #[get("/quan-tri/tinh/bao-cao.csv")]
 pub async fn province_csv(
     request: HttpRequest,
-    pool: web::Data<DbPool>,
+    usage: web::Data<Usage>,
     query: web::Query<ProvinceQuery>,
 ) -> HttpResponse {
     let (caller, account) = match signed_in(&request, "/quan-tri/tinh").await {
@@ -219,7 +196,7 @@ pub async fn province_csv(
     let Some(province) = province_of(&account, query.tinh.as_deref()) else {
         return HttpResponse::BadRequest().finish();
     };
-    match with_connection(&pool, move |conn| report(conn, &caller, &province, Grouping::Unit)).await {
+    match usage.province_by_unit(&caller, province).await {
         Ok(report) => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header(("Content-Disposition", "attachment; filename=\"bao-cao-tinh.csv\""))

@@ -13,12 +13,8 @@ use super::account_pages::{NextQuery, redirect};
 use super::i18n::Words;
 use super::session::{self, REFRESH_COOKIE};
 use super::{Frame, encode, render, with_cookie};
-use crate::auth::tokens::TokenKeys;
-use crate::client_address::client_ip;
-use crate::services::DbPool;
-use crate::services::accounts::Origin;
-use crate::services::accounts::session as sessions;
-use crate::services::with_connection;
+use crate::client_address::origin;
+use crate::services::accounts::Accounts;
 
 #[derive(Template)]
 #[template(path = "renew.html")]
@@ -33,12 +29,7 @@ struct RenewPage {
 
 /// Renews at once when the browser says this site asked (or says nothing); otherwise asks.
 #[get("/dang-nhap/gia-han")]
-pub async fn renew(
-    request: HttpRequest,
-    pool: web::Data<DbPool>,
-    keys: web::Data<TokenKeys>,
-    query: web::Query<NextQuery>,
-) -> HttpResponse {
+pub async fn renew(request: HttpRequest, accounts: web::Data<Accounts>, query: web::Query<NextQuery>) -> HttpResponse {
     let next = session::safe_next(query.next.as_deref());
     let from_this_site = request
         .headers()
@@ -58,7 +49,7 @@ pub async fn renew(
         };
         return with_cookie(render(StatusCode::OK, &page), new_cookie);
     }
-    renewed(&request, &pool, keys, next).await
+    renewed(&request, &accounts, next).await
 }
 
 /// The form of the page that asks.
@@ -73,26 +64,23 @@ pub struct RenewForm {
 #[post("/dang-nhap/gia-han")]
 pub async fn renew_confirmed(
     request: HttpRequest,
-    pool: web::Data<DbPool>,
-    keys: web::Data<TokenKeys>,
+    accounts: web::Data<Accounts>,
     form: web::Form<RenewForm>,
 ) -> HttpResponse {
     let next = session::safe_next(form.next.as_deref());
     if !session::csrf_ok(&request, &form.csrf) {
         return redirect(&format!("/dang-nhap?next={}", encode(&next)));
     }
-    renewed(&request, &pool, keys, next).await
+    renewed(&request, &accounts, next).await
 }
 
 /// Trades the refresh cookie for a new session and goes back; signs the browser out when the
 /// refresh token is no longer good.
-async fn renewed(request: &HttpRequest, pool: &DbPool, keys: web::Data<TokenKeys>, next: String) -> HttpResponse {
+async fn renewed(request: &HttpRequest, accounts: &Accounts, next: String) -> HttpResponse {
     let Some(token) = request.cookie(REFRESH_COOKIE).map(|c| c.value().to_string()) else {
         return redirect(&format!("/dang-nhap?next={}", encode(&next)));
     };
-    let origin = Origin { ip: client_ip(request) };
-    let keys = keys.into_inner();
-    match with_connection(pool, move |conn| sessions::refresh(conn, &keys, &token, &origin)).await {
+    match accounts.refresh(token, origin(request)).await {
         Ok(pair) => {
             let mut response = HttpResponse::SeeOther();
             session::set_session(&mut response, request, &pair.access_token, &pair.refresh_token, false);

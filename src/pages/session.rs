@@ -8,9 +8,9 @@ use actix_web::{HttpRequest, HttpResponseBuilder, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use crate::auth::Caller;
 use crate::auth::tokens::{ACCESS_TOKEN_MINUTES, REFRESH_TOKEN_DAYS, TokenKeys};
-use crate::auth::{Caller, caller};
-use crate::services::{DbPool, with_connection};
+use crate::services::accounts::Accounts;
 
 pub const ACCESS_COOKIE: &str = "tc_access";
 pub const REFRESH_COOKIE: &str = "tc_refresh";
@@ -24,12 +24,12 @@ pub async fn page_caller(request: &HttpRequest) -> (Caller, bool) {
         return (Caller::Anonymous, renewable);
     };
     let keys = request.app_data::<web::Data<TokenKeys>>().cloned();
-    let pool = request.app_data::<web::Data<DbPool>>().cloned();
-    let (Some(keys), Some(pool)) = (keys, pool) else { return (Caller::Anonymous, renewable) };
+    let accounts = request.app_data::<web::Data<Accounts>>().cloned();
+    let (Some(keys), Some(accounts)) = (keys, accounts) else { return (Caller::Anonymous, renewable) };
     let Ok(claims) = keys.verify(&token) else { return (Caller::Anonymous, renewable) };
     let Ok(id) = claims.sub.parse::<i64>() else { return (Caller::Anonymous, false) };
     let version = claims.tv;
-    match with_connection(&pool, move |conn| caller::resolve(conn, id, version)).await {
+    match accounts.caller(id, version).await {
         Ok(caller) => (caller, false),
         Err(_) => (Caller::Anonymous, false),
     }

@@ -10,10 +10,8 @@ use serde::Deserialize;
 use super::i18n::Words;
 use super::{Frame, MessagePage, encode, render, session, status_label};
 use crate::error::AppError;
-use crate::services::DbPool;
-use crate::services::catalogue::{self, StandardDetail, StandardLink};
-use crate::services::documents::{SectionView, TextService};
-use crate::services::with_connection;
+use crate::services::catalogue::{Catalogue, StandardDetail, StandardLink};
+use crate::services::documents::{Reading, SectionView, Texts};
 
 struct LinkView {
     code: String,
@@ -153,23 +151,14 @@ fn failure(frame: Frame, error: &AppError) -> HttpResponse {
 #[get("/tieu-chuan/{reference}")]
 pub async fn standard(
     request: HttpRequest,
-    pool: web::Data<DbPool>,
-    texts: web::Data<TextService>,
+    catalogue: web::Data<Catalogue>,
     reference: web::Path<String>,
 ) -> HttpResponse {
     let frame = Frame::of(&request);
     let (caller, _) = session::page_caller(&request).await;
     let reference = reference.into_inner();
-    let texts = texts.into_inner();
-    let wanted = reference.clone();
     let can_edit = crate::auth::authorize(&caller, crate::auth::Action::EditCatalogue).is_ok();
-    let found = with_connection(&pool, move |conn| {
-        let row = catalogue::resolve(conn, &wanted)?;
-        let mut detail = catalogue::detail(conn, &row)?;
-        detail.documents = texts.list(conn, &caller, row.id)?;
-        Ok(detail)
-    })
-    .await;
+    let found = catalogue.detail(&caller, &reference).await;
     match found {
         Ok(detail) if detail.summary.slug != reference => HttpResponse::MovedPermanently()
             .insert_header((LOCATION, format!("/tieu-chuan/{}{}", detail.summary.slug, frame.lang_query)))
@@ -225,8 +214,7 @@ fn outline_depth(heading: &str) -> usize {
 #[get("/tieu-chuan/{reference}/van-ban/{id}")]
 pub async fn reader(
     request: HttpRequest,
-    pool: web::Data<DbPool>,
-    texts: web::Data<TextService>,
+    texts: web::Data<Texts>,
     path: web::Path<(String, i64)>,
     query: web::Query<ReaderQuery>,
 ) -> HttpResponse {
@@ -245,14 +233,7 @@ pub async fn reader(
             .insert_header((LOCATION, format!("/dang-nhap/gia-han?next={}", encode(&back))))
             .finish();
     }
-    let texts = texts.into_inner();
-    let found = with_connection(&pool, move |conn| {
-        let row = catalogue::resolve(conn, &reference)?;
-        let view = texts.read(conn, &caller, &row, id, section)?;
-        Ok((row.fields.code, row.fields.slug, view))
-    })
-    .await;
-    let (code, slug, view) = match found {
+    let Reading { code, slug, text: view } = match texts.read(&caller, &reference, id, section).await {
         Ok(found) => found,
         Err(error) => return failure(frame, &error),
     };
@@ -289,22 +270,11 @@ pub async fn reader(
 
 /// The PDF for a signed-in page visitor (stamped unless public), like the API's.
 #[get("/tieu-chuan/{reference}/van-ban/{id}/pdf")]
-pub async fn pdf(
-    request: HttpRequest,
-    pool: web::Data<DbPool>,
-    texts: web::Data<TextService>,
-    path: web::Path<(String, i64)>,
-) -> HttpResponse {
+pub async fn pdf(request: HttpRequest, texts: web::Data<Texts>, path: web::Path<(String, i64)>) -> HttpResponse {
     let frame = Frame::of(&request);
     let (caller, _) = session::page_caller(&request).await;
     let (reference, id) = path.into_inner();
-    let texts = texts.into_inner();
-    let found = with_connection(&pool, move |conn| {
-        let row = catalogue::resolve(conn, &reference)?;
-        texts.pdf(conn, &caller, &row, id)
-    })
-    .await;
-    match found {
+    match texts.download(&caller, &reference, id).await {
         Ok((bytes, name)) => HttpResponse::Ok()
             .content_type("application/pdf")
             .insert_header(("Content-Disposition", format!("attachment; filename=\"{name}\"")))

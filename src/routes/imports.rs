@@ -7,12 +7,9 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::Caller;
-use crate::auth::policy::{self, Action};
 use crate::error::{AppError, ErrorEnvelope};
-use crate::services::DbPool;
-use crate::services::documents::TextService;
-use crate::services::import::{self, FileFormat, ImportOptions, ImportReport};
-use crate::services::with_connection;
+use crate::services::catalogue::{Catalogue, ImportChoice};
+use crate::services::import::{FileFormat, ImportReport};
 
 /// How to import.
 #[derive(Debug, Clone, Deserialize, IntoParams)]
@@ -32,14 +29,12 @@ pub struct ImportParams {
     (status = 422, body = ImportReport, description = "Rejected: invalid rows")), security(("bearer" = [])))]
 #[post("/api/v1/imports")]
 pub async fn import_catalogue(
-    pool: web::Data<DbPool>,
-    texts: web::Data<TextService>,
+    catalogue: web::Data<Catalogue>,
     caller: Caller,
     request: HttpRequest,
     params: web::Query<ImportParams>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    policy::authorize(&caller, Action::EditCatalogue)?;
     let content_type = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let format = match content_type.split(';').next().unwrap_or_default().trim() {
         "text/csv" => FileFormat::Csv,
@@ -52,18 +47,9 @@ pub async fn import_catalogue(
             });
         }
     };
-    let text = String::from_utf8(body.to_vec()).map_err(|_| AppError::invalid("the file is not UTF-8 text"))?;
-    let options = ImportOptions {
-        dry_run: params.dry_run.unwrap_or(false),
-        skip_invalid: params.skip_invalid.unwrap_or(false),
-        only_if_empty: false,
-        texts: Some(texts.import_source(None)),
-    };
-    let skip_invalid = options.skip_invalid;
-    let report = with_connection(&pool, move |conn| {
-        import::import_text(conn, &text, format, options, &mut || {}).map_err(AppError::from)
-    })
-    .await?;
-    let rejected = !report.invalid.is_empty() && !skip_invalid;
+    let choice =
+        ImportChoice { dry_run: params.dry_run.unwrap_or(false), skip_invalid: params.skip_invalid.unwrap_or(false) };
+    let report = catalogue.import(&caller, body.to_vec(), format, choice).await?;
+    let rejected = !report.invalid.is_empty() && !choice.skip_invalid;
     Ok(if rejected { HttpResponse::UnprocessableEntity() } else { HttpResponse::Ok() }.json(report))
 }

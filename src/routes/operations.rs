@@ -6,8 +6,9 @@ use utoipa::ToSchema;
 
 use crate::error::{AppError, ErrorEnvelope};
 use crate::metrics::Metrics;
+use crate::services::DbPool;
+use crate::services::catalogue::Catalogue;
 use crate::services::search::SearchService;
-use crate::services::{DbPool, catalogue, with_connection};
 
 /// The answer of the health endpoints.
 #[derive(Debug, Serialize, ToSchema)]
@@ -37,9 +38,11 @@ pub async fn healthz() -> HttpResponse {
     (status = 503, description = "The database is unreachable", body = ErrorEnvelope),
 ))]
 #[get("/readyz")]
-pub async fn readyz(pool: web::Data<DbPool>, search: web::Data<SearchService>) -> Result<HttpResponse, AppError> {
-    let (count, seq) =
-        with_connection(&pool, catalogue::figures).await.map_err(|e| AppError::NotReady(e.to_string()))?;
+pub async fn readyz(
+    catalogue: web::Data<Catalogue>,
+    search: web::Data<SearchService>,
+) -> Result<HttpResponse, AppError> {
+    let (count, seq) = catalogue.figures().await.map_err(|e| AppError::NotReady(e.to_string()))?;
     let (indexed, applied) = search.index().stats().map_err(|e| AppError::NotReady(e.to_string()))?;
     Ok(HttpResponse::Ok().json(Health {
         status: "ready",
@@ -53,11 +56,12 @@ pub async fn readyz(pool: web::Data<DbPool>, search: web::Data<SearchService>) -
 #[utoipa::path(tag = "operations", responses((status = 200, description = "Prometheus metrics", content_type = "text/plain")))]
 #[get("/metrics")]
 pub async fn metrics(
+    catalogue: web::Data<Catalogue>,
     pool: web::Data<DbPool>,
     metrics: web::Data<Metrics>,
     search: web::Data<SearchService>,
 ) -> Result<HttpResponse, AppError> {
-    let figures = with_connection(&pool, catalogue::figures).await;
+    let figures = catalogue.figures().await;
     if let Ok((count, seq)) = figures {
         metrics.set_gauges(&pool, count, seq);
     }

@@ -7,9 +7,7 @@ use utoipa::IntoParams;
 
 use crate::auth::Caller;
 use crate::error::{AppError, ErrorEnvelope};
-use crate::services::DbPool;
-use crate::services::usage::{self, Grouping, UsageQuery, UsageReport};
-use crate::services::with_connection;
+use crate::services::usage::{self, Grouping, Usage, UsageQuery, UsageReport};
 
 /// The period, scope, grouping and format of a report.
 #[derive(Debug, Clone, Deserialize, IntoParams)]
@@ -43,7 +41,7 @@ fn day(value: Option<&str>, name: &str) -> Result<Option<NaiveDate>, AppError> {
     security(("bearer" = [])))]
 #[get("/api/v1/reports/usage")]
 pub async fn usage_report(
-    pool: web::Data<DbPool>,
+    usage: web::Data<Usage>,
     caller: Caller,
     params: web::Query<UsageParams>,
 ) -> Result<HttpResponse, AppError> {
@@ -56,7 +54,7 @@ pub async fn usage_report(
     let province = params.province.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_string);
     let query =
         UsageQuery::new(day(params.from.as_deref(), "from")?, day(params.to.as_deref(), "to")?, province, grouping)?;
-    let report = with_connection(&pool, move |conn| usage::report(conn, &caller, &query)).await?;
+    let report = usage.report(&caller, query).await?;
     if csv {
         let name = format!("attachment; filename=\"usage-{}-{}.csv\"", report.from, report.to);
         Ok(HttpResponse::Ok()

@@ -5,10 +5,7 @@ use actix_web::{HttpResponse, get, web};
 use super::params::{CatalogueFilterParams, PageParams};
 use crate::auth::Caller;
 use crate::error::{AppError, ErrorEnvelope};
-use crate::services::DbPool;
-use crate::services::catalogue::{self, StandardDetail, StandardPage};
-use crate::services::documents::TextService;
-use crate::services::with_connection;
+use crate::services::catalogue::{Catalogue, StandardDetail, StandardPage};
 
 /// The catalogue, newest first, under the filters.
 #[utoipa::path(
@@ -21,13 +18,13 @@ use crate::services::with_connection;
 )]
 #[get("/api/v1/standards")]
 pub async fn list_standards(
-    pool: web::Data<DbPool>,
+    catalogue: web::Data<Catalogue>,
     filters: web::Query<CatalogueFilterParams>,
     paging: web::Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
     let filter = filters.resolve()?;
     let (page, per_page) = paging.resolve()?;
-    let listing = with_connection(&pool, move |conn| catalogue::list(conn, &filter, page, per_page)).await?;
+    let listing = catalogue.list(filter, page, per_page).await?;
     Ok(HttpResponse::Ok().json(listing))
 }
 
@@ -42,19 +39,10 @@ pub async fn list_standards(
 )]
 #[get("/api/v1/standards/{reference:.*}")]
 pub async fn get_standard(
-    pool: web::Data<DbPool>,
-    texts: web::Data<TextService>,
+    catalogue: web::Data<Catalogue>,
     caller: Caller,
     reference: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let reference = reference.into_inner();
-    let texts = texts.into_inner();
-    let detail = with_connection(&pool, move |conn| {
-        let row = catalogue::resolve(conn, &reference)?;
-        let mut detail = catalogue::detail(conn, &row)?;
-        detail.documents = texts.list(conn, &caller, row.id)?;
-        Ok(detail)
-    })
-    .await?;
+    let detail = catalogue.detail(&caller, &reference).await?;
     Ok(HttpResponse::Ok().json(detail))
 }

@@ -4,19 +4,14 @@ use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::origin;
 use super::params::{PageParams, term};
 use crate::auth::Caller;
-use crate::auth::policy::{self, Action};
+use crate::client_address::origin;
 use crate::domain::{AccountStatus, Role, UnknownTerm};
 use crate::error::{AppError, ErrorEnvelope};
-use crate::services::DbPool;
 use crate::services::accounts::UserFilter;
 use crate::services::accounts::validation::RegistrationBody;
-use crate::services::accounts::{
-    self, AccountChange, Creation, ExpiryChange, UserPage, UserView, validate_registration,
-};
-use crate::services::with_connection;
+use crate::services::accounts::{AccountChange, Accounts, ExpiryChange, UserPage, UserView};
 
 /// Filters of the account listing.
 #[derive(Debug, Clone, Deserialize, IntoParams)]
@@ -36,7 +31,7 @@ pub struct UserFilterParams {
     security(("bearer" = [])))]
 #[get("/api/v1/users")]
 pub async fn list_users(
-    pool: web::Data<DbPool>,
+    accounts: web::Data<Accounts>,
     caller: Caller,
     filters: web::Query<UserFilterParams>,
     paging: web::Query<PageParams>,
@@ -47,7 +42,7 @@ pub async fn list_users(
         role: term::<Role>(filters.role.as_deref(), "role")?.map(|r| r.to_string()),
     };
     let (page, per_page) = paging.resolve()?;
-    let listing = with_connection(&pool, move |conn| accounts::list(conn, &caller, filter, page, per_page)).await?;
+    let listing = accounts.list(&caller, filter, page, per_page).await?;
     Ok(HttpResponse::Ok().json(listing))
 }
 
@@ -57,21 +52,12 @@ pub async fn list_users(
     (status = 422, body = ErrorEnvelope)), security(("bearer" = [])))]
 #[post("/api/v1/users")]
 pub async fn create_user(
-    pool: web::Data<DbPool>,
+    accounts: web::Data<Accounts>,
     caller: Caller,
     request: HttpRequest,
     body: web::Json<RegistrationBody>,
 ) -> Result<HttpResponse, AppError> {
-    policy::authorize(&caller, Action::CreateAccount)?;
-    let creator = caller.require()?.id;
-    let body = body.into_inner();
-    let registration = validate_registration(&body, true)?;
-    let origin = origin(&request);
-    let view = with_connection(&pool, move |conn| {
-        let hash = accounts::hash_new_password(&body.password, &registration.username)?;
-        accounts::create(conn, registration, hash, Creation::ByAdmin(creator), &origin)
-    })
-    .await?;
+    let view = accounts.create(&caller, body.into_inner(), origin(&request)).await?;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -80,21 +66,23 @@ pub async fn create_user(
     (status = 200, body = UserView), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)),
     security(("bearer" = [])))]
 #[get("/api/v1/users/{id}")]
-pub async fn get_user(pool: web::Data<DbPool>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let view = with_connection(&pool, move |conn| accounts::view(conn, &caller, id)).await?;
+pub async fn get_user(
+    accounts: web::Data<Accounts>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let view = accounts.view(&caller, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
 async fn apply(
-    pool: web::Data<DbPool>,
+    accounts: web::Data<Accounts>,
     caller: Caller,
     request: HttpRequest,
     id: i64,
     change: AccountChange,
 ) -> Result<HttpResponse, AppError> {
-    let origin = origin(&request);
-    let view = with_connection(&pool, move |conn| accounts::change(conn, &caller, id, change, &origin)).await?;
+    let view = accounts.change(&caller, id, change, origin(&request)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -103,14 +91,14 @@ async fn apply(
     responses((status = 200, body = UserView), (status = 403, body = ErrorEnvelope)), security(("bearer" = [])))]
 #[post("/api/v1/users/{id}/approve")]
 pub async fn approve(
-    pool: web::Data<DbPool>,
+    accounts: web::Data<Accounts>,
     caller: Caller,
     request: HttpRequest,
     id: web::Path<i64>,
     body: Option<web::Json<ExpiryChange>>,
 ) -> Result<HttpResponse, AppError> {
     let expiry = body.map(web::Json::into_inner).unwrap_or_default();
-    apply(pool, caller, request, id.into_inner(), AccountChange::Approve(expiry)).await
+    apply(accounts, caller, request, id.into_inner(), AccountChange::Approve(expiry)).await
 }
 
 /// Suspend an account; its sessions end.
@@ -118,12 +106,12 @@ pub async fn approve(
     security(("bearer" = [])))]
 #[post("/api/v1/users/{id}/suspend")]
 pub async fn suspend(
-    pool: web::Data<DbPool>,
+    accounts: web::Data<Accounts>,
     caller: Caller,
     request: HttpRequest,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    apply(pool, caller, request, id.into_inner(), AccountChange::Suspend).await
+    apply(accounts, caller, request, id.into_inner(), AccountChange::Suspend).await
 }
 
 /// Renew an account until a date.
@@ -131,13 +119,13 @@ pub async fn suspend(
     responses((status = 200, body = UserView), (status = 403, body = ErrorEnvelope)), security(("bearer" = [])))]
 #[post("/api/v1/users/{id}/renew")]
 pub async fn renew(
-    pool: web::Data<DbPool>,
+    accounts: web::Data<Accounts>,
     caller: Caller,
     request: HttpRequest,
     id: web::Path<i64>,
     body: web::Json<ExpiryChange>,
 ) -> Result<HttpResponse, AppError> {
-    apply(pool, caller, request, id.into_inner(), AccountChange::Renew(body.into_inner())).await
+    apply(accounts, caller, request, id.into_inner(), AccountChange::Renew(body.into_inner())).await
 }
 
 /// A new role.
@@ -152,7 +140,7 @@ pub struct RoleChange {
     responses((status = 200, body = UserView), (status = 403, body = ErrorEnvelope)), security(("bearer" = [])))]
 #[put("/api/v1/users/{id}/role")]
 pub async fn change_role(
-    pool: web::Data<DbPool>,
+    accounts: web::Data<Accounts>,
     caller: Caller,
     request: HttpRequest,
     id: web::Path<i64>,
@@ -160,5 +148,5 @@ pub async fn change_role(
 ) -> Result<HttpResponse, AppError> {
     let role: Role =
         body.role.parse().map_err(|e: UnknownTerm| AppError::unprocessable("invalid_role", e.to_string()))?;
-    apply(pool, caller, request, id.into_inner(), AccountChange::Role(role)).await
+    apply(accounts, caller, request, id.into_inner(), AccountChange::Role(role)).await
 }

@@ -2,10 +2,11 @@
 //! PDF downloads and reader requests per account and Vietnam day, each granted before the work it
 //! pays for, in one atomic step, and given back when that work fails.
 
-use chrono::{Duration, NaiveDateTime, NaiveTime, Utc};
+use chrono::Utc;
 
 use crate::auth::Account;
 use crate::db::{DbConnection, allowances};
+use crate::domain::time::{vietnam_date, vietnam_day_bounds};
 use crate::error::AppError;
 
 /// What an allowance pays for.
@@ -46,8 +47,8 @@ impl DailyLimits {
     /// Vietnam.
     pub fn take(&self, conn: &mut DbConnection, account: &Account, allowance: Allowance) -> Result<Grant, AppError> {
         let now = Utc::now().naive_utc();
-        let (today, tomorrow) = vietnam_day(now);
-        let day = (today + Duration::hours(7)).date().to_string();
+        let (_, tomorrow) = vietnam_day_bounds(now);
+        let day = vietnam_date(now).to_string();
         let limit = match allowance {
             Allowance::Download => self.downloads,
             Allowance::Read => self.reads,
@@ -77,11 +78,4 @@ impl DailyLimits {
     pub fn give_back(&self, conn: &mut DbConnection, grant: &Grant) -> Result<(), AppError> {
         Ok(allowances::refund(conn, grant.user_id, &grant.day, grant.allowance.kind())?)
     }
-}
-
-/// The current day in Vietnam (UTC+7), as UTC instants: its start and the next day's.
-pub fn vietnam_day(now: NaiveDateTime) -> (NaiveDateTime, NaiveDateTime) {
-    let local = now + Duration::hours(7);
-    let start = local.date().and_time(NaiveTime::MIN) - Duration::hours(7);
-    (start, start + Duration::days(1))
 }

@@ -53,7 +53,7 @@ pub struct Section {
 }
 
 /// What extraction found.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Extracted {
     pub format: TextFormat,
     pub pages: Option<i32>,
@@ -84,6 +84,7 @@ pub enum ExtractionError {
 
 /// Sniffs, checks and extracts. `claimed` is what the upload says it is (name or media type).
 pub fn extract(bytes: &[u8], claimed: Option<TextFormat>, max_pages: usize) -> Result<Extracted, ExtractionError> {
+    debug_assert!(!crate::db::holding_connection(), "extraction runs while a pooled connection is held");
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ExtractionError::Empty);
     }

@@ -23,6 +23,7 @@ pub enum StampError {
 
 /// The PDF with `line` written at the foot of every page.
 pub fn stamp(original: &[u8], line: &str) -> Result<Vec<u8>, StampError> {
+    debug_assert!(!crate::db::holding_connection(), "stamping runs while a pooled connection is held");
     let mut doc = Document::load_mem(original)?;
     if doc.is_encrypted() {
         return Err(StampError::Encrypted);

@@ -1,8 +1,11 @@
 //! Accounts: registration, creation by an admin, approval, suspension, renewal, roles, and the
 //! views the API answers. Every change is an account event in the same transaction.
 
+mod service;
 pub mod session;
 pub mod validation;
+
+use std::net::IpAddr;
 
 use chrono::{Duration, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -18,6 +21,7 @@ use crate::db::users::{self, NewUser, UserRow};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{AccountStatus, Role};
 use crate::error::AppError;
+pub use service::Accounts;
 pub use validation::{Registration, validate_registration};
 
 /// How long an approval lasts when the approver gives no date.
@@ -81,10 +85,18 @@ pub struct ExpiryChange {
     pub expires_at: Option<NaiveDateTime>,
 }
 
-/// Where the request came from, for the audit trail.
+/// Where the request came from: for the audit trail and the limits per address.
 #[derive(Debug, Clone, Default)]
 pub struct Origin {
     pub ip: Option<String>,
+    pub address: Option<IpAddr>,
+}
+
+impl Origin {
+    /// A request from this client address (unknown when `None`).
+    pub fn new(address: Option<IpAddr>) -> Origin {
+        Origin { ip: address.map(|a| a.to_string()), address }
+    }
 }
 
 /// Appends an account event.

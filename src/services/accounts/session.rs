@@ -1,5 +1,6 @@
 //! Sessions: sign-in (with lockout), refresh-token rotation with reuse detection, sign-out,
-//! and password change. Blocking (argon2): run from the blocking pool.
+//! and password change, as units of work; the password checks between them run off the pool (see
+//! `Accounts`).
 
 use chrono::{Duration, Utc};
 use serde::Serialize;
@@ -36,24 +37,32 @@ fn wrong_credentials() -> AppError {
     AppError::unauthenticated("invalid_credentials", "wrong username or password")
 }
 
-/// Signs in. Unknown usernames and wrong passwords give the same answer in the same time.
-pub fn login(
-    conn: &mut DbConnection,
-    keys: &TokenKeys,
-    username: &str,
-    password_text: &str,
-    origin: &Origin,
-) -> Result<TokenPair, AppError> {
-    let username = username_key(username);
-    let user = users::find_by_username(conn, &username)?;
+/// The first unit of work of a sign-in: the account of the username, if any, with an attempt
+/// taken from the caller's address (429 while locked out). The password is checked after it,
+/// holding no connection.
+pub fn begin_sign_in(conn: &mut DbConnection, username: &str, origin: &Origin) -> Result<Option<UserRow>, AppError> {
+    let user = users::find_by_username(conn, &username_key(username))?;
     if let Some(user) = &user {
         take_attempt(conn, user, origin)?;
     }
-    let matches = password::verify(password_text, user.as_ref().map(|u| u.password_hash.as_str()));
+    Ok(user)
+}
+
+/// The last unit of work of a sign-in, once the password was checked against `user` (or, for an
+/// unknown username, against a dummy hash, so that both take the same time and give the same
+/// answer).
+pub fn finish_sign_in(
+    conn: &mut DbConnection,
+    keys: &TokenKeys,
+    username: &str,
+    user: Option<UserRow>,
+    matches: bool,
+    origin: &Origin,
+) -> Result<TokenPair, AppError> {
     let Some(user) = user else {
         // The same write as a wrong password does, so that timing does not tell the two apart.
         write_transaction(conn, |conn| {
-            let shown: String = username.chars().take(64).collect();
+            let shown: String = username_key(username).chars().take(64).collect();
             let detail = format!("unknown username `{}`", crate::domain::text::escape_controls(&shown));
             record(conn, None, None, "login_failed", Some(detail), origin)
         })?;
@@ -194,26 +203,56 @@ pub fn logout(conn: &mut DbConnection, refresh_token: &str) -> Result<(), AppErr
     Ok(())
 }
 
-/// Changes the caller's password; every token issued before stops working.
-pub fn change_password(
-    conn: &mut DbConnection,
-    account: &Account,
-    current: &str,
-    new: &str,
-    origin: &Origin,
-) -> Result<(), AppError> {
+/// The first unit of work of a password change: the account, with an attempt taken.
+pub fn begin_password_change(conn: &mut DbConnection, account: &Account, origin: &Origin) -> Result<UserRow, AppError> {
     let user = users::find_by_id(conn, account.id)?.ok_or_else(wrong_credentials)?;
     take_attempt(conn, &user, origin)?;
-    if !password::verify(current, Some(&user.password_hash)) {
-        count_failure(conn, &user, origin, "password_change_failed")?;
-        return Err(AppError::unauthenticated("invalid_credentials", "the current password is wrong"));
+    Ok(user)
+}
+
+/// What checking a password change found, off the pool: whether the current password was right,
+/// and the new password's hash (or why it cannot be used).
+pub struct CheckedChange {
+    pub current_matches: bool,
+    pub new_hash: Result<String, AppError>,
+}
+
+/// Checks the current password and, when it is right, the new one's strength, and hashes it.
+pub fn check_password_change(user: &UserRow, current: &str, new: &str) -> CheckedChange {
+    let current_matches = password::verify(current, Some(&user.password_hash));
+    let new_hash = if current_matches {
+        hash_new_password(new, &user.username)
+    } else {
+        Err(AppError::unauthenticated("invalid_credentials", "the current password is wrong"))
+    };
+    CheckedChange { current_matches, new_hash }
+}
+
+/// The last unit of work of a password change: the failure counted, or the new hash stored and
+/// every token issued before revoked.
+pub fn finish_password_change(
+    conn: &mut DbConnection,
+    user: &UserRow,
+    checked: CheckedChange,
+    origin: &Origin,
+) -> Result<(), AppError> {
+    if !checked.current_matches {
+        count_failure(conn, user, origin, "password_change_failed")?;
+        return checked.new_hash.map(|_| ());
     }
-    let hash = hash_new_password(new, &user.username)?;
+    let hash = match checked.new_hash {
+        Ok(hash) => hash,
+        Err(refused) => {
+            // The current password was right: the attempt does not count against the address.
+            sign_in_attempts::succeeded(conn, user.id, address_of(origin))?;
+            return Err(refused);
+        }
+    };
     write_transaction(conn, |conn| {
-        let now = Utc::now().naive_utc();
         sign_in_attempts::succeeded(conn, user.id, address_of(origin))?;
+        let now = Utc::now().naive_utc();
         users::set_password(conn, user.id, &hash, now)?;
         users::revoke_all_of_user(conn, user.id, now)?;
-        record(conn, Some(&user), Some(user.id), "password_changed", None, origin)
+        record(conn, Some(user), Some(user.id), "password_changed", None, origin)
     })
 }

@@ -74,20 +74,42 @@ pub enum ImportError {
     Store(#[from] crate::texts::blob_store::BlobError),
 }
 
-/// Validates rows, then writes them unless some are invalid and `skip_invalid` is off.
-pub fn import_rows(
-    conn: &mut DbConnection,
-    rows: Vec<SourceRow>,
-    options: ImportOptions,
-    progress: &mut dyn FnMut(),
-) -> Result<ImportReport, ImportError> {
+/// Rows checked (texts read and extracted) and not yet written: the CPU half of an import,
+/// done without a database connection.
+#[derive(Debug)]
+pub struct CheckedRows {
+    report: ImportReport,
+    valid: Vec<ValidRecord>,
+}
+
+impl CheckedRows {
+    /// Rows that failed their checks.
+    pub fn invalid(&self) -> &[RowError] {
+        &self.report.invalid
+    }
+}
+
+/// Checks every row and reads and extracts its text, without touching the database.
+pub fn check_rows(rows: Vec<SourceRow>, options: &ImportOptions) -> CheckedRows {
     let mut report = ImportReport { rows: rows.len(), dry_run: options.dry_run, ..ImportReport::default() };
     let valid = validate_rows(rows, options.texts.as_ref(), &mut report.invalid);
+    CheckedRows { report, valid }
+}
+
+/// Writes checked rows in one catalogue transaction unless some are invalid and `skip_invalid`
+/// is off.
+pub fn write_checked(
+    conn: &mut DbConnection,
+    checked: CheckedRows,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(),
+) -> Result<ImportReport, ImportError> {
+    let CheckedRows { report, valid } = checked;
     if !report.invalid.is_empty() && !options.skip_invalid {
         return Ok(report);
     }
     let mut outcome = None;
-    let result = db::write_transaction::<(), ImportError, _>(conn, |conn| {
+    let result = db::catalogue_transaction::<(), ImportError, _>(conn, |conn| {
         let mut attempt = report.clone();
         if options.only_if_empty && standards::count(conn)? > 0 {
             attempt.skipped_not_empty = true;
@@ -105,6 +127,17 @@ pub fn import_rows(
         }
         Err(error) => Err(error),
     }
+}
+
+/// Checks rows, then writes them (the command line and the seed, which own their connection).
+pub fn import_rows(
+    conn: &mut DbConnection,
+    rows: Vec<SourceRow>,
+    options: ImportOptions,
+    progress: &mut dyn FnMut(),
+) -> Result<ImportReport, ImportError> {
+    let checked = check_rows(rows, &options);
+    write_checked(conn, checked, &options, progress)
 }
 
 /// Reads and imports a whole file's text.
@@ -137,7 +170,9 @@ fn validate_rows(rows: Vec<SourceRow>, texts: Option<&TextSource>, invalid: &mut
         let checked = row.record.and_then(ImportRecord::validate).and_then(|record| match (&record.text, texts) {
             (None, _) => Ok(record),
             (Some(_), None) => Err("texts cannot be attached here; upload them on the standard's page".to_string()),
-            (Some(text), Some(source)) => source.check(text).map(|()| record),
+            (Some(text), Some(source)) => {
+                source.prepare(text).map(|prepared| ValidRecord { prepared_text: Some(prepared), ..record })
+            }
         });
         match checked {
             Err(reason) => invalid.push(RowError { line: row.line, reason }),

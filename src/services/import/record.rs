@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 use serde::Deserialize;
 
-use super::texts::AttachedText;
+use super::texts::{AttachedText, PreparedText};
 use crate::db::standards::StandardFields;
 use crate::domain::code::canonical_issuer;
 use crate::domain::text::{fold_diacritics, normalize};
@@ -91,6 +91,8 @@ pub struct ValidRecord {
     pub ics: Vec<String>,
     /// A text to attach to the standard.
     pub text: Option<AttachedText>,
+    /// That text read and extracted, when the import checked it (see `check_rows`).
+    pub prepared_text: Option<PreparedText>,
 }
 
 impl ImportRecord {
@@ -147,7 +149,7 @@ impl ImportRecord {
             confidence: confidence.map(|c| c.as_str().to_string()),
         };
         let text = AttachedText::from_record(self.text, self.text_file)?;
-        Ok(ValidRecord { fields, relations, ics, text })
+        Ok(ValidRecord { fields, relations, ics, text, prepared_text: None })
     }
 
     fn check_agrees_with_code(&self, code: &CanonicalCode) -> Result<(), String> {

@@ -92,10 +92,12 @@ impl TextSource {
         extraction::extract(bytes, claimed, self.max_pdf_pages).map_err(|e| format!("the text: {e}"))
     }
 
-    /// Checks that an attachment can be read and extracted (a row error otherwise).
-    pub(super) fn check(&self, text: &AttachedText) -> Result<(), String> {
-        let (bytes, _) = self.bytes(text)?;
-        self.extract(text, &bytes).map(|_| ())
+    /// Reads and extracts an attachment once, when its row is checked (a row error otherwise);
+    /// the import stores what was checked, never a second reading of the file.
+    pub(super) fn prepare(&self, text: &AttachedText) -> Result<PreparedText, String> {
+        let (bytes, filename) = self.bytes(text)?;
+        let extracted = self.extract(text, &bytes)?;
+        Ok(PreparedText { sha256: sha256_hex(&bytes), bytes, filename, extracted })
     }
 
     /// Stores the text of a standard (id, code, version) unless it already has these bytes.
@@ -104,21 +106,17 @@ impl TextSource {
         conn: &mut DbConnection,
         standard: (i64, &str, i32),
         access_level: &str,
-        text: &AttachedText,
+        text: &PreparedText,
         report: &mut ImportReport,
     ) -> Result<(), ImportError> {
-        let failed = |reason: String| ImportError::Text { code: standard.1.to_string(), reason };
-        let (bytes, filename) = self.bytes(text).map_err(failed)?;
-        let sha256 = sha256_hex(&bytes);
-        if documents::find_by_hash(conn, standard.0, &sha256)?.is_some() {
+        if documents::find_by_hash(conn, standard.0, &text.sha256)?.is_some() {
             return Ok(());
         }
-        let extracted = self.extract(text, &bytes).map_err(failed)?;
         let new_text = NewText {
-            bytes: &bytes,
-            sha256,
-            extracted,
-            filename,
+            bytes: &text.bytes,
+            sha256: text.sha256.clone(),
+            extracted: text.extracted.clone(),
+            filename: text.filename.clone(),
             access_level: access_level.into(),
             uploaded_by: None,
         };
@@ -129,6 +127,15 @@ impl TextSource {
         report.texts_added += 1;
         Ok(())
     }
+}
+
+/// An attached text as read and extracted when its row was checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedText {
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+    pub filename: Option<String>,
+    pub extracted: Extracted,
 }
 
 /// Reads a regular file of the bundle: `path` (relative, without `..`) under `base`, through no

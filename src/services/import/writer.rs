@@ -55,7 +55,7 @@ pub(super) fn write_records(
                 }
             }
         };
-        if let (Some(text), Some(source)) = (&record.text, texts) {
+        if let (Some(text), Some(source)) = (&record.prepared_text, texts) {
             source.attach(conn, (id, &fields.code, version), &fields.access_level, text, report)?;
         }
         progress();

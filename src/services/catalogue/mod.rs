@@ -16,6 +16,9 @@ use crate::domain::{CanonicalCode, RelationKind};
 use crate::error::AppError;
 use crate::services::documents::DocumentView;
 
+mod service;
+pub use service::{Catalogue, CheckedFile, ImportChoice};
+
 /// Longest reference worth looking up.
 const MAX_REFERENCE_CHARS: usize = 200;
 /// How many suggestions a 404 carries.

@@ -1,22 +1,26 @@
 //! Usage reports: who read what, grouped by province, unit, standard, user or day, scoped by the
 //! caller's role (the Ministry sees all, a province its own, an official their own reading).
 
+mod service;
+
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate, Utc};
+
+use crate::domain::time::{vietnam_date, vietnam_today};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::policy::{self, Action};
 use crate::auth::{Account, Caller};
 use crate::db::DbConnection;
-use crate::db::audit::{self, NewAccessEvent, UsageRecord, UsageScope};
+use crate::db::audit::{self, NewAccessEvent, UsageCount, UsageKey, UsageScope};
 use crate::db::provinces;
 use crate::domain::AccessAction;
 use crate::error::AppError;
 
-/// Access events read at most per report.
-const MAX_EVENTS: i64 = 1_000_000;
+pub use service::{NationalOverview, ProvinceOverview, Usage};
+
 /// The longest period one report may cover.
 const MAX_DAYS: i64 = 3 * 366;
 
@@ -55,14 +59,15 @@ pub struct UsageQuery {
 }
 
 impl UsageQuery {
-    /// Checks the period: `from` before `to`, at most three years; defaults to the last 30 days.
+    /// Checks the period (Vietnam days, both included): `from` before `to`, at most three years;
+    /// defaults to the last 30 days.
     pub fn new(
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
         province: Option<String>,
         grouping: Grouping,
     ) -> Result<Self, AppError> {
-        let to = to.unwrap_or_else(|| Utc::now().date_naive());
+        let to = to.unwrap_or_else(vietnam_today);
         let from = from.unwrap_or(to - Duration::days(30));
         if from > to {
             return Err(AppError::invalid("`from` is after `to`"));
@@ -104,12 +109,11 @@ pub fn report(conn: &mut DbConnection, caller: &Caller, query: &UsageQuery) -> R
         (None, Some(scope)) => scope,
     };
     policy::authorize(caller, Action::ViewUsage(&scope))?;
-    let from = query.from.and_hms_opt(0, 0, 0).unwrap_or_default();
-    let to = (query.to + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default();
-    let records = audit::usage_records(conn, &scope, from, to, MAX_EVENTS)?;
+    let counts =
+        audit::usage_counts(conn, &scope, &query.from.to_string(), &query.to.to_string(), usage_key(query.grouping))?;
     let province_names: BTreeMap<String, String> =
         provinces::all(conn)?.into_iter().map(|p| (p.slug, p.name)).collect();
-    let rows = group(&records, query.grouping, &province_names);
+    let rows = group(counts, query.grouping, &province_names);
     Ok(UsageReport {
         from: query.from,
         to: query.to,
@@ -124,6 +128,16 @@ pub fn report(conn: &mut DbConnection, caller: &Caller, query: &UsageQuery) -> R
     })
 }
 
+fn usage_key(grouping: Grouping) -> UsageKey {
+    match grouping {
+        Grouping::Province => UsageKey::Province,
+        Grouping::Unit => UsageKey::Unit,
+        Grouping::Standard => UsageKey::Standard,
+        Grouping::User => UsageKey::User,
+        Grouping::Day => UsageKey::Day,
+    }
+}
+
 fn grouping_name(grouping: Grouping) -> &'static str {
     match grouping {
         Grouping::Province => "province",
@@ -134,34 +148,24 @@ fn grouping_name(grouping: Grouping) -> &'static str {
     }
 }
 
-/// Counts views and downloads per group, busiest first (days in order).
-fn group(records: &[UsageRecord], grouping: Grouping, province_names: &BTreeMap<String, String>) -> Vec<UsageRow> {
+/// Folds the counts per group and action into rows of views and downloads, busiest first (days
+/// in order).
+fn group(counts: Vec<UsageCount>, grouping: Grouping, province_names: &BTreeMap<String, String>) -> Vec<UsageRow> {
     let mut groups: BTreeMap<String, UsageRow> = BTreeMap::new();
-    for record in records {
-        let (key, label) = match grouping {
-            Grouping::Province => {
-                let slug = record.province.clone().unwrap_or_default();
-                let name = province_names.get(&slug).cloned().unwrap_or_else(|| slug.clone());
-                (slug, name)
-            }
-            Grouping::Unit => {
-                let unit = record.unit.clone().unwrap_or_default();
-                (unit.clone(), unit)
-            }
-            Grouping::Standard => (record.standard_code.clone(), record.standard_title.clone()),
-            Grouping::User => (record.username.clone(), record.full_name.clone()),
-            Grouping::Day => {
-                let day = record.at.date().to_string();
-                (day.clone(), day)
-            }
+    for count in counts {
+        let key = count.key.unwrap_or_default();
+        let label = match grouping {
+            Grouping::Province => province_names.get(&key).cloned().unwrap_or_else(|| key.clone()),
+            _ => count.label.unwrap_or_default(),
         };
         let row = groups.entry(key.clone()).or_insert(UsageRow { key, label, views: 0, downloads: 0, total: 0 });
-        if record.action == "download" {
-            row.downloads += 1
+        let events = u64::try_from(count.events).unwrap_or(0);
+        if count.action == AccessAction::Download.as_str() {
+            row.downloads += events;
         } else {
-            row.views += 1
+            row.views += events;
         }
-        row.total += 1;
+        row.total += events;
     }
     let mut rows: Vec<UsageRow> = groups.into_values().collect();
     if grouping != Grouping::Day {
@@ -199,6 +203,7 @@ pub fn record_access(
     document_id: Option<i64>,
     action: AccessAction,
 ) -> Result<(), AppError> {
+    let now = Utc::now().naive_utc();
     audit::record_access_event(
         conn,
         &NewAccessEvent {
@@ -208,7 +213,8 @@ pub fn record_access(
             action: action.as_str().to_string(),
             province: account.province.clone(),
             unit: account.unit.clone(),
-            at: Utc::now().naive_utc(),
+            at: now,
+            day: vietnam_date(now).to_string(),
         },
     )?;
     Ok(())

@@ -1,0 +1,2 @@
+DROP INDEX access_events_day;
+ALTER TABLE access_events DROP COLUMN day;

@@ -1,0 +1,321 @@
+//! Texts of standards (`Texts`): upload (admin), the reader, and downloads, with entitlement
+//! decided by the policy, every non-public read recorded, PDFs stamped for the reader, and a daily
+//! quota. Extraction, stamping and the reader's HTML run between units of work, holding no
+//! connection.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::auth::policy::{self, Action};
+use crate::auth::{Account, Caller};
+use crate::config::Settings;
+use crate::db::documents::{self, DocumentRow};
+use crate::db::standards::StandardRow;
+use crate::db::{DbConnection, DbPool, catalogue_transaction, provinces};
+use crate::domain::{AccessAction, AccessLevel};
+use crate::error::AppError;
+use crate::services::allowances::{Allowance, DailyLimits, Grant};
+use crate::services::gate::Gate;
+use crate::services::import::TextSource;
+use crate::services::usage;
+use crate::services::{catalogue, with_connection};
+use crate::texts::blob_store::{BlobStore, DatabaseBlobStore, FileBlobStore, sha256_hex};
+use crate::texts::extraction::{self, TextFormat};
+use crate::texts::{reader, stamp};
+
+mod storing;
+mod views;
+
+pub use storing::{NewText, Upload, store_text};
+use views::view;
+pub use views::{DocumentView, SectionView, TextView, list};
+
+/// Limits and storage of texts.
+#[derive(Clone)]
+pub struct TextStorage {
+    pub store: Arc<dyn BlobStore>,
+    pub max_upload_bytes: usize,
+    pub max_pdf_pages: usize,
+    pub limits: DailyLimits,
+}
+
+/// The texts of the catalogue: every use case that reads or writes one.
+#[derive(Clone)]
+pub struct Texts {
+    pool: DbPool,
+    storage: TextStorage,
+    cpu: Gate,
+}
+
+impl TextStorage {
+    /// The storage the settings describe, with the blob store they name.
+    pub fn from_settings(settings: &Settings) -> TextStorage {
+        let store: Arc<dyn BlobStore> = match settings.blob_store.as_str() {
+            "database" => Arc::new(DatabaseBlobStore),
+            _ => Arc::new(FileBlobStore::new(settings.data_dir.join("blobs"))),
+        };
+        TextStorage {
+            store,
+            max_upload_bytes: settings.max_upload_bytes,
+            max_pdf_pages: settings.max_pdf_pages,
+            limits: DailyLimits { downloads: settings.daily_download_quota, reads: settings.daily_read_quota },
+        }
+    }
+
+    /// Where an import reads and stores texts; `base_dir` is the catalogue file's directory
+    /// (known only to the command line).
+    pub fn import_source(&self, base_dir: Option<PathBuf>) -> TextSource {
+        TextSource {
+            store: self.store.clone(),
+            base_dir,
+            max_bytes: self.max_upload_bytes,
+            max_pdf_pages: self.max_pdf_pages,
+        }
+    }
+}
+
+/// A text read, with the standard it belongs to.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    pub code: String,
+    pub slug: String,
+    pub text: TextView,
+}
+
+impl Texts {
+    /// The texts of the catalogue in `pool`, with CPU work admitted through `cpu`.
+    pub fn new(pool: DbPool, storage: TextStorage, cpu: Gate) -> Texts {
+        Texts { pool, storage, cpu }
+    }
+
+    /// Storage and limits, for imports that attach texts.
+    pub fn storage(&self) -> &TextStorage {
+        &self.storage
+    }
+
+    /// Stores and extracts an uploaded text; re-uploading the same bytes changes nothing.
+    /// Returns the text, whether it is new, and the standard's slug.
+    pub async fn upload(
+        &self,
+        caller: &Caller,
+        reference: &str,
+        upload: Upload,
+    ) -> Result<(DocumentView, bool, String), AppError> {
+        policy::authorize(caller, Action::EditCatalogue)?;
+        let uploader = caller.require()?.id;
+        let sha = sha256_hex(&upload.bytes);
+        let (reference, wanted, who) = (reference.to_string(), sha.clone(), caller.clone());
+        let (standard, existing) = with_connection(&self.pool, move |conn| {
+            let standard = catalogue::resolve(conn, &reference)?;
+            match documents::find_by_hash(conn, standard.id, &wanted)? {
+                Some(existing) => Ok((standard, Some(view(conn, &who, &existing)?))),
+                None => Ok((standard, None)),
+            }
+        })
+        .await?;
+        if let Some(existing) = existing {
+            return Ok((existing, false, standard.fields.slug));
+        }
+        let max_pages = self.storage.max_pdf_pages;
+        let Upload { bytes, filename, claimed, access_level } = upload;
+        let (bytes, extracted) = self
+            .cpu
+            .run(move || extraction::extract(&bytes, claimed, max_pages).map(|e| (bytes, e)).map_err(AppError::from))
+            .await?;
+        let access_level =
+            access_level.map_or_else(|| standard.fields.access_level.clone(), |l| l.as_str().to_string());
+        let (store, who) = (self.storage.store.clone(), caller.clone());
+        with_connection(&self.pool, move |conn| {
+            let (document, created) = catalogue_transaction(conn, |conn| {
+                // The same bytes may have arrived meanwhile from another request.
+                if let Some(existing) = documents::find_by_hash(conn, standard.id, &sha)? {
+                    return Ok::<_, AppError>((existing, false));
+                }
+                let owner = (standard.id, standard.fields.code.as_str(), standard.version);
+                let new_text = NewText {
+                    bytes: &bytes,
+                    sha256: sha,
+                    extracted,
+                    filename,
+                    access_level,
+                    uploaded_by: Some(uploader),
+                };
+                let id = store_text(conn, store.as_ref(), owner, new_text)?;
+                let document = documents::find(conn, standard.id, id)?
+                    .ok_or(AppError::Database(diesel::result::Error::NotFound))?;
+                Ok((document, true))
+            })?;
+            Ok((view(conn, &who, &document)?, created, standard.fields.slug.clone()))
+        })
+        .await
+    }
+
+    /// The reader: every section, or one. A non-public read is recorded and paid from the daily
+    /// allowance.
+    pub async fn read(
+        &self,
+        caller: &Caller,
+        reference: &str,
+        document_id: i64,
+        section: Option<usize>,
+    ) -> Result<Reading, AppError> {
+        let (reference, who, limits) = (reference.to_string(), caller.clone(), self.storage.limits);
+        let (standard, document, stored) = with_connection(&self.pool, move |conn| {
+            let standard = catalogue::resolve(conn, &reference)?;
+            let document = entitled(conn, &who, &standard, document_id)?;
+            let stored = documents::sections(conn, document.id)?;
+            let total = stored.len();
+            if section.is_some_and(|index| index >= total) {
+                return Err(AppError::invalid(format!("`section` must be below {total}")));
+            }
+            if level(&document) != AccessLevel::Public {
+                limits.take(conn, who.require()?, Allowance::Read)?;
+            }
+            record(conn, &who, &standard, &document, AccessAction::View)?;
+            Ok((standard, document, stored))
+        })
+        .await?;
+        let format = format_of(&document);
+        let text = self
+            .cpu
+            .run(move || {
+                let total = stored.len();
+                let sections = stored
+                    .iter()
+                    .enumerate()
+                    .filter(|(index, _)| section.is_none_or(|wanted| wanted == *index))
+                    .map(|(index, s)| SectionView {
+                        index,
+                        heading: s.heading.clone(),
+                        html: reader::section_html(format, &s.body),
+                    })
+                    .collect();
+                Ok(TextView {
+                    document_id: document.id,
+                    restricted: level(&document) != AccessLevel::Public,
+                    total_sections: total,
+                    contents: stored.into_iter().map(|s| s.heading).collect(),
+                    sections,
+                })
+            })
+            .await?;
+        Ok(Reading { code: standard.fields.code, slug: standard.fields.slug, text })
+    }
+
+    /// The PDF: the original for public texts, stamped for the reader otherwise (within the
+    /// daily quota, given back when stamping fails). Returns the bytes and a file name.
+    pub async fn download(
+        &self,
+        caller: &Caller,
+        reference: &str,
+        document_id: i64,
+    ) -> Result<(Vec<u8>, String), AppError> {
+        let (reference, who, storage) = (reference.to_string(), caller.clone(), self.storage.clone());
+        let prepared = with_connection(&self.pool, move |conn| {
+            let standard = catalogue::resolve(conn, &reference)?;
+            let document = entitled(conn, &who, &standard, document_id)?;
+            if format_of(&document) != TextFormat::Pdf {
+                return Err(AppError::NotFound {
+                    code: "no_pdf",
+                    message: "this text is not a PDF; read it with `/text`".into(),
+                });
+            }
+            let bytes = storage
+                .store
+                .get(conn, &document.sha256)
+                .map_err(|e| AppError::NotReady(e.to_string()))?
+                .ok_or_else(|| AppError::NotReady("the file of this text is missing from the store".into()))?;
+            let name = format!("{}.pdf", standard.fields.slug);
+            if level(&document) == AccessLevel::Public {
+                return Ok(Download::Original(bytes, name));
+            }
+            let account = who.require()?;
+            let grant = storage.limits.take(conn, account, Allowance::Download)?;
+            let line = stamp_line(conn, account)?;
+            Ok(Download::ToStamp { bytes, name, line, grant, standard, document })
+        })
+        .await?;
+        let (bytes, name, line, grant, standard, document) = match prepared {
+            Download::Original(bytes, name) => return Ok((bytes, name)),
+            Download::ToStamp { bytes, name, line, grant, standard, document } => {
+                (bytes, name, line, grant, standard, document)
+            }
+        };
+        let stamped = self
+            .cpu
+            .run(move || {
+                stamp::stamp(&bytes, &line).map_err(|e| AppError::unprocessable("unstampable_pdf", e.to_string()))
+            })
+            .await;
+        let (who, limits) = (caller.clone(), self.storage.limits);
+        with_connection(&self.pool, move |conn| match stamped {
+            Ok(stamped) => {
+                record(conn, &who, &standard, &document, AccessAction::Download)?;
+                Ok((stamped, name))
+            }
+            Err(error) => {
+                limits.give_back(conn, &grant)?;
+                Err(error)
+            }
+        })
+        .await
+    }
+}
+
+/// What the first unit of work of a download found.
+enum Download {
+    Original(Vec<u8>, String),
+    ToStamp { bytes: Vec<u8>, name: String, line: String, grant: Grant, standard: StandardRow, document: DocumentRow },
+}
+
+pub(super) fn level(document: &DocumentRow) -> AccessLevel {
+    document.access_level.parse().unwrap_or(AccessLevel::Inspectors)
+}
+
+fn format_of(document: &DocumentRow) -> TextFormat {
+    match document.format.as_str() {
+        "pdf" => TextFormat::Pdf,
+        "markdown" => TextFormat::Markdown,
+        _ => TextFormat::Text,
+    }
+}
+
+fn entitled(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    standard: &StandardRow,
+    document_id: i64,
+) -> Result<DocumentRow, AppError> {
+    let document = documents::find(conn, standard.id, document_id)?.ok_or_else(|| AppError::NotFound {
+        code: "document_not_found",
+        message: format!("no text {document_id} for {}", standard.fields.code),
+    })?;
+    policy::authorize(caller, Action::ReadText(level(&document)))?;
+    Ok(document)
+}
+
+fn record(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    standard: &StandardRow,
+    document: &DocumentRow,
+    action: AccessAction,
+) -> Result<(), AppError> {
+    match caller.account() {
+        Some(account) if level(document) != AccessLevel::Public => {
+            usage::record_access(conn, account, standard.id, Some(document.id), action)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// "Cấp cho: full name – unit – province – date (in Vietnam); chỉ sử dụng cho công vụ".
+fn stamp_line(conn: &mut DbConnection, account: &Account) -> Result<String, AppError> {
+    let province = match &account.province {
+        Some(slug) => provinces::all(conn)?.into_iter().find(|p| &p.slug == slug).map_or(slug.clone(), |p| p.name),
+        None => "Bộ Khoa học và Công nghệ".into(),
+    };
+    let date = crate::domain::time::vietnam_today().format("%d/%m/%Y");
+    let unit = account.unit.clone().unwrap_or_else(|| "—".into());
+    Ok(format!("Cấp cho: {} – {unit} – {province} – {date}; chỉ sử dụng cho công vụ", account.full_name))
+}

@@ -1,0 +1,101 @@
+//! The multipart forms the API and the pages accept, one extractor for each shape of input
+//! (`MultipartForm`): a field sent twice is refused, a body cut off midway keeps nothing, and a
+//! part larger than the limits is answered 413 before it is all held.
+
+use actix_multipart::MultipartError;
+use actix_multipart::form::bytes::Bytes;
+use actix_multipart::form::text::Text;
+use actix_multipart::form::{MultipartForm, MultipartFormConfig};
+use actix_web::HttpRequest;
+use actix_web::error::PayloadError;
+
+use crate::domain::AccessLevel;
+use crate::error::AppError;
+use crate::services::documents::Upload;
+use crate::texts::extraction::TextFormat;
+
+/// The largest catalogue file the import page takes.
+pub const MAX_CATALOGUE_FILE_BYTES: usize = 64 * 1024 * 1024;
+/// Room for the form's other fields and part headers.
+const FORM_OVERHEAD_BYTES: usize = 64 * 1024;
+/// Longest file name kept.
+const MAX_FILE_NAME_CHARS: usize = 200;
+
+/// A text of a standard: the API's upload and the edit page's (which adds `csrf`).
+#[derive(MultipartForm)]
+#[multipart(duplicate_field = "deny")]
+pub struct TextForm {
+    /// The PDF, or UTF-8 Markdown or plain text.
+    pub file: Bytes,
+    /// `public`, `registered` or `inspectors`; the standard's level when absent.
+    pub access_level: Option<Text<String>>,
+    /// The pages' CSRF token.
+    pub csrf: Option<Text<String>>,
+}
+
+impl TextForm {
+    /// The upload, with the file within `max_bytes` and the access level understood.
+    pub fn into_upload(self, max_bytes: usize) -> Result<(Upload, Option<String>), AppError> {
+        if self.file.data.len() > max_bytes {
+            return Err(AppError::PayloadTooLarge { limit: max_bytes });
+        }
+        let access_level = match self.access_level.map(|t| t.into_inner()) {
+            None => None,
+            Some(text) if text.trim().is_empty() => None,
+            Some(text) => Some(
+                text.trim()
+                    .parse::<AccessLevel>()
+                    .map_err(|e| AppError::unprocessable("invalid_access_level", e.to_string()))?,
+            ),
+        };
+        let filename = self.file.file_name.map(|name| name.chars().take(MAX_FILE_NAME_CHARS).collect::<String>());
+        let claimed =
+            TextFormat::claimed(filename.as_deref(), self.file.content_type.as_ref().map(|m| m.essence_str()));
+        let upload = Upload { bytes: self.file.data.to_vec(), filename, claimed, access_level };
+        Ok((upload, self.csrf.map(|t| t.into_inner())))
+    }
+}
+
+/// A catalogue file on the import page.
+#[derive(MultipartForm)]
+#[multipart(duplicate_field = "deny")]
+pub struct CatalogueFileForm {
+    pub file: Bytes,
+    pub csrf: Option<Text<String>>,
+}
+
+impl CatalogueFileForm {
+    /// The file's bytes and name, and the CSRF token.
+    pub fn into_parts(self) -> (Vec<u8>, String, String) {
+        let name = self.file.file_name.unwrap_or_default();
+        (self.file.data.to_vec(), name, self.csrf.map(|t| t.into_inner()).unwrap_or_default())
+    }
+}
+
+/// The limits of every form: the larger of a text upload and a catalogue file, held in memory
+/// (each form checks its own file's limit), with errors in the API's envelope.
+pub fn config(max_upload_bytes: usize) -> MultipartFormConfig {
+    let limit = max_upload_bytes.max(MAX_CATALOGUE_FILE_BYTES) + FORM_OVERHEAD_BYTES;
+    MultipartFormConfig::default().total_limit(limit).memory_limit(limit).error_handler(form_error)
+}
+
+fn form_error(error: MultipartError, request: &HttpRequest) -> actix_web::Error {
+    let limit = request
+        .app_data::<actix_web::web::Data<crate::config::Settings>>()
+        .map_or(MAX_CATALOGUE_FILE_BYTES, |s| s.max_upload_bytes.max(MAX_CATALOGUE_FILE_BYTES));
+    match error {
+        MultipartError::Payload(PayloadError::Overflow) => AppError::PayloadTooLarge { limit }.into(),
+        MultipartError::ContentTypeMissing
+        | MultipartError::ContentTypeParse
+        | MultipartError::ContentTypeIncompatible => {
+            AppError::Unsupported { message: "send the form as multipart/form-data".into() }.into()
+        }
+        MultipartError::DuplicateField(name) => {
+            AppError::invalid(format!("the field `{name}` was sent more than once; send it once")).into()
+        }
+        MultipartError::MissingField(name) => {
+            AppError::invalid(format!("send the {name} in a multipart field named `{name}`")).into()
+        }
+        other => AppError::invalid(format!("invalid multipart body: {other}")).into(),
+    }
+}
