@@ -8,7 +8,7 @@ use crate::auth::{Caller, policy};
 use crate::error::AppError;
 use crate::search::suggest::Suggestion;
 use crate::search::{SearchIndex, SearchRequest, SearchResponse};
-use crate::services::gate::Gate;
+use crate::services::gate::{Gate, Slot};
 
 /// How long a queued search waits for a slot before it is refused.
 const QUEUE_WAIT: Duration = Duration::from_secs(2);
@@ -24,6 +24,11 @@ impl SearchService {
     /// Wraps the index with a cap of `concurrency` searches at once and `queue` more waiting.
     pub fn new(index: Arc<SearchIndex>, concurrency: usize, queue: usize) -> SearchService {
         SearchService { index, gate: Gate::new(concurrency, queue, QUEUE_WAIT) }
+    }
+
+    /// Takes a search slot (waiting in the queue when all are busy), as a search does.
+    pub async fn reserve(&self) -> Result<Slot, AppError> {
+        self.gate.reserve().await
     }
 
     /// The index, for readiness and metrics.

@@ -25,3 +25,4 @@ mod search_access;
 mod search_index;
 mod sign_in_limits;
 mod texts;
+mod units_of_work;
