@@ -46,6 +46,9 @@ pub struct Settings {
     pub jwt_secret: Option<Secret>,
     /// Largest text upload, in bytes; larger ones are answered 413.
     pub max_upload_bytes: usize,
+    /// Largest catalogue file `POST /api/v1/imports` reads, in bytes (the national catalogue is
+    /// about 11 MB); larger ones are answered 413.
+    pub max_import_bytes: usize,
     /// PDFs with more pages are refused.
     pub max_pdf_pages: usize,
     /// Non-public PDFs one account may download per day (Vietnam time).
@@ -99,6 +102,7 @@ impl Default for Settings {
             search_queue: 64,
             jwt_secret: None,
             max_upload_bytes: 50 * 1024 * 1024,
+            max_import_bytes: 64 * 1024 * 1024,
             max_pdf_pages: 2_000,
             daily_download_quota: 50,
             daily_read_quota: 1_000,

@@ -10,7 +10,7 @@ use actix_web::HttpRequest;
 use actix_web::error::PayloadError;
 
 use crate::domain::AccessLevel;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::services::documents::Upload;
 use crate::texts::extraction::TextFormat;
 
@@ -45,7 +45,7 @@ impl TextForm {
             Some(text) => Some(
                 text.trim()
                     .parse::<AccessLevel>()
-                    .map_err(|e| AppError::unprocessable("invalid_access_level", e.to_string()))?,
+                    .map_err(|e| AppError::unprocessable(ErrorCode::InvalidAccessLevel, e.to_string()))?,
             ),
         };
         let filename = self.file.file_name.map(|name| name.chars().take(MAX_FILE_NAME_CHARS).collect::<String>());

@@ -13,7 +13,7 @@ use super::tokens::{TokenError, TokenKeys};
 use crate::db::DbConnection;
 use crate::db::users::{self, UserRow};
 use crate::domain::{AccountStatus, Role};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::services::accounts::Accounts;
 
 /// The caller of a request.
@@ -77,7 +77,7 @@ impl Caller {
 
     /// The signed-in account, or 401.
     pub fn require(&self) -> Result<&Account, AppError> {
-        self.account().ok_or_else(|| AppError::unauthenticated("not_signed_in", "sign in to do this"))
+        self.account().ok_or_else(|| AppError::unauthenticated(ErrorCode::NotSignedIn, "sign in to do this"))
     }
 }
 
@@ -98,7 +98,7 @@ impl FromRequest for Caller {
             };
             let (keys, accounts) = keys.zip(accounts).ok_or_else(invalid_token)?;
             let claims = keys.verify(&token).map_err(|error| match error {
-                TokenError::Expired => AppError::unauthenticated("token_expired", error.to_string()),
+                TokenError::Expired => AppError::unauthenticated(ErrorCode::TokenExpired, error.to_string()),
                 TokenError::NotYetValid | TokenError::Invalid => invalid_token(),
             })?;
             let id: i64 = claims.sub.parse().map_err(|_| invalid_token())?;
@@ -111,7 +111,7 @@ impl FromRequest for Caller {
 pub fn resolve(conn: &mut DbConnection, id: i64, version: i32) -> Result<Caller, AppError> {
     let row = users::find_by_id(conn, id)?.ok_or_else(invalid_token)?;
     if row.token_version != version {
-        return Err(AppError::unauthenticated("token_revoked", "this token was revoked; sign in again"));
+        return Err(AppError::unauthenticated(ErrorCode::TokenRevoked, "this token was revoked; sign in again"));
     }
     Account::from_row(&row, Utc::now().naive_utc()).map(Caller::Account).ok_or_else(invalid_token)
 }
@@ -123,5 +123,5 @@ fn bearer(value: &str) -> Option<String> {
 }
 
 fn invalid_token() -> AppError {
-    AppError::unauthenticated("invalid_token", "the access token is invalid; sign in again")
+    AppError::unauthenticated(ErrorCode::InvalidToken, "the access token is invalid; sign in again")
 }

@@ -77,6 +77,12 @@ pub enum WeakPassword {
 #[error("password hashing failed: {0}")]
 pub struct HashingError(String);
 
+impl From<HashingError> for crate::error::AppError {
+    fn from(error: HashingError) -> Self {
+        crate::error::AppError::Internal(error.to_string())
+    }
+}
+
 fn hasher() -> Argon2<'static> {
     let params = Params::new(MEMORY_KIB, ITERATIONS, LANES, None).unwrap_or_default();
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)

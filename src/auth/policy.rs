@@ -7,7 +7,7 @@ use super::caller::{Account, Caller, Standing};
 use crate::db::audit::UsageScope;
 use crate::db::users::UserRow;
 use crate::domain::{AccessLevel, Role};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 /// Everything a caller can ask to do that the policy distinguishes.
 #[derive(Debug, Clone, Copy)]
@@ -44,7 +44,7 @@ pub fn authorize(caller: &Caller, action: Action<'_>) -> Result<(), AppError> {
         return Ok(());
     }
     let account = match caller {
-        Caller::Anonymous => return Err(AppError::unauthenticated("not_signed_in", "sign in to do this")),
+        Caller::Anonymous => return Err(AppError::unauthenticated(ErrorCode::NotSignedIn, "sign in to do this")),
         Caller::Account(account) => account,
     };
     if matches!(action, Action::ReadOwnProfile) {
@@ -76,7 +76,7 @@ pub fn authorize(caller: &Caller, action: Action<'_>) -> Result<(), AppError> {
             _ => false,
         },
     };
-    if allowed { Ok(()) } else { Err(AppError::forbidden("forbidden", "your account may not do this")) }
+    if allowed { Ok(()) } else { Err(AppError::forbidden(ErrorCode::Forbidden, "your account may not do this")) }
 }
 
 /// The access levels of the texts a caller may read: the only texts whose words a search of
@@ -105,12 +105,13 @@ fn usable(account: &Account) -> Result<(), AppError> {
     match account.standing {
         Standing::Active => Ok(()),
         Standing::Pending => {
-            Err(AppError::forbidden("account_pending", "your account is waiting for approval by your province"))
+            Err(AppError::forbidden(ErrorCode::AccountPending, "your account is waiting for approval by your province"))
         }
-        Standing::Suspended => Err(AppError::forbidden("account_suspended", "your account is suspended")),
-        Standing::Expired => {
-            Err(AppError::forbidden("account_expired", "your account has expired; ask your province to renew it"))
-        }
+        Standing::Suspended => Err(AppError::forbidden(ErrorCode::AccountSuspended, "your account is suspended")),
+        Standing::Expired => Err(AppError::forbidden(
+            ErrorCode::AccountExpired,
+            "your account has expired; ask your province to renew it",
+        )),
     }
 }
 

@@ -9,7 +9,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::domain::text::username_key;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 /// Sign-in attempts allowed per minute from one address.
 pub const PER_ADDRESS_PER_MINUTE: u32 = 30;
@@ -69,7 +69,7 @@ impl LoginLimiter {
         {
             let retry_after = not_until.wait_time_from(self.clock.now()).as_secs().max(1);
             return Err(AppError::TooManyRequests {
-                code: "too_many_registrations",
+                code: ErrorCode::TooManyRegistrations,
                 message: format!("too many registrations from this address; try again in {retry_after} seconds"),
                 retry_after,
             });
@@ -81,7 +81,7 @@ impl LoginLimiter {
 fn too_many(wait_seconds: u64) -> AppError {
     let retry_after = wait_seconds.max(1);
     AppError::TooManyRequests {
-        code: "too_many_attempts",
+        code: ErrorCode::TooManyAttempts,
         message: format!("too many sign-in attempts; try again in {retry_after} seconds"),
         retry_after,
     }

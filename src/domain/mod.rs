@@ -1,6 +1,7 @@
 //! The domain vocabulary: codes, text normalisation and the closed value sets of the catalogue.
 
 pub mod code;
+pub mod link;
 pub mod text;
 pub mod time;
 pub mod vocabulary;
@@ -9,6 +10,7 @@ pub mod vocabulary;
 mod code_tests;
 
 pub use code::{CanonicalCode, CodeError};
+pub use link::StandardLink;
 pub use vocabulary::{
     AccessAction, AccessLevel, AccountStatus, Confidence, Equivalence, Kind, RelationKind, Role, Status, UnknownTerm,
 };

@@ -15,6 +15,22 @@ pub fn normalize(text: &str) -> String {
         .collect()
 }
 
+/// What a person typed, made plain before it is understood: compatibility forms folded (NFKC:
+/// fullwidth `ＱＣＶＮ０６` is `QCVN06`, ligatures are letters), invisible format characters
+/// removed (bidirectional controls such as U+202E, zero-width spaces and joiners, soft hyphens,
+/// byte-order marks), then `normalize`.
+pub fn normalize_typed(text: &str) -> String {
+    let plain: String = text.nfkc().filter(|c| !is_format_character(*c)).collect();
+    normalize(&plain)
+}
+
+/// Unicode format characters (category Cf) that can appear in pasted text.
+fn is_format_character(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
 /// Removes Vietnamese diacritics (`nước thải` → `nuoc thai`, `Đ` → `D`) and keeps case.
 pub fn fold_diacritics(text: &str) -> String {
     normalize(text)
@@ -64,6 +80,19 @@ pub fn username_key(raw: &str) -> String {
 /// error messages that repeat what a client sent.
 pub fn escape_controls(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
+#[cfg(test)]
+mod typed_tests {
+    use super::normalize_typed;
+
+    #[test]
+    fn fullwidth_and_invisible_characters_are_made_plain() {
+        assert_eq!(normalize_typed("ＱＣＶＮ　０６：２０２２／ＢＸＤ"), "QCVN 06:2022/BXD");
+        assert_eq!(normalize_typed("\u{202E}QCVN 06\u{200B}:2022"), "QCVN 06:2022");
+        assert_eq!(normalize_typed("nước\u{00AD}thải"), "nướcthải");
+        assert_eq!(normalize_typed("Phòng cháy"), "Phòng cháy");
+    }
 }
 
 #[cfg(test)]

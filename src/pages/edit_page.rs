@@ -13,7 +13,7 @@ use super::i18n::Words;
 use super::{Frame, MessagePage, render, session, with_cookie};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::services::catalogue::{Catalogue, StandardRow};
 use crate::services::documents::Texts;
 use crate::uploads::TextForm;
@@ -123,7 +123,7 @@ pub async fn save(
     };
     let form = form.into_inner();
     if !session::csrf_ok(&request, form.get("csrf").map_or("", String::as_str)) {
-        return fail(&request, &AppError::forbidden("csrf", Frame::of(&request).w.form_expired));
+        return fail(&request, &AppError::forbidden(ErrorCode::Csrf, Frame::of(&request).w.form_expired));
     }
     match catalogue.save_edit(&caller, &reference, form).await {
         Ok(slug) => HttpResponse::SeeOther().insert_header((LOCATION, format!("/tieu-chuan/{slug}"))).finish(),
@@ -148,7 +148,7 @@ pub async fn upload_text(
         Err(error) => return fail(&request, &error),
     };
     if !session::csrf_ok(&request, csrf.as_deref().unwrap_or_default()) {
-        return fail(&request, &AppError::forbidden("csrf", Frame::of(&request).w.form_expired));
+        return fail(&request, &AppError::forbidden(ErrorCode::Csrf, Frame::of(&request).w.form_expired));
     }
     match texts.upload(&caller, &reference, upload).await {
         Ok((_, _, slug)) => HttpResponse::SeeOther().insert_header((LOCATION, format!("/tieu-chuan/{slug}"))).finish(),

@@ -11,7 +11,7 @@ use super::i18n::Words;
 use super::{Frame, MessagePage, render, session, with_cookie};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::services::catalogue::{Catalogue, CheckedFile};
 use crate::services::import::{FileFormat, ImportReport};
 use crate::uploads::{CatalogueFileForm, MAX_CATALOGUE_FILE_BYTES};
@@ -92,7 +92,7 @@ pub async fn import_check(
     };
     let (file, name, csrf) = form.into_inner().into_parts();
     if !session::csrf_ok(&request, &csrf) {
-        return fail(&request, &AppError::forbidden("csrf", Frame::of(&request).w.form_expired));
+        return fail(&request, &AppError::forbidden(ErrorCode::Csrf, Frame::of(&request).w.form_expired));
     }
     if file.len() > MAX_CATALOGUE_FILE_BYTES {
         return fail(&request, &AppError::PayloadTooLarge { limit: MAX_CATALOGUE_FILE_BYTES });
@@ -128,7 +128,7 @@ pub async fn import_apply(
     };
     let form = form.into_inner();
     if !session::csrf_ok(&request, &form.csrf) {
-        return fail(&request, &AppError::forbidden("csrf", Frame::of(&request).w.form_expired));
+        return fail(&request, &AppError::forbidden(ErrorCode::Csrf, Frame::of(&request).w.form_expired));
     }
     let format = if form.format == "csv" { FileFormat::Csv } else { FileFormat::JsonLines };
     match catalogue.apply_file(&caller, &form.sha256, format, form.skip_invalid.unwrap_or(false)).await {

@@ -4,6 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::json_body::Body;
 use crate::auth::Caller;
 use crate::client_address::origin;
 use crate::error::{AppError, ErrorEnvelope};
@@ -19,7 +20,7 @@ use crate::services::accounts::{Accounts, UserView};
 pub async fn register(
     accounts: web::Data<Accounts>,
     request: HttpRequest,
-    body: web::Json<RegistrationBody>,
+    body: Body<RegistrationBody>,
 ) -> Result<HttpResponse, AppError> {
     let view = accounts.register(body.into_inner(), origin(&request)).await?;
     Ok(HttpResponse::Created().json(view))
@@ -40,7 +41,7 @@ pub struct Credentials {
 pub async fn login(
     accounts: web::Data<Accounts>,
     request: HttpRequest,
-    body: web::Json<Credentials>,
+    body: Body<Credentials>,
 ) -> Result<HttpResponse, AppError> {
     let Credentials { username, password } = body.into_inner();
     let pair = accounts.sign_in(username, password, origin(&request)).await?;
@@ -59,7 +60,7 @@ pub struct RefreshBody {
 pub async fn refresh(
     accounts: web::Data<Accounts>,
     request: HttpRequest,
-    body: web::Json<RefreshBody>,
+    body: Body<RefreshBody>,
 ) -> Result<HttpResponse, AppError> {
     let pair = accounts.refresh(body.into_inner().refresh_token, origin(&request)).await?;
     Ok(HttpResponse::Ok().json(pair))
@@ -68,7 +69,7 @@ pub async fn refresh(
 /// Sign out: the refresh token and its family stop working.
 #[utoipa::path(tag = "accounts", request_body = RefreshBody, responses((status = 204)))]
 #[post("/api/v1/auth/logout")]
-pub async fn logout(accounts: web::Data<Accounts>, body: web::Json<RefreshBody>) -> Result<HttpResponse, AppError> {
+pub async fn logout(accounts: web::Data<Accounts>, body: Body<RefreshBody>) -> Result<HttpResponse, AppError> {
     accounts.sign_out(body.into_inner().refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -97,7 +98,7 @@ pub async fn change_password(
     accounts: web::Data<Accounts>,
     caller: Caller,
     request: HttpRequest,
-    body: web::Json<PasswordChange>,
+    body: Body<PasswordChange>,
 ) -> Result<HttpResponse, AppError> {
     let PasswordChange { current_password, new_password } = body.into_inner();
     accounts.change_password(&caller, current_password, new_password, origin(&request)).await?;

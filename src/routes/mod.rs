@@ -3,10 +3,12 @@
 pub mod auth;
 pub mod documents;
 pub mod imports;
+pub mod json_body;
 pub mod openapi;
 pub mod operations;
 pub mod params;
 pub mod reports;
+mod route_table;
 pub mod search;
 pub mod standards;
 pub mod users;
@@ -52,14 +54,11 @@ async fn redirect_to_docs() -> HttpResponse {
     HttpResponse::PermanentRedirect().insert_header(("Location", "/api/docs/")).finish()
 }
 
-/// Anything no route matched: 404, or 405 for a known path with the wrong method.
+/// Anything no route matched: 405 with `Allow` for a path some route answers with another
+/// method, 404 otherwise.
 pub async fn fallback(request: HttpRequest) -> Result<HttpResponse, AppError> {
-    let path = request.path();
-    let known = ["/api/v1/standards", "/healthz", "/readyz", "/metrics", "/api/v1/openapi.json"];
-    let prefixes = ["/api/v1/standards/", "/api/v1/auth/", "/api/v1/users", "/api/v1/me", "/api/v1/reports/"];
-    if known.contains(&path) || prefixes.iter().any(|p| path.starts_with(p)) {
-        Err(AppError::MethodNotAllowed)
-    } else {
-        Err(AppError::RouteNotFound)
+    match route_table::allowed_methods(request.path()) {
+        Some(allowed) => Err(AppError::MethodNotAllowed { allowed }),
+        None => Err(AppError::RouteNotFound),
     }
 }

@@ -4,11 +4,12 @@ use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use super::json_body::{Body, OptionalBody};
 use super::params::{PageParams, term};
 use crate::auth::Caller;
 use crate::client_address::origin;
 use crate::domain::{AccountStatus, Role, UnknownTerm};
-use crate::error::{AppError, ErrorEnvelope};
+use crate::error::{AppError, ErrorCode, ErrorEnvelope};
 use crate::services::accounts::UserFilter;
 use crate::services::accounts::validation::RegistrationBody;
 use crate::services::accounts::{AccountChange, Accounts, ExpiryChange, UserPage, UserView};
@@ -55,7 +56,7 @@ pub async fn create_user(
     accounts: web::Data<Accounts>,
     caller: Caller,
     request: HttpRequest,
-    body: web::Json<RegistrationBody>,
+    body: Body<RegistrationBody>,
 ) -> Result<HttpResponse, AppError> {
     let view = accounts.create(&caller, body.into_inner(), origin(&request)).await?;
     Ok(HttpResponse::Created().json(view))
@@ -95,9 +96,9 @@ pub async fn approve(
     caller: Caller,
     request: HttpRequest,
     id: web::Path<i64>,
-    body: Option<web::Json<ExpiryChange>>,
+    body: OptionalBody<ExpiryChange>,
 ) -> Result<HttpResponse, AppError> {
-    let expiry = body.map(web::Json::into_inner).unwrap_or_default();
+    let expiry = body.0.unwrap_or_default();
     apply(accounts, caller, request, id.into_inner(), AccountChange::Approve(expiry)).await
 }
 
@@ -123,7 +124,7 @@ pub async fn renew(
     caller: Caller,
     request: HttpRequest,
     id: web::Path<i64>,
-    body: web::Json<ExpiryChange>,
+    body: Body<ExpiryChange>,
 ) -> Result<HttpResponse, AppError> {
     apply(accounts, caller, request, id.into_inner(), AccountChange::Renew(body.into_inner())).await
 }
@@ -144,9 +145,9 @@ pub async fn change_role(
     caller: Caller,
     request: HttpRequest,
     id: web::Path<i64>,
-    body: web::Json<RoleChange>,
+    body: Body<RoleChange>,
 ) -> Result<HttpResponse, AppError> {
     let role: Role =
-        body.role.parse().map_err(|e: UnknownTerm| AppError::unprocessable("invalid_role", e.to_string()))?;
+        body.0.role.parse().map_err(|e: UnknownTerm| AppError::unprocessable(ErrorCode::InvalidRole, e.to_string()))?;
     apply(accounts, caller, request, id.into_inner(), AccountChange::Role(role)).await
 }

@@ -51,6 +51,12 @@ pub enum SearchError {
     Poisoned,
 }
 
+impl From<SearchError> for crate::error::AppError {
+    fn from(error: SearchError) -> Self {
+        crate::error::AppError::Internal(error.to_string())
+    }
+}
+
 /// One built index: its reader, its single writer, and the change-log position it reflects.
 pub struct Generation {
     pub name: String,

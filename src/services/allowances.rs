@@ -7,7 +7,7 @@ use chrono::Utc;
 use crate::auth::Account;
 use crate::db::{DbConnection, allowances};
 use crate::domain::time::{vietnam_date, vietnam_day_bounds};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 /// What an allowance pays for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,13 +58,13 @@ impl DailyLimits {
         }
         let (code, message) = match allowance {
             Allowance::Download => (
-                "download_quota",
+                ErrorCode::DownloadQuota,
                 format!(
                     "you have downloaded {limit} texts today, the daily limit; downloads resume at midnight (Vietnam time)"
                 ),
             ),
             Allowance::Read => (
-                "read_quota",
+                ErrorCode::ReadQuota,
                 format!(
                     "you have opened restricted texts {limit} times today, the daily limit; reading resumes at midnight (Vietnam time)"
                 ),

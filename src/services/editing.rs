@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::db::standards::StandardRow;
 use crate::db::{DbConnection, relations};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::services::catalogue;
 use crate::services::import::{self, ImportOptions, ImportRecord, SourceRow};
 
@@ -82,7 +82,7 @@ pub fn save(conn: &mut DbConnection, reference: &str, form: &HashMap<String, Str
     let rows = vec![SourceRow { line: 1, record: Ok(record(&row, form)) }];
     let report = import::import_rows(conn, rows, ImportOptions::default(), &mut || {})?;
     if let Some(invalid) = report.invalid.first() {
-        return Err(AppError::unprocessable("invalid_record", invalid.reason.clone()));
+        return Err(AppError::unprocessable(ErrorCode::InvalidRecord, invalid.reason.clone()));
     }
     Ok(row.fields.slug)
 }

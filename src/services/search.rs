@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth::{Caller, policy};
+use crate::domain::text::normalize_typed;
 use crate::error::AppError;
 use crate::search::suggest::Suggestion;
 use crate::search::{SearchIndex, SearchRequest, SearchResponse};
@@ -40,6 +41,7 @@ impl SearchService {
     /// caller's texts are matched and quoted, never the texts the policy keeps from them.
     pub async fn search(&self, caller: &Caller, mut request: SearchRequest) -> Result<SearchResponse, AppError> {
         request.readable = policy::readable_text_levels(caller);
+        request.query = normalize_typed(&request.query);
         let index = Arc::clone(&self.index);
         self.gate.run(move || Ok(index.search(&request)?)).await
     }
@@ -47,6 +49,7 @@ impl SearchService {
     /// Completions for a prefix, under the same cap.
     pub async fn suggest(&self, prefix: String, limit: usize) -> Result<Vec<Suggestion>, AppError> {
         let index = Arc::clone(&self.index);
+        let prefix = normalize_typed(&prefix);
         self.gate.run(move || Ok(index.suggest(&prefix, limit)?)).await
     }
 }

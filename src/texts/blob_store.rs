@@ -18,6 +18,15 @@ pub enum BlobError {
     Database(#[from] diesel::result::Error),
 }
 
+impl From<BlobError> for crate::error::AppError {
+    fn from(error: BlobError) -> Self {
+        match error {
+            BlobError::Database(e) => crate::error::AppError::Database(e),
+            error @ BlobError::Io(_) => crate::error::AppError::NotReady(error.to_string()),
+        }
+    }
+}
+
 /// Stores bytes by their hash. The connection lets the database store write in the caller's
 /// transaction, so a failed upload leaves nothing behind.
 pub trait BlobStore: Send + Sync {

@@ -10,6 +10,7 @@ mod browser;
 mod catalogue;
 mod change_log;
 mod client_logs;
+mod contract;
 mod errors;
 mod helpers;
 mod import;

@@ -20,7 +20,7 @@ pub use crate::db::users::UserFilter;
 use crate::db::users::{self, NewUser, UserRow};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{AccountStatus, Role};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 pub use service::Accounts;
 pub use validation::{Registration, validate_registration};
 
@@ -42,10 +42,16 @@ pub struct UserView {
     pub unit: Option<String>,
     /// `pending`, `active` or `suspended`.
     pub status: String,
+    #[serde(serialize_with = "crate::domain::time::optional_utc_instant")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub expires_at: Option<NaiveDateTime>,
     /// Whether the expiry has passed (the account cannot sign in until renewed).
     pub expired: bool,
+    #[serde(serialize_with = "crate::domain::time::utc_instant")]
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::time::optional_utc_instant")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub approved_at: Option<NaiveDateTime>,
 }
 
@@ -81,7 +87,10 @@ pub struct UserPage {
 /// The body of an approval or renewal.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct ExpiryChange {
-    /// When the account stops working; default one year from now.
+    /// When the account stops working: RFC 3339 with an offset, or a date (the end of that day in
+    /// Vietnam); default one year from now.
+    #[serde(default, deserialize_with = "crate::domain::time::optional_instant")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub expires_at: Option<NaiveDateTime>,
 }
 
@@ -148,10 +157,10 @@ pub fn create(
     };
     write_transaction(conn, |conn| {
         if users::find_by_username(conn, &registration.username)?.is_some() {
-            return Err(AppError::conflict("username_taken", "this username is taken; choose another"));
+            return Err(AppError::conflict(ErrorCode::UsernameTaken, "this username is taken; choose another"));
         }
         if users::email_taken(conn, &registration.email)? {
-            return Err(AppError::conflict("email_taken", "an account already uses this email"));
+            return Err(AppError::conflict(ErrorCode::EmailTaken, "an account already uses this email"));
         }
         validation::check_province(conn, registration.province.as_deref())?;
         let now = Utc::now().naive_utc();
@@ -265,7 +274,10 @@ pub fn change(
             }
             AccountChange::Role(role) => {
                 if role != Role::Admin && row.province.is_none() {
-                    return Err(AppError::unprocessable("province_required", "give the account a province first"));
+                    return Err(AppError::unprocessable(
+                        ErrorCode::ProvinceRequired,
+                        "give the account a province first",
+                    ));
                 }
                 users::set_role(conn, id, role.as_str(), now)?;
                 ("role_changed", Some(format!("{} → {}", row.role, role)))
@@ -280,7 +292,7 @@ pub fn change(
 /// another role: the Ministry must keep a way in.
 fn keeps_an_admin(conn: &mut DbConnection, actor: i64, row: &UserRow, change: &AccountChange) -> Result<(), AppError> {
     if matches!(change, AccountChange::Suspend) && row.id == actor {
-        return Err(AppError::conflict("own_account", "you cannot suspend your own account"));
+        return Err(AppError::conflict(ErrorCode::OwnAccount, "you cannot suspend your own account"));
     }
     let removes_admin = match change {
         AccountChange::Suspend => true,
@@ -288,7 +300,10 @@ fn keeps_an_admin(conn: &mut DbConnection, actor: i64, row: &UserRow, change: &A
         AccountChange::Approve(_) | AccountChange::Renew(_) => false,
     };
     if removes_admin && row.role == Role::Admin.as_str() && row.status == "active" && users::active_admins(conn)? <= 1 {
-        return Err(AppError::conflict("last_admin", "this is the last active admin; make another admin first"));
+        return Err(AppError::conflict(
+            ErrorCode::LastAdmin,
+            "this is the last active admin; make another admin first",
+        ));
     }
     Ok(())
 }
@@ -296,7 +311,7 @@ fn keeps_an_admin(conn: &mut DbConnection, actor: i64, row: &UserRow, change: &A
 /// The profile of a signed-in account (401 when the account is gone).
 pub fn profile(conn: &mut DbConnection, id: i64) -> Result<UserView, AppError> {
     let row = users::find_by_id(conn, id)?
-        .ok_or_else(|| AppError::unauthenticated("invalid_token", "the account no longer exists"))?;
+        .ok_or_else(|| AppError::unauthenticated(ErrorCode::InvalidToken, "the account no longer exists"))?;
     Ok(UserView::from(&row))
 }
 
@@ -307,7 +322,7 @@ pub fn provinces(conn: &mut DbConnection) -> Result<Vec<Province>, AppError> {
 
 fn target(conn: &mut DbConnection, id: i64) -> Result<UserRow, AppError> {
     users::find_by_id(conn, id)?
-        .ok_or_else(|| AppError::NotFound { code: "user_not_found", message: format!("no account {id}") })
+        .ok_or_else(|| AppError::NotFound { code: ErrorCode::UserNotFound, message: format!("no account {id}") })
 }
 
 /// Officials and inspectors expire (a year by default); administrators do unless told otherwise.
@@ -327,7 +342,7 @@ fn bounded_expiry(requested: Option<NaiveDateTime>, now: NaiveDateTime) -> Resul
     let at = requested.unwrap_or(now + Duration::days(DEFAULT_VALIDITY_DAYS));
     if at <= now || at > now + Duration::days(MAX_VALIDITY_DAYS) {
         return Err(AppError::unprocessable(
-            "invalid_expiry",
+            ErrorCode::InvalidExpiry,
             "the expiry must be in the future and within five years",
         ));
     }
@@ -337,6 +352,6 @@ fn bounded_expiry(requested: Option<NaiveDateTime>, now: NaiveDateTime) -> Resul
 /// Hashes a password that passed the policy (blocking: call from the blocking pool).
 pub fn hash_new_password(password_text: &str, username: &str) -> Result<String, AppError> {
     password::check_strength(password_text, username)
-        .map_err(|e| AppError::unprocessable("weak_password", e.to_string()))?;
+        .map_err(|e| AppError::unprocessable(ErrorCode::WeakPassword, e.to_string()))?;
     Ok(password::hash(password_text)?)
 }

@@ -14,7 +14,7 @@ use crate::auth::password;
 use crate::auth::policy::{self, Action};
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::services::gate::Gate;
 use crate::services::{DbPool, with_connection};
 
@@ -71,7 +71,7 @@ impl Accounts {
     /// Signs in. Unknown usernames and wrong passwords give the same answer in the same time.
     pub async fn sign_in(&self, username: String, password: String, origin: Origin) -> Result<TokenPair, AppError> {
         if username.chars().count() > MAX_USERNAME_CHARS || password.chars().count() > MAX_PASSWORD_CHARS {
-            return Err(AppError::unauthenticated("invalid_credentials", "wrong username or password"));
+            return Err(AppError::unauthenticated(ErrorCode::InvalidCredentials, "wrong username or password"));
         }
         self.limiter.check(origin.address, &username)?;
         let (name, at) = (username.clone(), origin.clone());

@@ -14,7 +14,7 @@ use crate::db::sign_in_attempts::{self, Attempt};
 use crate::db::users::{self, UserRow};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::text::username_key;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 /// Consecutive failed sign-ins that lock an account.
 pub const LOCKOUT_FAILURES: i32 = 5;
@@ -34,7 +34,7 @@ pub struct TokenPair {
 }
 
 fn wrong_credentials() -> AppError {
-    AppError::unauthenticated("invalid_credentials", "wrong username or password")
+    AppError::unauthenticated(ErrorCode::InvalidCredentials, "wrong username or password")
 }
 
 /// The first unit of work of a sign-in: the account of the username, if any, with an attempt
@@ -77,14 +77,16 @@ pub fn finish_sign_in(
         Standing::Active => {}
         Standing::Pending => {
             return Err(AppError::forbidden(
-                "account_pending",
+                ErrorCode::AccountPending,
                 "your account is waiting for approval by your province",
             ));
         }
-        Standing::Suspended => return Err(AppError::forbidden("account_suspended", "your account is suspended")),
+        Standing::Suspended => {
+            return Err(AppError::forbidden(ErrorCode::AccountSuspended, "your account is suspended"));
+        }
         Standing::Expired => {
             return Err(AppError::forbidden(
-                "account_expired",
+                ErrorCode::AccountExpired,
                 "your account has expired; ask your province to renew it",
             ));
         }
@@ -113,7 +115,7 @@ fn take_attempt(conn: &mut DbConnection, user: &UserRow, origin: &Origin) -> Res
         Attempt::Refused(Some(until)) if until > now => {
             let minutes = ((until - now).num_seconds() + 59) / 60;
             Err(AppError::TooManyRequests {
-                code: "account_locked",
+                code: ErrorCode::AccountLocked,
                 message: format!(
                     "too many failed sign-ins: this account is locked from your address for {minutes} more minutes"
                 ),
@@ -121,7 +123,7 @@ fn take_attempt(conn: &mut DbConnection, user: &UserRow, origin: &Origin) -> Res
             })
         }
         Attempt::Refused(_) => Err(AppError::TooManyRequests {
-            code: "too_many_attempts",
+            code: ErrorCode::TooManyAttempts,
             message: "too many attempts at once; try again in a few seconds".into(),
             retry_after: 2,
         }),
@@ -153,7 +155,7 @@ fn issue(conn: &mut DbConnection, keys: &TokenKeys, user: &UserRow, family: &str
     let now = Utc::now().naive_utc();
     let (access_token, expires_in) = keys
         .issue(user.id, user.token_version, now)
-        .map_err(|e| AppError::unauthenticated("invalid_token", e.to_string()))?;
+        .map_err(|e| AppError::unauthenticated(ErrorCode::InvalidToken, e.to_string()))?;
     let (refresh_token, hash) = tokens::new_refresh_token();
     users::insert_refresh_token(conn, user.id, family, &hash, now, tokens::refresh_expiry(now))?;
     Ok(TokenPair { access_token, token_type: "Bearer", expires_in, refresh_token, user: UserView::from(user) })
@@ -167,7 +169,8 @@ pub fn refresh(
     refresh_token: &str,
     origin: &Origin,
 ) -> Result<TokenPair, AppError> {
-    let invalid = || AppError::unauthenticated("invalid_refresh_token", "the refresh token is invalid; sign in again");
+    let invalid =
+        || AppError::unauthenticated(ErrorCode::InvalidRefreshToken, "the refresh token is invalid; sign in again");
     write_transaction(conn, |conn| {
         let now = Utc::now().naive_utc();
         let stored =
@@ -180,7 +183,7 @@ pub fn refresh(
             users::revoke_family(conn, &stored.family, now)?;
             record(conn, Some(&user), None, "refresh_token_reused", None, origin)?;
             return Ok(Err(AppError::unauthenticated(
-                "refresh_token_reused",
+                ErrorCode::RefreshTokenReused,
                 "this refresh token was already used; every session of this sign-in is closed, sign in again",
             )));
         }
@@ -189,7 +192,7 @@ pub fn refresh(
         }
         let account = Account::from_row(&user, now).ok_or_else(invalid)?;
         if account.standing != Standing::Active {
-            return Ok(Err(AppError::forbidden("account_inactive", "this account cannot sign in now")));
+            return Ok(Err(AppError::forbidden(ErrorCode::AccountInactive, "this account cannot sign in now")));
         }
         issue(conn, keys, &user, &stored.family).map(Ok)
     })?
@@ -223,7 +226,7 @@ pub fn check_password_change(user: &UserRow, current: &str, new: &str) -> Checke
     let new_hash = if current_matches {
         hash_new_password(new, &user.username)
     } else {
-        Err(AppError::unauthenticated("invalid_credentials", "the current password is wrong"))
+        Err(AppError::unauthenticated(ErrorCode::InvalidCredentials, "the current password is wrong"))
     };
     CheckedChange { current_matches, new_hash }
 }

@@ -9,7 +9,7 @@ use crate::db::DbConnection;
 use crate::db::schema::provinces;
 use crate::domain::Role;
 use crate::domain::text::normalize;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 /// What `POST /api/v1/auth/register` and `POST /api/v1/users` accept.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -26,7 +26,9 @@ pub struct RegistrationBody {
     pub unit: Option<String>,
     /// `official` or `inspector` at registration; any role when an admin creates the account.
     pub role: String,
-    /// Only when an admin creates the account.
+    /// Only when an admin creates the account: RFC 3339 with an offset, or a date.
+    #[serde(default, deserialize_with = "crate::domain::time::optional_instant")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub expires_at: Option<NaiveDateTime>,
 }
 
@@ -50,7 +52,7 @@ pub fn validate_registration(body: &RegistrationBody, by_admin: bool) -> Result<
         && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
     if !username_ok {
         return Err(AppError::unprocessable(
-            "invalid_username",
+            ErrorCode::InvalidUsername,
             "a username has 3 to 32 letters, digits, dots, dashes or underscores",
         ));
     }
@@ -61,26 +63,29 @@ pub fn validate_registration(body: &RegistrationBody, by_admin: bool) -> Result<
             .split_once('@')
             .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.'));
     if !email_ok {
-        return Err(AppError::unprocessable("invalid_email", "give a valid email address"));
+        return Err(AppError::unprocessable(ErrorCode::InvalidEmail, "give a valid email address"));
     }
     let role: Role = body
         .role
         .parse()
-        .map_err(|e: crate::domain::UnknownTerm| AppError::unprocessable("invalid_role", e.to_string()))?;
+        .map_err(|e: crate::domain::UnknownTerm| AppError::unprocessable(ErrorCode::InvalidRole, e.to_string()))?;
     if !by_admin && !matches!(role, Role::Official | Role::Inspector) {
-        return Err(AppError::unprocessable("invalid_role", "register as `official` or `inspector`"));
+        return Err(AppError::unprocessable(ErrorCode::InvalidRole, "register as `official` or `inspector`"));
     }
     let province = text(body.province.as_deref(), 64, "province")?;
     if province.is_none() && role != Role::Admin {
-        return Err(AppError::unprocessable("province_required", "choose your province"));
+        return Err(AppError::unprocessable(ErrorCode::ProvinceRequired, "choose your province"));
     }
     if !by_admin && body.expires_at.is_some() {
-        return Err(AppError::unprocessable("invalid_expiry", "the expiry is set when the account is approved"));
+        return Err(AppError::unprocessable(
+            ErrorCode::InvalidExpiry,
+            "the expiry is set when the account is approved",
+        ));
     }
     Ok(Registration {
         username,
         full_name: text(Some(&body.full_name), 200, "full_name")?
-            .ok_or_else(|| AppError::unprocessable("invalid_full_name", "give your full name"))?,
+            .ok_or_else(|| AppError::unprocessable(ErrorCode::InvalidFullName, "give your full name"))?,
         email,
         province,
         commune: text(body.commune.as_deref(), 200, "commune")?,
@@ -98,7 +103,7 @@ pub fn check_province(conn: &mut DbConnection, province: Option<&str>) -> Result
     if known {
         Ok(())
     } else {
-        Err(AppError::unprocessable("unknown_province", format!("`{province}` is not one of the 34 provinces")))
+        Err(AppError::unprocessable(ErrorCode::UnknownProvince, format!("`{province}` is not one of the 34 provinces")))
     }
 }
 
@@ -106,7 +111,7 @@ fn text(value: Option<&str>, max: usize, name: &str) -> Result<Option<String>, A
     let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
     if value.chars().count() > max || value.chars().any(char::is_control) {
         return Err(AppError::unprocessable(
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("`{name}` must be at most {max} characters of text"),
         ));
     }

@@ -11,6 +11,7 @@ use crate::db::change_log;
 use crate::db::standards;
 pub use crate::db::standards::{ListingFilter, StandardRow};
 use crate::db::{DbConnection, ics, relations};
+pub use crate::domain::StandardLink;
 use crate::domain::text::fold_diacritics;
 use crate::domain::{CanonicalCode, RelationKind};
 use crate::error::AppError;
@@ -23,15 +24,6 @@ pub use service::{Catalogue, CheckedFile, ImportChoice};
 const MAX_REFERENCE_CHARS: usize = 200;
 /// How many suggestions a 404 carries.
 const SUGGESTION_LIMIT: usize = 5;
-
-/// A pointer to a standard, resolved when the catalogue holds it.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct StandardLink {
-    pub code: String,
-    pub slug: Option<String>,
-    pub title_vi: Option<String>,
-    pub status: Option<String>,
-}
 
 /// A standard as listed.
 #[derive(Debug, Clone, Serialize, ToSchema)]

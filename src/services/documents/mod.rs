@@ -13,7 +13,7 @@ use crate::db::documents::{self, DocumentRow};
 use crate::db::standards::StandardRow;
 use crate::db::{DbConnection, DbPool, catalogue_transaction, provinces};
 use crate::domain::{AccessAction, AccessLevel};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::services::allowances::{Allowance, DailyLimits, Grant};
 use crate::services::gate::Gate;
 use crate::services::import::TextSource;
@@ -216,7 +216,7 @@ impl Texts {
             let document = entitled(conn, &who, &standard, document_id)?;
             if format_of(&document) != TextFormat::Pdf {
                 return Err(AppError::NotFound {
-                    code: "no_pdf",
+                    code: ErrorCode::NoPdf,
                     message: "this text is not a PDF; read it with `/text`".into(),
                 });
             }
@@ -232,19 +232,21 @@ impl Texts {
             let account = who.require()?;
             let grant = storage.limits.take(conn, account, Allowance::Download)?;
             let line = stamp_line(conn, account)?;
-            Ok(Download::ToStamp { bytes, name, line, grant, standard, document })
+            Ok(Download::ToStamp(Box::new(ToStamp { bytes, name, line, grant, standard, document })))
         })
         .await?;
         let (bytes, name, line, grant, standard, document) = match prepared {
             Download::Original(bytes, name) => return Ok((bytes, name)),
-            Download::ToStamp { bytes, name, line, grant, standard, document } => {
+            Download::ToStamp(job) => {
+                let ToStamp { bytes, name, line, grant, standard, document } = *job;
                 (bytes, name, line, grant, standard, document)
             }
         };
         let stamped = self
             .cpu
             .run(move || {
-                stamp::stamp(&bytes, &line).map_err(|e| AppError::unprocessable("unstampable_pdf", e.to_string()))
+                stamp::stamp(&bytes, &line)
+                    .map_err(|e| AppError::unprocessable(ErrorCode::UnstampablePdf, e.to_string()))
             })
             .await;
         let (who, limits) = (caller.clone(), self.storage.limits);
@@ -265,7 +267,17 @@ impl Texts {
 /// What the first unit of work of a download found.
 enum Download {
     Original(Vec<u8>, String),
-    ToStamp { bytes: Vec<u8>, name: String, line: String, grant: Grant, standard: StandardRow, document: DocumentRow },
+    ToStamp(Box<ToStamp>),
+}
+
+/// A restricted PDF to stamp, with the allowance granted for it.
+struct ToStamp {
+    bytes: Vec<u8>,
+    name: String,
+    line: String,
+    grant: Grant,
+    standard: StandardRow,
+    document: DocumentRow,
 }
 
 pub(super) fn level(document: &DocumentRow) -> AccessLevel {
@@ -287,7 +299,7 @@ fn entitled(
     document_id: i64,
 ) -> Result<DocumentRow, AppError> {
     let document = documents::find(conn, standard.id, document_id)?.ok_or_else(|| AppError::NotFound {
-        code: "document_not_found",
+        code: ErrorCode::DocumentNotFound,
         message: format!("no text {document_id} for {}", standard.fields.code),
     })?;
     policy::authorize(caller, Action::ReadText(level(&document)))?;

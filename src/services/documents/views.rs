@@ -10,7 +10,7 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::DbConnection;
 use crate::db::documents::{self, DocumentRow};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::texts::extraction::ExtractionError;
 
 /// A text as listed with its standard.
@@ -26,6 +26,8 @@ pub struct DocumentView {
     pub needs_ocr: bool,
     pub access_level: String,
     pub sections: usize,
+    #[serde(serialize_with = "crate::domain::time::utc_instant")]
+    #[schema(value_type = String, format = DateTime)]
     pub uploaded_at: NaiveDateTime,
     /// Whether the caller may read it.
     pub can_read: bool,
@@ -59,8 +61,8 @@ impl From<ExtractionError> for AppError {
             ExtractionError::Unsupported | ExtractionError::NotWhatItClaims { .. } => {
                 AppError::Unsupported { message: error.to_string() }
             }
-            ExtractionError::Inflates(_) => AppError::unprocessable("pdf_over_limits", error.to_string()),
-            _ => AppError::unprocessable("unreadable_file", error.to_string()),
+            ExtractionError::Inflates(_) => AppError::unprocessable(ErrorCode::PdfOverLimits, error.to_string()),
+            _ => AppError::unprocessable(ErrorCode::UnreadableFile, error.to_string()),
         }
     }
 }

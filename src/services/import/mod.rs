@@ -9,6 +9,7 @@ mod writer;
 use std::collections::HashMap;
 
 use crate::db::{self, DbConnection, standards};
+use crate::error::{AppError, ErrorCode};
 pub use reader::{FileFormat, SourceRow, read_rows};
 pub use record::{ImportRecord, ValidRecord};
 pub use texts::{AttachedText, TextSource};
@@ -150,6 +151,25 @@ pub fn import_text(
 ) -> Result<ImportReport, ImportFileError> {
     let rows = read_rows(text, format).map_err(ImportFileError::Unreadable)?;
     Ok(import_rows(conn, rows, options, progress)?)
+}
+
+impl From<ImportError> for AppError {
+    fn from(error: ImportError) -> Self {
+        match error {
+            ImportError::Database(e) => AppError::Database(e),
+            error @ ImportError::Text { .. } => AppError::unprocessable(ErrorCode::UnreadableText, error.to_string()),
+            ImportError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<ImportFileError> for AppError {
+    fn from(error: ImportFileError) -> Self {
+        match error {
+            ImportFileError::Unreadable(reason) => AppError::invalid(reason),
+            ImportFileError::Import(e) => e.into(),
+        }
+    }
 }
 
 /// A file that cannot be imported at all.

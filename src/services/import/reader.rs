@@ -31,13 +31,18 @@ pub struct SourceRow {
     pub record: Result<ImportRecord, String>,
 }
 
-/// Reads every row of a file's text.
+/// Reads every row of a file's text; a file without a single record is refused (it is the
+/// wrong file, not an import of nothing).
 pub fn read_rows(text: &str, format: FileFormat) -> Result<Vec<SourceRow>, String> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    match format {
-        FileFormat::JsonLines => Ok(read_json_lines(text)),
-        FileFormat::Csv => read_csv(text),
+    let rows = match format {
+        FileFormat::JsonLines => read_json_lines(text),
+        FileFormat::Csv => read_csv(text)?,
+    };
+    if rows.is_empty() {
+        return Err("the file holds no records".into());
     }
+    Ok(rows)
 }
 
 fn read_json_lines(text: &str) -> Vec<SourceRow> {
@@ -54,6 +59,10 @@ fn read_json_lines(text: &str) -> Vec<SourceRow> {
 fn read_csv(text: &str) -> Result<Vec<SourceRow>, String> {
     let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| format!("the CSV header cannot be read: {e}"))?.clone();
+    if !headers.iter().any(|header| header.trim() == "code") {
+        let shown: Vec<&str> = headers.iter().take(8).collect();
+        return Err(format!("the CSV header has no `code` column (it has: {})", shown.join(", ")));
+    }
     let mut rows = Vec::new();
     for result in reader.records() {
         let row = match result {

@@ -17,7 +17,7 @@ use crate::db::DbConnection;
 use crate::db::audit::{self, NewAccessEvent, UsageCount, UsageKey, UsageScope};
 use crate::db::provinces;
 use crate::domain::AccessAction;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 pub use service::{NationalOverview, ProvinceOverview, Usage};
 
@@ -104,7 +104,7 @@ pub struct UsageReport {
 /// Builds the report the caller may see.
 pub fn report(conn: &mut DbConnection, caller: &Caller, query: &UsageQuery) -> Result<UsageReport, AppError> {
     let scope = match (&query.province, policy::default_usage_scope(caller)) {
-        (_, None) => return Err(AppError::unauthenticated("not_signed_in", "sign in to see usage")),
+        (_, None) => return Err(AppError::unauthenticated(ErrorCode::NotSignedIn, "sign in to see usage")),
         (Some(province), Some(_)) => UsageScope::Province(province.clone()),
         (None, Some(scope)) => scope,
     };

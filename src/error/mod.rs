@@ -10,7 +10,11 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::services::catalogue::StandardLink;
+pub mod code;
+
+pub use code::ErrorCode;
+
+use crate::domain::StandardLink;
 
 /// Seconds a client should wait before retrying a 503.
 const RETRY_AFTER_SECONDS: u32 = 5;
@@ -26,8 +30,9 @@ pub enum AppError {
     StandardNotFound { reference: String, suggestions: Vec<StandardLink> },
     #[error("there is nothing at this address")]
     RouteNotFound,
+    /// The path exists with other methods, listed in `Allow`.
     #[error("this address does not accept that method")]
-    MethodNotAllowed,
+    MethodNotAllowed { allowed: Vec<&'static str> },
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     /// The database cannot be reached or has no free connection.
@@ -44,63 +49,30 @@ pub enum AppError {
     /// Every search slot is busy; the client should retry shortly.
     #[error("too many searches at once; retry in a moment")]
     Overloaded,
-    /// The search index failed for a reason that is ours.
+    /// Something of ours failed (the search index, password hashing); logged, never shown.
     #[error("internal error")]
-    Search(#[from] crate::search::SearchError),
+    Internal(String),
     /// No valid credentials: not signed in, a bad or expired token, a wrong password.
     #[error("{message}")]
-    Unauthenticated { code: &'static str, message: String },
+    Unauthenticated { code: ErrorCode, message: String },
     /// Signed in, but this account may not do this.
     #[error("{message}")]
-    Forbidden { code: &'static str, message: String },
+    Forbidden { code: ErrorCode, message: String },
     /// Well-formed but invalid: a weak password, an unknown province.
     #[error("{message}")]
-    Unprocessable { code: &'static str, message: String },
+    Unprocessable { code: ErrorCode, message: String },
     /// The request conflicts with what exists: a username taken.
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     /// Something else that does not exist (an account).
     #[error("{message}")]
-    NotFound { code: &'static str, message: String },
+    NotFound { code: ErrorCode, message: String },
     /// Too many attempts; retry after the given seconds.
     #[error("{message}")]
-    TooManyRequests { code: &'static str, message: String, retry_after: u64 },
+    TooManyRequests { code: ErrorCode, message: String, retry_after: u64 },
     /// The body's media type is not one this address reads.
     #[error("{message}")]
     Unsupported { message: String },
-    /// Password hashing failed (never a wrong password).
-    #[error("internal error")]
-    Hashing(#[from] crate::auth::password::HashingError),
-}
-
-impl From<crate::services::import::ImportError> for AppError {
-    fn from(error: crate::services::import::ImportError) -> Self {
-        match error {
-            crate::services::import::ImportError::Database(e) => AppError::Database(e),
-            error @ crate::services::import::ImportError::Text { .. } => {
-                AppError::unprocessable("unreadable_text", error.to_string())
-            }
-            crate::services::import::ImportError::Store(e) => e.into(),
-        }
-    }
-}
-
-impl From<crate::texts::blob_store::BlobError> for AppError {
-    fn from(error: crate::texts::blob_store::BlobError) -> Self {
-        match error {
-            crate::texts::blob_store::BlobError::Database(e) => AppError::Database(e),
-            error @ crate::texts::blob_store::BlobError::Io(_) => AppError::NotReady(error.to_string()),
-        }
-    }
-}
-
-impl From<crate::services::import::ImportFileError> for AppError {
-    fn from(error: crate::services::import::ImportFileError) -> Self {
-        match error {
-            crate::services::import::ImportFileError::Unreadable(reason) => AppError::invalid(reason),
-            crate::services::import::ImportFileError::Import(e) => e.into(),
-        }
-    }
 }
 
 /// The body of every error response.
@@ -113,7 +85,7 @@ pub struct ErrorEnvelope {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
     /// Stable snake_case code, e.g. `invalid_parameter`, `standard_not_found`.
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     /// For `standard_not_found`: standards the caller may have meant.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -122,46 +94,51 @@ pub struct ErrorBody {
 
 impl AppError {
     /// The status and stable code of each failure: the one table of the service.
-    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+    pub fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         match self {
-            AppError::InvalidParameter(_) => (StatusCode::BAD_REQUEST, "invalid_parameter"),
-            AppError::StandardNotFound { .. } => (StatusCode::NOT_FOUND, "standard_not_found"),
-            AppError::RouteNotFound => (StatusCode::NOT_FOUND, "not_found"),
-            AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            AppError::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-            AppError::DatabaseUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"),
-            AppError::NotReady(_) => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
-            AppError::Overloaded => (StatusCode::SERVICE_UNAVAILABLE, "overloaded"),
-            AppError::Unauthenticated { code, .. } => (StatusCode::UNAUTHORIZED, code),
-            AppError::Forbidden { code, .. } => (StatusCode::FORBIDDEN, code),
-            AppError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
-            AppError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
-            AppError::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
-            AppError::TooManyRequests { code, .. } => (StatusCode::TOO_MANY_REQUESTS, code),
-            AppError::Unsupported { .. } => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
-            AppError::Database(_) | AppError::Blocking(_) | AppError::Search(_) | AppError::Hashing(_) => {
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
+            AppError::InvalidParameter(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidParameter),
+            AppError::StandardNotFound { .. } => (StatusCode::NOT_FOUND, ErrorCode::StandardNotFound),
+            AppError::RouteNotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            AppError::MethodNotAllowed { .. } => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
+            AppError::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
+            AppError::DatabaseUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::DatabaseUnavailable),
+            AppError::NotReady(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::NotReady),
+            AppError::Overloaded => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Overloaded),
+            AppError::Unauthenticated { code, .. } => (StatusCode::UNAUTHORIZED, *code),
+            AppError::Forbidden { code, .. } => (StatusCode::FORBIDDEN, *code),
+            AppError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),
+            AppError::Conflict { code, .. } => (StatusCode::CONFLICT, *code),
+            AppError::NotFound { code, .. } => (StatusCode::NOT_FOUND, *code),
+            AppError::TooManyRequests { code, .. } => (StatusCode::TOO_MANY_REQUESTS, *code),
+            AppError::Unsupported { .. } => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedMediaType),
+            AppError::Database(diesel::result::Error::NotFound) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            AppError::Database(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => (StatusCode::CONFLICT, ErrorCode::AlreadyExists),
+            AppError::Database(_) | AppError::Blocking(_) | AppError::Internal(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::InternalError)
             }
         }
     }
 
     /// 401 with a code and a message.
-    pub fn unauthenticated(code: &'static str, message: impl Into<String>) -> AppError {
+    pub fn unauthenticated(code: ErrorCode, message: impl Into<String>) -> AppError {
         AppError::Unauthenticated { code, message: message.into() }
     }
 
     /// 403 with a code and a message.
-    pub fn forbidden(code: &'static str, message: impl Into<String>) -> AppError {
+    pub fn forbidden(code: ErrorCode, message: impl Into<String>) -> AppError {
         AppError::Forbidden { code, message: message.into() }
     }
 
     /// 422 with a code and a message.
-    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> AppError {
+    pub fn unprocessable(code: ErrorCode, message: impl Into<String>) -> AppError {
         AppError::Unprocessable { code, message: message.into() }
     }
 
     /// 409 with a code and a message.
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> AppError {
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> AppError {
         AppError::Conflict { code, message: message.into() }
     }
 
@@ -179,7 +156,7 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         let (status, code) = self.status_and_code();
         if status.is_server_error() {
-            tracing::error!(error = ?self, code, "request failed");
+            tracing::error!(error = ?self, code = code.as_str(), "request failed");
         }
         let suggestions = match self {
             AppError::StandardNotFound { suggestions, .. } => Some(suggestions.clone()),
@@ -198,6 +175,11 @@ impl ResponseError for AppError {
             }
             AppError::Unauthenticated { .. } => {
                 response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            }
+            AppError::MethodNotAllowed { allowed } => {
+                if let Ok(value) = HeaderValue::from_str(&allowed.join(", ")) {
+                    response.insert_header((header::ALLOW, value));
+                }
             }
             _ => {}
         }

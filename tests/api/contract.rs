@@ -1,0 +1,133 @@
+//! The HTTP contract, exact (#12, found by an API fuzzer): instants with their offset, 405 with
+//! `Allow` from the route table, JSON objects only, bodies that are sent must be right, imports
+//! larger than the API's body limit, files that are not catalogues, and codes typed in fullwidth
+//! or behind invisible characters.
+
+use serde_json::{Value, json};
+
+use crate::accounts_helpers::{account, token_for};
+use crate::helpers::{TestApp, encode, spawn_app};
+use crate::texts::admin;
+
+async fn send(app: &TestApp, method: &str, path: &str, token: Option<&str>, body: &str) -> (u16, Value, String) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut request =
+        app.client.request(method, format!("{}{path}", app.address)).header("content-type", "application/json");
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.body(body.to_string()).send().await.expect("request");
+    let status = response.status().as_u16();
+    let allow = response.headers().get("allow").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    (status, response.json().await.unwrap_or(Value::Null), allow)
+}
+
+#[tokio::test]
+async fn instants_go_out_with_their_offset_and_come_in_with_one() {
+    let app = spawn_app().await;
+    let admin = admin(&app);
+    let pending = account("offset.pending").status("pending").insert(&app);
+    let (status, me) = app.call("GET", "/api/v1/me", Some(&admin), None).await;
+    assert_eq!(status, 200);
+    let created = me["created_at"].as_str().expect("created_at");
+    assert!(chrono::DateTime::parse_from_rfc3339(created).is_ok(), "RFC 3339 with an offset: {created}");
+    let approve = format!("/api/v1/users/{pending}/approve");
+    let (status, body, _) =
+        send(&app, "POST", &approve, Some(&admin), r#"{"expires_at": "2026-12-01T18:22:09.708911056"}"#).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_parameter")), "no offset: {body}");
+    let (status, body, _) = send(&app, "POST", &approve, Some(&admin), r#"{"expires_at": 5"#).await;
+    assert_eq!(status, 400, "a malformed body is not the default expiry: {body}");
+    let next_year = (chrono::Utc::now() + chrono::Duration::days(200)).format("%Y-%m-%dT10:00:00+07:00").to_string();
+    let (status, body, _) =
+        send(&app, "POST", &approve, Some(&admin), &json!({"expires_at": next_year}).to_string()).await;
+    assert_eq!(status, 200, "{body}");
+    let expires = body["expires_at"].as_str().expect("expires_at");
+    assert!(expires.ends_with("03:00:00Z"), "10:00 in Hà Nội is 03:00 UTC: {expires}");
+    let day = (chrono::Utc::now() + chrono::Duration::days(100)).format("%Y-%m-%d").to_string();
+    let renew = format!("/api/v1/users/{pending}/renew");
+    let (status, body, _) = send(&app, "POST", &renew, Some(&admin), &json!({"expires_at": day}).to_string()).await;
+    assert_eq!(status, 200, "a plain date is the end of that day in Vietnam: {body}");
+    assert!(body["expires_at"].as_str().is_some_and(|at| at.ends_with("16:59:59Z")), "{body}");
+}
+
+#[tokio::test]
+async fn wrong_methods_are_405_with_allow_and_unknown_paths_404() {
+    let app = spawn_app().await;
+    for (method, path, allow) in [
+        ("POST", "/api/v1/search", "GET"),
+        ("DELETE", "/api/v1/suggest", "GET"),
+        ("GET", "/api/v1/imports", "POST"),
+        ("DELETE", "/api/v1/users", "GET, POST"),
+        ("GET", "/api/v1/users/3/approve", "POST"),
+        ("DELETE", "/api/v1/standards/qcvn-06-2022-bxd", "GET"),
+    ] {
+        let (status, body, allowed) = send(&app, method, path, None, "{}").await;
+        assert_eq!((status, allowed.as_str()), (405, allow), "{method} {path}: {body}");
+        assert_eq!(body["error"]["code"], "method_not_allowed");
+    }
+    for path in ["/api/v1/users/3/unknown", "/api/v1/me/elsewhere", "/api/v1/nothing"] {
+        let (status, body, _) = send(&app, "GET", path, None, "").await;
+        assert_eq!((status, body["error"]["code"].as_str()), (404, Some("not_found")), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn bodies_are_json_objects() {
+    let app = spawn_app().await;
+    account("array.user").insert(&app);
+    let (status, body, _) =
+        send(&app, "POST", "/api/v1/auth/login", None, r#"["array.user", "mật khẩu thử nghiệm 2026"]"#).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_parameter")), "{body}");
+    let (status, _, _) = send(&app, "POST", "/api/v1/auth/refresh", None, "null").await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn imports_have_their_own_limit_and_refuse_what_is_not_a_catalogue() {
+    let app = spawn_app().await;
+    let token = admin(&app);
+    let line = |n: usize| {
+        json!({"code": format!("TCVN {}:2020", 20000 + n), "title_vi": format!("Tiêu chuẩn thử {n} {}", "về bê tông ".repeat(30))})
+            .to_string()
+    };
+    let file: String = (0..3_000).map(|n| line(n) + "\n").collect();
+    assert!(file.len() > 1024 * 1024, "larger than the API's body limit");
+    let response = app
+        .client
+        .post(format!("{}/api/v1/imports?dry_run=true", app.address))
+        .bearer_auth(&token)
+        .header("content-type", "application/x-ndjson")
+        .body(file)
+        .send()
+        .await
+        .expect("import");
+    let status = response.status().as_u16();
+    let report: Value = response.json().await.expect("report");
+    assert_eq!((status, report["created"].as_u64()), (200, Some(3_000)), "{}", report["invalid"]);
+    for (content_type, file) in
+        [("text/csv", "foo,bar\n"), ("text/csv", "foo,bar\n1,2\n"), ("application/x-ndjson", "\n\n")]
+    {
+        let response = app
+            .client
+            .post(format!("{}/api/v1/imports", app.address))
+            .bearer_auth(&token)
+            .header("content-type", content_type)
+            .body(file)
+            .send()
+            .await
+            .expect("import");
+        assert_eq!(response.status().as_u16(), 400, "{file:?} is not a catalogue");
+    }
+}
+
+#[tokio::test]
+async fn codes_typed_in_fullwidth_or_behind_invisible_characters_are_found() {
+    let app = spawn_app().await;
+    let reader = token_for(account("fullwidth.reader").insert(&app));
+    for typed in ["ＱＣＶＮ ０６：２０２２／ＢＸＤ", "\u{202E}QCVN 06:2022/BXD", "QCVN\u{200B} 06:2022/BXD\u{FEFF}"]
+    {
+        let (status, body) = app.call("GET", &format!("/api/v1/search?q={}", encode(typed)), Some(&reader), None).await;
+        assert_eq!(status, 200, "{typed:?}: {body}");
+        assert_eq!(body["hits"][0]["code"], "QCVN 06:2022/BXD", "{typed:?}: {body}");
+    }
+}
