@@ -59,6 +59,9 @@ pub struct Settings {
     /// Addresses of the reverse proxies (nginx) whose `X-Forwarded-For` and `X-Forwarded-Proto`
     /// are believed, comma-separated; empty means none (the peer is the client).
     pub trusted_proxies: String,
+    /// Connections one client address may hold open at once; requests on more are answered 429
+    /// and closed (a trusted proxy's connections are not counted).
+    pub max_connections_per_address: usize,
     /// Where text files are kept: `files` (under the data dir) or `database` (shared by nodes).
     pub blob_store: String,
 }
@@ -107,6 +110,7 @@ impl Default for Settings {
             daily_download_quota: 50,
             daily_read_quota: 1_000,
             blob_store: "files".to_string(),
+            max_connections_per_address: 256,
             trusted_proxies: String::new(),
         }
     }

@@ -95,18 +95,36 @@ impl Metrics {
     }
 }
 
+/// The method as a label: the methods HTTP defines, and `other` for anything a client made up
+/// (a method name is any token, and each new one would be a new series).
+fn method_label(method: &actix_web::http::Method) -> &'static str {
+    use actix_web::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        Method::CONNECT => "CONNECT",
+        Method::TRACE => "TRACE",
+        _ => "other",
+    }
+}
+
 /// Middleware that times every request and counts it by matched route pattern.
 pub async fn track(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let method = request.method().to_string();
+    let method = method_label(request.method());
     let metrics = request.app_data::<web::Data<Metrics>>().cloned();
     let response = next.call(request).await?;
     if let Some(metrics) = metrics {
         let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_string());
-        metrics.observe(&route, &method, response.status().as_u16(), started.elapsed().as_secs_f64());
+        metrics.observe(&route, method, response.status().as_u16(), started.elapsed().as_secs_f64());
     }
     Ok(response)
 }

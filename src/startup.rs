@@ -3,6 +3,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
@@ -14,6 +15,7 @@ use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::{self, TokenKeys};
 use crate::client_address::TrustedProxies;
 use crate::config::{Secret, Settings};
+use crate::connections::{self, ConnectionCounts};
 use crate::db::{self, DbPool};
 use crate::error::extractors;
 use crate::metrics::{self, Metrics};
@@ -130,10 +132,16 @@ struct State {
     keys: TokenKeys,
 }
 
+/// The longest a client may take to send a request's line and headers.
+const REQUEST_HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections each worker holds at once (well under the descriptors a process may open); more
+/// wait in the listen backlog until the timeouts free some.
+const MAX_CONNECTIONS_PER_WORKER: usize = 4_096;
+
 /// CPU-heavy jobs (argon2, PDF extraction and stamping) waiting for a core before 503.
 const CPU_QUEUE: usize = 64;
 /// How long one waits.
-const CPU_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+const CPU_WAIT: Duration = Duration::from_secs(10);
 
 /// Half the cores (at least one) for CPU-heavy jobs, so that searches always keep the rest.
 fn cpu_gate() -> Gate {
@@ -164,6 +172,11 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
     let body_limit = settings.max_body_bytes;
     let origins = settings.cors_origin_list();
     let address = settings.listen.clone();
+    let connect = connections::on_connect(
+        Arc::new(ConnectionCounts::default()),
+        TrustedProxies(settings.trusted_proxy_list().unwrap_or_default()),
+        settings.max_connections_per_address,
+    );
     let server = HttpServer::new(move || {
         App::new()
             .app_data(pool.clone())
@@ -184,12 +197,18 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
             .wrap(cors(&origins))
             .wrap(from_fn(security_headers::add))
             .wrap(Compress::default())
+            .wrap(from_fn(connections::guard))
             .wrap(from_fn(metrics::track))
             .wrap(TracingLogger::<RequestSpan>::new())
             .configure(routes::configure)
             .configure(pages::configure)
             .default_service(web::to(routes::fallback))
     })
+    .on_connect(connect)
+    .client_request_timeout(REQUEST_HEAD_TIMEOUT)
+    .client_disconnect_timeout(Duration::from_secs(2))
+    .keep_alive(Duration::from_secs(15))
+    .max_connections(MAX_CONNECTIONS_PER_WORKER)
     .listen(listener)
     .map_err(|source| StartupError::Bind { address, source })?
     .shutdown_timeout(30)

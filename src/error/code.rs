@@ -66,6 +66,8 @@ error_codes! {
     AccountLocked => "account_locked",
     TooManyAttempts => "too_many_attempts",
     TooManyRegistrations => "too_many_registrations",
+    /// Too many connections from one address at once.
+    TooManyConnections => "too_many_connections",
     DownloadQuota => "download_quota",
     ReadQuota => "read_quota",
     /// A record with this key exists already.

@@ -78,7 +78,7 @@ async fn request(app: &TestApp, endpoint: &str, token: Option<&str>, official: i
         "POST users/{active}/renew" => (
             "POST",
             format!("/api/v1/users/{}/renew", fresh("active")),
-            Some(json!({"expires_at": (chrono::Utc::now() + chrono::Duration::days(100)).naive_utc()})),
+            Some(json!({"expires_at": (chrono::Utc::now() + chrono::Duration::days(100)).to_rfc3339()})),
         ),
         "PUT users/{active}/role" => {
             ("PUT", format!("/api/v1/users/{}/role", fresh("active")), Some(json!({"role": "inspector"})))

@@ -47,7 +47,7 @@ async fn a_province_cannot_lift_a_suspension_by_the_ministry() {
     let id = account("ht.official").insert(&app);
     assert_eq!(app.call("POST", &format!("/api/v1/users/{id}/suspend"), Some(&admin), None).await.0, 200);
     for action in ["approve", "renew"] {
-        let body = json!({"expires_at": (chrono::Utc::now() + chrono::Duration::days(30)).naive_utc()});
+        let body = json!({"expires_at": (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339()});
         let (status, answer) =
             app.call("POST", &format!("/api/v1/users/{id}/{action}"), Some(&province), Some(body)).await;
         assert_eq!(status, 403, "{action}: {answer}");

@@ -137,7 +137,7 @@ fn unreadable_files_are_refused_with_a_clear_message() {
     let cases: [(&str, &[u8], &str); 3] = [
         ("catalogue.xlsx", b"PK\x03\x04", "unknown file type"),
         ("latin1.csv", b"code,title_vi\nTCVN 1:2000,\xe9t\xe9\n", "not UTF-8"),
-        ("empty.csv", b"", "0 rows"),
+        ("empty.csv", b"", "holds no records"),
     ];
     for (name, content, expected) in cases {
         let path = write_file(&db, name, content);

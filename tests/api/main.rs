@@ -1,6 +1,7 @@
 //! Integration tests: the real application on a real port, over HTTP and the command line,
 //! against SQLite, and against PostgreSQL when `TEST_DATABASE_URL` is set.
 
+mod abuse;
 mod access_matrix;
 mod account_pages;
 mod account_safety;

@@ -59,6 +59,9 @@ fn read_json_lines(text: &str) -> Vec<SourceRow> {
 fn read_csv(text: &str) -> Result<Vec<SourceRow>, String> {
     let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| format!("the CSV header cannot be read: {e}"))?.clone();
+    if headers.iter().all(|header| header.trim().is_empty()) {
+        return Err("the file holds no records".into());
+    }
     if !headers.iter().any(|header| header.trim() == "code") {
         let shown: Vec<&str> = headers.iter().take(8).collect();
         return Err(format!("the CSV header has no `code` column (it has: {})", shown.join(", ")));
