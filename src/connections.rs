@@ -105,7 +105,7 @@ pub async fn guard(
         return Ok(request.into_response(response));
     }
     let payload = request.take_payload();
-    request.set_payload(Payload::from(paced(payload).boxed_local()));
+    request.set_payload(Payload::from(paced(payload).fuse().boxed_local()));
     Ok(next.call(request).await?.map_into_boxed_body())
 }
 
