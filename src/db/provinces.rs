@@ -23,9 +23,10 @@ pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Province>> {
 }
 
 /// Inserts the provinces not stored yet and updates the names of the others; returns how many
-/// rows changed.
+/// rows changed. A reference table of the catalogue, written at start: serialised with the
+/// catalogue's writers, so that nodes starting together insert each province once.
 pub fn sync(conn: &mut DbConnection, wanted: &[Province]) -> QueryResult<usize> {
-    super::write_transaction(conn, |conn| {
+    super::catalogue_transaction(conn, |conn| {
         let stored = all(conn)?;
         let mut changed = 0;
         for province in wanted {
