@@ -75,14 +75,15 @@ impl CatalogueFileForm {
 /// The limits of every form: the larger of a text upload and a catalogue file, held in memory
 /// (each form checks its own file's limit), with errors in the API's envelope.
 pub fn config(max_upload_bytes: usize) -> MultipartFormConfig {
-    let limit = max_upload_bytes.max(MAX_CATALOGUE_FILE_BYTES) + FORM_OVERHEAD_BYTES;
-    MultipartFormConfig::default().total_limit(limit).memory_limit(limit).error_handler(form_error)
+    let file_limit = max_upload_bytes.max(MAX_CATALOGUE_FILE_BYTES);
+    let limit = file_limit + FORM_OVERHEAD_BYTES;
+    MultipartFormConfig::default()
+        .total_limit(limit)
+        .memory_limit(limit)
+        .error_handler(move |error, _: &HttpRequest| form_error(error, file_limit))
 }
 
-fn form_error(error: MultipartError, request: &HttpRequest) -> actix_web::Error {
-    let limit = request
-        .app_data::<actix_web::web::Data<crate::config::Settings>>()
-        .map_or(MAX_CATALOGUE_FILE_BYTES, |s| s.max_upload_bytes.max(MAX_CATALOGUE_FILE_BYTES));
+fn form_error(error: MultipartError, limit: usize) -> actix_web::Error {
     match error {
         MultipartError::Payload(PayloadError::Overflow) => AppError::PayloadTooLarge { limit }.into(),
         MultipartError::ContentTypeMissing

@@ -29,8 +29,6 @@ macro_rules! error_codes {
 error_codes! {
     /// A query parameter, path segment, header or body field is malformed or out of range.
     InvalidParameter => "invalid_parameter",
-    /// The request itself cannot be read (its line, headers or framing).
-    BadRequest => "bad_request",
     /// No standard answers to the reference; `suggestions` lists close ones.
     StandardNotFound => "standard_not_found",
     /// Nothing at this address, or no such record.
@@ -42,10 +40,6 @@ error_codes! {
     /// The address exists but not with this method (see `Allow`).
     MethodNotAllowed => "method_not_allowed",
     PayloadTooLarge => "payload_too_large",
-    UriTooLong => "uri_too_long",
-    HeadersTooLarge => "headers_too_large",
-    /// The client took too long to send its request.
-    RequestTimeout => "request_timeout",
     UnsupportedMediaType => "unsupported_media_type",
     /// Not signed in, where signing in is needed.
     NotSignedIn => "not_signed_in",

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::i18n::Words;
 use super::session::{self, REFRESH_COOKIE};
-use super::{Frame, MessagePage, encode, render, with_cookie};
+use super::{Frame, MessagePage, encode, error_page, render, with_cookie};
 use crate::auth::Caller;
 use crate::client_address::origin;
 use crate::services::accounts::validation::RegistrationBody;
@@ -232,7 +232,7 @@ pub async fn my_account(request: HttpRequest, usage: web::Data<Usage>) -> HttpRe
     let w = frame.w;
     let (row, history) = match usage.own_history(&caller).await {
         Ok(found) => found,
-        Err(error) => return render(error.status_and_code().0, &MessagePage::new(frame, error.to_string())),
+        Err(error) => return error_page(frame, &error),
     };
     let (csrf, new_cookie) = session::csrf_token(&request);
     let page = AccountPage {

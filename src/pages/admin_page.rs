@@ -7,7 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::i18n::Words;
-use super::{Frame, MessagePage, chart, render, session, with_cookie};
+use super::{Frame, chart, error_page, render, session, with_cookie};
 use crate::domain::Role;
 use crate::services::accounts::{Province, UserView};
 use crate::services::usage::{NationalOverview, Usage};
@@ -41,7 +41,7 @@ pub async fn admin_page(request: HttpRequest, usage: web::Data<Usage>, done: web
     let (caller, _) = session::page_caller(&request).await;
     let NationalOverview { by_province, by_day, accounts, provinces } = match usage.national_overview(&caller).await {
         Ok(found) => found,
-        Err(error) => return render(error.status_and_code().0, &MessagePage::new(frame, error.to_string())),
+        Err(error) => return error_page(frame, &error),
     };
     let w = frame.w;
     let (csrf, new_cookie) = session::csrf_token(&request);

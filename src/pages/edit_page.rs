@@ -10,10 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 
 use super::i18n::Words;
-use super::{Frame, MessagePage, render, session, with_cookie};
-use crate::auth::Caller;
-use crate::auth::policy::{self, Action};
-use crate::error::{AppError, ErrorCode};
+use super::{Frame, editor, error_page, expired_form, render, session, with_cookie};
 use crate::services::catalogue::{Catalogue, StandardRow};
 use crate::services::documents::Texts;
 use crate::uploads::TextForm;
@@ -83,15 +80,6 @@ fn edit_page(
     with_cookie(render(StatusCode::OK, &page), new_cookie)
 }
 
-async fn admin(request: &HttpRequest) -> Result<Caller, HttpResponse> {
-    let (caller, _) = session::page_caller(request).await;
-    policy::authorize(&caller, Action::EditCatalogue).map(|()| caller).map_err(|error| fail(request, &error))
-}
-
-fn fail(request: &HttpRequest, error: &AppError) -> HttpResponse {
-    render(error.status_and_code().0, &MessagePage::new(Frame::of(request), error.to_string()))
-}
-
 /// The edit page of a standard.
 #[get("/quan-tri/tieu-chuan/{reference}")]
 pub async fn edit_form(
@@ -99,13 +87,13 @@ pub async fn edit_form(
     catalogue: web::Data<Catalogue>,
     reference: web::Path<String>,
 ) -> HttpResponse {
-    let caller = match admin(&request).await {
+    let caller = match editor(&request).await {
         Ok(caller) => caller,
         Err(refusal) => return refusal,
     };
     match catalogue.editable(&caller, &reference).await {
         Ok((row, values)) => edit_page(&request, &row, &values, String::new()),
-        Err(error) => fail(&request, &error),
+        Err(error) => error_page(Frame::of(&request), &error),
     }
 }
 
@@ -117,17 +105,17 @@ pub async fn save(
     reference: web::Path<String>,
     form: web::Form<HashMap<String, String>>,
 ) -> HttpResponse {
-    let caller = match admin(&request).await {
+    let caller = match editor(&request).await {
         Ok(caller) => caller,
         Err(refusal) => return refusal,
     };
     let form = form.into_inner();
     if !session::csrf_ok(&request, form.get("csrf").map_or("", String::as_str)) {
-        return fail(&request, &AppError::forbidden(ErrorCode::Csrf, Frame::of(&request).w.form_expired));
+        return expired_form(&request);
     }
     match catalogue.save_edit(&caller, &reference, form).await {
         Ok(slug) => HttpResponse::SeeOther().insert_header((LOCATION, format!("/tieu-chuan/{slug}"))).finish(),
-        Err(error) => fail(&request, &error),
+        Err(error) => error_page(Frame::of(&request), &error),
     }
 }
 
@@ -139,19 +127,19 @@ pub async fn upload_text(
     reference: web::Path<String>,
     form: MultipartForm<TextForm>,
 ) -> HttpResponse {
-    let caller = match admin(&request).await {
+    let caller = match editor(&request).await {
         Ok(caller) => caller,
         Err(refusal) => return refusal,
     };
     let (upload, csrf) = match form.into_inner().into_upload(texts.storage().max_upload_bytes) {
         Ok(parts) => parts,
-        Err(error) => return fail(&request, &error),
+        Err(error) => return error_page(Frame::of(&request), &error),
     };
     if !session::csrf_ok(&request, csrf.as_deref().unwrap_or_default()) {
-        return fail(&request, &AppError::forbidden(ErrorCode::Csrf, Frame::of(&request).w.form_expired));
+        return expired_form(&request);
     }
     match texts.upload(&caller, &reference, upload).await {
         Ok((_, _, slug)) => HttpResponse::SeeOther().insert_header((LOCATION, format!("/tieu-chuan/{slug}"))).finish(),
-        Err(error) => fail(&request, &error),
+        Err(error) => error_page(Frame::of(&request), &error),
     }
 }

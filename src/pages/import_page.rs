@@ -8,10 +8,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::i18n::Words;
-use super::{Frame, MessagePage, render, session, with_cookie};
-use crate::auth::Caller;
-use crate::auth::policy::{self, Action};
-use crate::error::{AppError, ErrorCode};
+use super::{Frame, editor, error_page, expired_form, render, session, with_cookie};
+use crate::error::AppError;
 use crate::services::catalogue::{Catalogue, CheckedFile};
 use crate::services::import::{FileFormat, ImportReport};
 use crate::uploads::{CatalogueFileForm, MAX_CATALOGUE_FILE_BYTES};
@@ -51,18 +49,6 @@ fn page(
     with_cookie(render(status, &page), new_cookie)
 }
 
-async fn admin(request: &HttpRequest) -> Result<Caller, HttpResponse> {
-    let (caller, _) = session::page_caller(request).await;
-    match policy::authorize(&caller, Action::EditCatalogue) {
-        Ok(()) => Ok(caller),
-        Err(error) => Err(fail(request, &error)),
-    }
-}
-
-fn fail(request: &HttpRequest, error: &AppError) -> HttpResponse {
-    render(error.status_and_code().0, &MessagePage::new(Frame::of(request), error.to_string()))
-}
-
 fn format_name(format: FileFormat) -> &'static str {
     match format {
         FileFormat::Csv => "csv",
@@ -73,7 +59,7 @@ fn format_name(format: FileFormat) -> &'static str {
 /// The import form.
 #[get("/quan-tri/nhap")]
 pub async fn import_form(request: HttpRequest) -> HttpResponse {
-    if let Err(refusal) = admin(&request).await {
+    if let Err(refusal) = editor(&request).await {
         return refusal;
     }
     page(&request, StatusCode::OK, None, String::new(), "jsonl")
@@ -86,22 +72,22 @@ pub async fn import_check(
     catalogue: web::Data<Catalogue>,
     form: MultipartForm<CatalogueFileForm>,
 ) -> HttpResponse {
-    let caller = match admin(&request).await {
+    let caller = match editor(&request).await {
         Ok(caller) => caller,
         Err(refusal) => return refusal,
     };
     let (file, name, csrf) = form.into_inner().into_parts();
     if !session::csrf_ok(&request, &csrf) {
-        return fail(&request, &AppError::forbidden(ErrorCode::Csrf, Frame::of(&request).w.form_expired));
+        return expired_form(&request);
     }
     if file.len() > MAX_CATALOGUE_FILE_BYTES {
-        return fail(&request, &AppError::PayloadTooLarge { limit: MAX_CATALOGUE_FILE_BYTES });
+        return error_page(Frame::of(&request), &AppError::PayloadTooLarge { limit: MAX_CATALOGUE_FILE_BYTES });
     }
     match catalogue.check_file(&caller, file, &name).await {
         Ok(CheckedFile { report, sha256, format }) => {
             page(&request, StatusCode::OK, Some(report), sha256, format_name(format))
         }
-        Err(error) => fail(&request, &error),
+        Err(error) => error_page(Frame::of(&request), &error),
     }
 }
 
@@ -122,17 +108,17 @@ pub async fn import_apply(
     catalogue: web::Data<Catalogue>,
     form: web::Form<ApplyForm>,
 ) -> HttpResponse {
-    let caller = match admin(&request).await {
+    let caller = match editor(&request).await {
         Ok(caller) => caller,
         Err(refusal) => return refusal,
     };
     let form = form.into_inner();
     if !session::csrf_ok(&request, &form.csrf) {
-        return fail(&request, &AppError::forbidden(ErrorCode::Csrf, Frame::of(&request).w.form_expired));
+        return expired_form(&request);
     }
     let format = if form.format == "csv" { FileFormat::Csv } else { FileFormat::JsonLines };
     match catalogue.apply_file(&caller, &form.sha256, format, form.skip_invalid.unwrap_or(false)).await {
         Ok(report) => page(&request, StatusCode::OK, Some(report), form.sha256, format_name(format)),
-        Err(error) => fail(&request, &error),
+        Err(error) => error_page(Frame::of(&request), &error),
     }
 }

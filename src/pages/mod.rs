@@ -134,6 +134,27 @@ impl MessagePage {
     }
 }
 
+/// The message page of a failure, with its status.
+pub fn error_page(frame: Frame, error: &crate::error::AppError) -> HttpResponse {
+    render(error.status_and_code().0, &MessagePage::new(frame, error.to_string()))
+}
+
+/// The page of a form refused for its missing or stale CSRF token (403).
+pub fn expired_form(request: &actix_web::HttpRequest) -> HttpResponse {
+    let frame = Frame::of(request);
+    let message = frame.w.form_expired;
+    error_page(frame, &crate::error::AppError::forbidden(crate::error::ErrorCode::Csrf, message))
+}
+
+/// The signed-in caller when they may edit the catalogue, or the page that says why not.
+pub async fn editor(request: &actix_web::HttpRequest) -> Result<crate::auth::Caller, HttpResponse> {
+    let (caller, _) = session::page_caller(request).await;
+    match crate::auth::authorize(&caller, crate::auth::Action::EditCatalogue) {
+        Ok(()) => Ok(caller),
+        Err(error) => Err(error_page(Frame::of(request), &error)),
+    }
+}
+
 /// The label of a status in the page's language.
 pub fn status_label(w: &Words, status: &str) -> &'static str {
     match status {

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::i18n::Words;
-use super::{Frame, MessagePage, chart, render, session, with_cookie};
+use super::{Frame, MessagePage, chart, error_page, render, session, with_cookie};
 use crate::auth::{Account, Caller};
 use crate::client_address::origin;
 use crate::domain::Role;
@@ -82,7 +82,7 @@ pub async fn province_page(
     let ProvinceOverview { accounts: listing, by_day, by_unit, province_name } =
         match usage.province_overview(&caller, province).await {
             Ok(found) => found,
-            Err(error) => return render(error.status_and_code().0, &MessagePage::new(frame, error.to_string())),
+            Err(error) => return error_page(frame, &error),
         };
     let mut lines: Vec<AccountLine> = listing
         .items
@@ -174,7 +174,7 @@ pub async fn account_action(
             let back = if action == "vai-tro" { "/quan-tri?xong=1" } else { "/quan-tri/tinh?xong=1" };
             HttpResponse::SeeOther().insert_header((LOCATION, back)).finish()
         }
-        Err(error) => render(error.status_and_code().0, &MessagePage::new(frame, error.to_string())),
+        Err(error) => error_page(frame, &error),
     }
 }
 
@@ -201,6 +201,6 @@ pub async fn province_csv(
             .content_type("text/csv; charset=utf-8")
             .insert_header(("Content-Disposition", "attachment; filename=\"bao-cao-tinh.csv\""))
             .body(usage::to_csv(&report)),
-        Err(error) => render(error.status_and_code().0, &MessagePage::new(Frame::of(&request), error.to_string())),
+        Err(error) => error_page(Frame::of(&request), &error),
     }
 }

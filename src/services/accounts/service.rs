@@ -112,7 +112,7 @@ impl Accounts {
         policy::authorize(caller, Action::ChangeOwnPassword)?;
         let (account, at) = (caller.require()?.clone(), origin.clone());
         let user = with_connection(&self.pool, move |conn| session::begin_password_change(conn, &account, &at)).await?;
-        let (checking, user) = (user.clone(), user);
+        let checking = user.clone();
         let checked = self.cpu.run(move || Ok(session::check_password_change(&checking, &current, &new))).await?;
         with_connection(&self.pool, move |conn| session::finish_password_change(conn, &user, checked, &origin)).await
     }

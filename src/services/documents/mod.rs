@@ -235,12 +235,9 @@ impl Texts {
             Ok(Download::ToStamp(Box::new(ToStamp { bytes, name, line, grant, standard, document })))
         })
         .await?;
-        let (bytes, name, line, grant, standard, document) = match prepared {
+        let ToStamp { bytes, name, line, grant, standard, document } = match prepared {
             Download::Original(bytes, name) => return Ok((bytes, name)),
-            Download::ToStamp(job) => {
-                let ToStamp { bytes, name, line, grant, standard, document } = *job;
-                (bytes, name, line, grant, standard, document)
-            }
+            Download::ToStamp(job) => *job,
         };
         let stamped = self
             .cpu

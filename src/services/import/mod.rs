@@ -83,13 +83,6 @@ pub struct CheckedRows {
     valid: Vec<ValidRecord>,
 }
 
-impl CheckedRows {
-    /// Rows that failed their checks.
-    pub fn invalid(&self) -> &[RowError] {
-        &self.report.invalid
-    }
-}
-
 /// Checks every row and reads and extracts its text, without touching the database.
 pub fn check_rows(rows: Vec<SourceRow>, options: &ImportOptions) -> CheckedRows {
     let mut report = ImportReport { rows: rows.len(), dry_run: options.dry_run, ..ImportReport::default() };
