@@ -7,9 +7,12 @@ use utoipa::ToSchema;
 macro_rules! error_codes {
     ($($(#[doc = $doc:literal])* $variant:ident => $code:literal,)+) => {
         /// A stable snake_case code inside the error envelope.
+        // The codes are the variants in snake_case (the unit test below holds `as_str` to it),
+        // which is how utoipa writes them into the OpenAPI enum too.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
         pub enum ErrorCode {
-            $($(#[doc = $doc])* #[serde(rename = $code)] $variant,)+
+            $($(#[doc = $doc])* $variant,)+
         }
 
         impl ErrorCode {

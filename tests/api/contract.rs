@@ -131,3 +131,20 @@ async fn codes_typed_in_fullwidth_or_behind_invisible_characters_are_found() {
         assert_eq!(body["hits"][0]["code"], "QCVN 06:2022/BXD", "{typed:?}: {body}");
     }
 }
+
+#[tokio::test]
+async fn every_error_code_is_listed_in_the_openapi_document_and_the_readme() {
+    let app = spawn_app().await;
+    let (status, document) = app.get_json("/api/v1/openapi.json").await;
+    assert_eq!(status, 200);
+    let listed = &document["components"]["schemas"]["ErrorCode"];
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    for code in tieuchuan::error::ErrorCode::ALL {
+        let text = code.as_str();
+        assert!(
+            listed.to_string().contains(&format!("\"{text}\"")),
+            "{text} is not in the OpenAPI ErrorCode: {listed}"
+        );
+        assert!(readme.contains(&format!("`{text}`")), "{text} is not in the README");
+    }
+}
