@@ -102,7 +102,7 @@ impl Default for Settings {
             log_format: "text".to_string(),
             seed_on_empty: true,
             search_concurrency: 8,
-            search_queue: 64,
+            search_queue: 512,
             jwt_secret: None,
             max_upload_bytes: 50 * 1024 * 1024,
             max_import_bytes: 64 * 1024 * 1024,

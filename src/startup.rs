@@ -139,7 +139,7 @@ const REQUEST_HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_CONNECTIONS_PER_WORKER: usize = 4_096;
 
 /// CPU-heavy jobs (argon2, PDF extraction and stamping) waiting for a core before 503.
-const CPU_QUEUE: usize = 64;
+const CPU_QUEUE: usize = 256;
 /// How long one waits.
 const CPU_WAIT: Duration = Duration::from_secs(10);
 
@@ -194,6 +194,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
             .app_data(web::PathConfig::default().error_handler(extractors::path_error))
             .app_data(web::JsonConfig::default().limit(body_limit).error_handler(extractors::json_error))
             .app_data(web::PayloadConfig::new(body_limit))
+            .wrap(from_fn(crate::error::envelope::ensure))
             .wrap(cors(&origins))
             .wrap(from_fn(security_headers::add))
             .wrap(Compress::default())

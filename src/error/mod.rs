@@ -11,6 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub mod code;
+pub mod envelope;
 
 pub use code::ErrorCode;
 

@@ -92,7 +92,9 @@ pub struct PasswordChange {
 
 /// Change one's password; every token issued before stops working.
 #[utoipa::path(tag = "accounts", request_body = PasswordChange, responses(
-    (status = 204), (status = 401, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)), security(("bearer" = [])))]
+    (status = 204), (status = 401, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope),
+    (status = 429, description = "Too many wrong current passwords from this address (see Retry-After)", body = ErrorEnvelope)),
+    security(("bearer" = [])))]
 #[put("/api/v1/me/password")]
 pub async fn change_password(
     accounts: web::Data<Accounts>,

@@ -1,6 +1,8 @@
 //! The OpenAPI document at `/api/v1/openapi.json` and Swagger UI at `/api/docs` (vendored assets).
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{auth, documents, imports, operations, reports, search, standards, users};
@@ -66,7 +68,7 @@ use crate::services::usage::{UsageReport, UsageRow};
         (name = "catalogue", description = "Standards and regulations: metadata, status, relations"),
         (name = "operations", description = "Health and metrics"),
     ),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &CommonAnswers)
 )]
 pub struct ApiDoc;
 
@@ -80,5 +82,69 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
+    }
+}
+
+/// The answers every operation of a kind can give, whatever its handler: the service's own rules,
+/// written once here rather than on each handler.
+/// - Every operation but `/healthz`: 503 (the database or a gate is busy, `Retry-After`).
+/// - With parameters or a body: 400 (`invalid_parameter`).
+/// - Under `/api/v1/` but the sign-in operations (which read no token): 401, since any
+///   `Authorization` header is checked (an invalid or revoked token is refused even on a read);
+///   reads without a security requirement get an optional one (anonymous, or a bearer token).
+/// - With path parameters: 404.
+/// - With a body: 413 and 415.
+/// - Changes of an account (`/api/v1/users/{id}/...`): 404, 409 (own account, last admin), 422.
+struct CommonAnswers;
+
+impl Modify for CommonAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            for operation in
+                [&mut item.get, &mut item.post, &mut item.put, &mut item.delete, &mut item.patch].into_iter().flatten()
+            {
+                add_common_answers(path, operation);
+            }
+        }
+    }
+}
+
+fn add_common_answers(path: &str, operation: &mut Operation) {
+    let has_body = operation.request_body.is_some();
+    let has_parameters = operation.parameters.as_ref().is_some_and(|p| !p.is_empty()) || has_body;
+    let mut answers: Vec<(&str, &str)> = Vec::new();
+    if path != "/healthz" {
+        answers.push(("503", "Busy or unavailable; retry after `Retry-After`"));
+    }
+    if has_parameters {
+        answers.push(("400", "A parameter or the body is malformed"));
+    }
+    if path.starts_with("/api/v1/") && !path.starts_with("/api/v1/auth/") {
+        answers.push(("401", "The `Authorization` header is invalid, expired or revoked"));
+        if operation.security.is_none() {
+            operation.security =
+                Some(vec![SecurityRequirement::default(), SecurityRequirement::new("bearer", [""; 0])]);
+        }
+    }
+    if path.contains('{') {
+        answers.push(("404", "Nothing answers to the path's reference or id"));
+    }
+    if has_body {
+        answers.push(("413", "The body is larger than the limit"));
+        answers.push(("415", "The body's media type is not one this operation reads"));
+    }
+    if path.starts_with("/api/v1/users/{id}") {
+        answers.push(("409", "Not allowed on one's own account, or on the last admin"));
+        answers.push(("422", "The change cannot be made (expiry out of range, no province)"));
+    }
+    for (status, description) in answers {
+        operation.responses.responses.entry(status.to_string()).or_insert_with(|| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content("application/json", Content::new(Some(Ref::from_schema_name("ErrorEnvelope"))))
+                    .build(),
+            )
+        });
     }
 }

@@ -148,3 +148,22 @@ async fn every_error_code_is_listed_in_the_openapi_document_and_the_readme() {
         assert!(readme.contains(&format!("`{text}`")), "{text} is not in the README");
     }
 }
+
+#[tokio::test]
+async fn answers_no_handler_wrote_are_in_the_envelope_too() {
+    let app = spawn_app().await;
+    let token = admin(&app);
+    let response = app
+        .client
+        .post(format!("{}/api/v1/standards/tcvn-5574-2018/documents", app.address))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("an upload without a Content-Type");
+    let status = response.status().as_u16();
+    let content_type = response.headers()["content-type"].to_str().unwrap_or_default().to_string();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    assert!((400..500).contains(&status), "{status}");
+    assert!(content_type.starts_with("application/json"), "{content_type}");
+    assert!(body["error"]["code"].is_string() && body["error"]["message"].is_string(), "{body}");
+}

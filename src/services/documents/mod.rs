@@ -176,29 +176,30 @@ impl Texts {
         })
         .await?;
         let format = format_of(&document);
-        let text = self
-            .cpu
-            .run(move || {
-                let total = stored.len();
-                let sections = stored
-                    .iter()
-                    .enumerate()
-                    .filter(|(index, _)| section.is_none_or(|wanted| wanted == *index))
-                    .map(|(index, s)| SectionView {
-                        index,
-                        heading: s.heading.clone(),
-                        html: reader::section_html(format, &s.body),
-                    })
-                    .collect();
-                Ok(TextView {
-                    document_id: document.id,
-                    restricted: level(&document) != AccessLevel::Public,
-                    total_sections: total,
-                    contents: stored.into_iter().map(|s| s.heading).collect(),
-                    sections,
+        // Sanitising a section is light work, done off the async workers but not behind the CPU
+        // gate, which is for the heavy jobs (argon2, extraction, stamping): readers never queue
+        // behind a flood of sign-ins.
+        let text = actix_web::web::block(move || {
+            let total = stored.len();
+            let sections = stored
+                .iter()
+                .enumerate()
+                .filter(|(index, _)| section.is_none_or(|wanted| wanted == *index))
+                .map(|(index, s)| SectionView {
+                    index,
+                    heading: s.heading.clone(),
+                    html: reader::section_html(format, &s.body),
                 })
-            })
-            .await?;
+                .collect();
+            TextView {
+                document_id: document.id,
+                restricted: level(&document) != AccessLevel::Public,
+                total_sections: total,
+                contents: stored.into_iter().map(|s| s.heading).collect(),
+                sections,
+            }
+        })
+        .await?;
         Ok(Reading { code: standard.fields.code, slug: standard.fields.slug, text })
     }
 
