@@ -167,3 +167,24 @@ async fn answers_no_handler_wrote_are_in_the_envelope_too() {
     assert!(content_type.starts_with("application/json"), "{content_type}");
     assert!(body["error"]["code"].is_string() && body["error"]["message"].is_string(), "{body}");
 }
+
+#[tokio::test]
+async fn a_form_field_without_a_name_is_refused() {
+    let app = spawn_app().await;
+    let token = admin(&app);
+    let boundary = "emptyname";
+    let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"\"\r\n\r\n{{}}\r\n--{boundary}--\r\n");
+    let response = app
+        .client
+        .post(format!("{}/api/v1/standards/tcvn-5574-2018/documents", app.address))
+        .bearer_auth(&token)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .timeout(std::time::Duration::from_secs(20))
+        .send()
+        .await
+        .expect("the form is answered");
+    assert_eq!(response.status().as_u16(), 400);
+    let body: Value = response.json().await.expect("the envelope");
+    assert_eq!(body["error"]["code"], "invalid_parameter", "{body}");
+}
