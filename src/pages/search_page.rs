@@ -8,10 +8,11 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::i18n::Words;
-use super::{Frame, MessagePage, encode, render, session, status_label};
+use super::{Frame, encode, error_page, render, session, status_label};
+use crate::routes::params::{CatalogueFilterParams, PageParams};
+use crate::routes::search::{SearchParams, search_request};
 use crate::search::highlight::escape;
 use crate::search::searcher::Facets;
-use crate::search::{SearchFilters, SearchRequest};
 use crate::services::search::SearchService;
 
 const PER_PAGE: u32 = 20;
@@ -25,7 +26,7 @@ pub struct SearchForm {
     pub issuer: Option<String>,
     pub field: Option<String>,
     pub year: Option<String>,
-    pub page: Option<u32>,
+    pub page: Option<String>,
     pub lang: Option<String>,
 }
 
@@ -135,26 +136,23 @@ pub async fn search(
 ) -> HttpResponse {
     let frame = Frame::of(&request);
     let form = form.into_inner();
-    let q = form.q.clone().unwrap_or_default().chars().take(200).collect::<String>();
-    let year = form.year.as_deref().and_then(|y| y.parse::<i64>().ok());
-    let filters = SearchFilters {
-        kind: form.kind.clone().filter(|k| !k.is_empty()),
-        status: form.status.clone().filter(|s| !s.is_empty()),
-        issuer: form.issuer.clone().filter(|i| !i.is_empty()),
-        field: form.field.clone().filter(|f| !f.is_empty()),
-        year_from: year,
-        year_to: year,
+    let query = SearchParams { q: form.q.clone(), year_from: form.year.clone(), year_to: form.year.clone() };
+    let filters = CatalogueFilterParams {
+        kind: form.kind.clone(),
+        status: form.status.clone(),
+        issuer: form.issuer.clone(),
+        field: form.field.clone(),
     };
-    let page = form.page.unwrap_or(1).clamp(1, 500);
-    let request_body =
-        SearchRequest { query: q.clone(), filters, page, per_page: PER_PAGE, ..SearchRequest::default() };
+    let paging = PageParams { page: form.page.clone(), per_page: Some(PER_PAGE.to_string()) };
+    let request_body = match search_request(&query, &filters, &paging) {
+        Ok(request_body) => request_body,
+        Err(error) => return error_page(frame, &error),
+    };
+    let (q, page) = (request_body.query.clone(), request_body.page);
     let (caller, _) = session::page_caller(&request).await;
     let response = match service.search(&caller, request_body).await {
         Ok(response) => response,
-        Err(error) => {
-            let (status, _) = error.status_and_code();
-            return render(status, &MessagePage::new(frame, error.to_string()));
-        }
+        Err(error) => return error_page(frame, &error),
     };
     let w = frame.w;
     let lang_suffix = if frame.lang == "en" { "?lang=en" } else { "" };

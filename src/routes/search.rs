@@ -45,6 +45,18 @@ pub async fn search(
     filters: web::Query<CatalogueFilterParams>,
     paging: web::Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
+    let request = search_request(&query, &filters, &paging)?;
+    let response = service.search(&caller, request).await?;
+    Ok(HttpResponse::Ok().json(response))
+}
+
+/// The search a query string asks for, every value checked: the API's search and the search
+/// page read their parameters through this one function.
+pub fn search_request(
+    query: &SearchParams,
+    filters: &CatalogueFilterParams,
+    paging: &PageParams,
+) -> Result<SearchRequest, AppError> {
     let q = bounded_query(query.q.as_deref())?;
     let listing = filters.resolve()?;
     let (page, per_page) = paging.resolve()?;
@@ -63,9 +75,7 @@ pub async fn search(
         year_from,
         year_to,
     };
-    let request = SearchRequest { query: q, filters, page, per_page, ..SearchRequest::default() };
-    let response = service.search(&caller, request).await?;
-    Ok(HttpResponse::Ok().json(response))
+    Ok(SearchRequest { query: q, filters, page, per_page, ..SearchRequest::default() })
 }
 
 /// The prefix typed so far.

@@ -188,3 +188,20 @@ async fn a_form_field_without_a_name_is_refused() {
     let body: Value = response.json().await.expect("the envelope");
     assert_eq!(body["error"]["code"], "invalid_parameter", "{body}");
 }
+
+#[tokio::test]
+async fn the_search_page_checks_its_query_as_the_api_does() {
+    let app = spawn_app().await;
+    let long = format!("q={}", encode(&"bê tông ".repeat(200)));
+    for (api_query, page_query) in
+        [("kind=Luật", "kind=Luật"), ("year_from=19", "year=19"), ("page=0", "page=0"), (long.as_str(), long.as_str())]
+    {
+        let api = app.client.get(format!("{}/api/v1/search?{api_query}", app.address)).send().await.expect("api");
+        let page = app.client.get(format!("{}/?{page_query}", app.address)).send().await.expect("page");
+        assert_eq!(api.status().as_u16(), 400, "the API refuses {api_query:.40}");
+        assert_eq!(page.status().as_u16(), 400, "the page refuses {page_query:.40} the same way");
+    }
+    let page =
+        app.client.get(format!("{}/?q={}&kind=QCVN", app.address, encode("an toàn cháy"))).send().await.expect("page");
+    assert_eq!(page.status().as_u16(), 200);
+}
