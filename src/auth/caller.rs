@@ -46,23 +46,22 @@ pub struct Account {
 
 impl Account {
     /// The account of a stored user at a moment.
-    pub fn from_row(row: &UserRow, now: NaiveDateTime) -> Option<Account> {
-        let role = row.role.parse().ok()?;
-        let standing = match row.status.parse().ok()? {
+    pub fn from_row(row: &UserRow, now: NaiveDateTime) -> Account {
+        let standing = match row.status {
             AccountStatus::Pending => Standing::Pending,
             AccountStatus::Suspended => Standing::Suspended,
             AccountStatus::Active if is_expired(row.expires_at, now) => Standing::Expired,
             AccountStatus::Active => Standing::Active,
         };
-        Some(Account {
+        Account {
             id: row.id,
             username: row.username.clone(),
             full_name: row.full_name.clone(),
-            role,
+            role: row.role,
             province: row.province.clone(),
             unit: row.unit.clone(),
             standing,
-        })
+        }
     }
 }
 
@@ -113,7 +112,7 @@ pub fn resolve(conn: &mut DbConnection, id: i64, version: i32) -> Result<Caller,
     if row.token_version != version {
         return Err(AppError::unauthenticated(ErrorCode::TokenRevoked, "this token was revoked; sign in again"));
     }
-    Account::from_row(&row, Utc::now().naive_utc()).map(Caller::Account).ok_or_else(invalid_token)
+    Ok(Caller::Account(Account::from_row(&row, Utc::now().naive_utc())))
 }
 
 fn bearer(value: &str) -> Option<String> {

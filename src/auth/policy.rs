@@ -94,7 +94,7 @@ fn manages(account: &Account, target: &UserRow) -> bool {
         Role::ProvinceAdmin => {
             account.province.is_some()
                 && target.province == account.province
-                && matches!(target.role.parse::<Role>(), Ok(Role::Official | Role::Inspector))
+                && matches!(target.role, Role::Official | Role::Inspector)
         }
         Role::Official | Role::Inspector => false,
     }

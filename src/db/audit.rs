@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::{access_events, account_events, standards, users};
+use crate::domain::AccessAction;
 
 /// An account event to append (registered, approved, suspended, role changed, login failed...).
 #[derive(Debug, Clone, Insertable)]
@@ -40,7 +41,7 @@ pub struct NewAccessEvent {
     pub user_id: i64,
     pub standard_id: i64,
     pub document_id: Option<i64>,
-    pub action: String,
+    pub action: AccessAction,
     pub province: Option<String>,
     pub unit: Option<String>,
     pub at: NaiveDateTime,
@@ -103,7 +104,7 @@ pub enum UsageKey {
 pub struct UsageCount {
     pub key: Option<String>,
     pub label: Option<String>,
-    pub action: String,
+    pub action: AccessAction,
     pub events: i64,
 }
 
@@ -125,7 +126,7 @@ pub fn usage_counts(
                 .filter(access_events::day.le(to.to_string()))
                 .group_by(($key, $label, access_events::action))
                 .select(($key.nullable(), $label.nullable(), access_events::action, diesel::dsl::count_star()));
-            let rows: Vec<(Option<String>, Option<String>, String, i64)> = match scope {
+            let rows: Vec<(Option<String>, Option<String>, AccessAction, i64)> = match scope {
                 UsageScope::All => query.load(conn)?,
                 UsageScope::Province(province) => {
                     query.filter(access_events::province.eq(province.clone())).load(conn)?

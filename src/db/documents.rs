@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::{blobs, document_sections, documents};
+use crate::domain::{AccessLevel, TextFormat};
 
 /// A stored text of a standard.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -13,13 +14,13 @@ pub struct DocumentRow {
     pub id: i64,
     pub standard_id: i64,
     pub sha256: String,
-    pub format: String,
+    pub format: TextFormat,
     pub size_bytes: i64,
     pub pages: Option<i32>,
     pub needs_ocr: bool,
     pub language: String,
     pub filename: Option<String>,
-    pub access_level: String,
+    pub access_level: AccessLevel,
     pub uploaded_by: Option<i64>,
     pub uploaded_at: NaiveDateTime,
 }
@@ -30,13 +31,13 @@ pub struct DocumentRow {
 pub struct NewDocument {
     pub standard_id: i64,
     pub sha256: String,
-    pub format: String,
+    pub format: TextFormat,
     pub size_bytes: i64,
     pub pages: Option<i32>,
     pub needs_ocr: bool,
     pub language: String,
     pub filename: Option<String>,
-    pub access_level: String,
+    pub access_level: AccessLevel,
     pub uploaded_by: Option<i64>,
     pub uploaded_at: NaiveDateTime,
 }

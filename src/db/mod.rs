@@ -14,6 +14,7 @@ pub mod sign_in_attempts;
 pub mod standards;
 mod transaction;
 pub mod users;
+pub mod vocabulary;
 
 use diesel::connection::SimpleConnection;
 use diesel::{PgConnection, SqliteConnection};

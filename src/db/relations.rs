@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::{standard_relations, standards};
+use crate::domain::RelationKind;
 
 /// A stored relation: `standard_id` `kind` `target_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -11,7 +12,7 @@ use super::schema::{standard_relations, standards};
 pub struct RelationRow {
     pub id: i64,
     pub standard_id: i64,
-    pub kind: String,
+    pub kind: RelationKind,
     pub target_code: String,
     pub target_key: String,
 }
@@ -21,7 +22,7 @@ pub struct RelationRow {
 #[diesel(table_name = standard_relations)]
 pub struct NewRelation {
     pub standard_id: i64,
-    pub kind: String,
+    pub kind: RelationKind,
     pub target_code: String,
     pub target_key: String,
 }
@@ -30,7 +31,7 @@ pub struct NewRelation {
 /// code and key (so the relation can be shown from the other end).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncomingRelation {
-    pub kind: String,
+    pub kind: RelationKind,
     pub source_code: String,
     pub source_key: String,
 }
@@ -46,7 +47,7 @@ pub fn of_standard(conn: &mut DbConnection, standard_id: i64) -> QueryResult<Vec
 
 /// The relations stored on other standards that point at this key.
 pub fn pointing_at(conn: &mut DbConnection, key: &str) -> QueryResult<Vec<IncomingRelation>> {
-    let rows: Vec<(String, String, String)> = standard_relations::table
+    let rows: Vec<(RelationKind, String, String)> = standard_relations::table
         .inner_join(standards::table)
         .filter(standard_relations::target_key.eq(key))
         .select((standard_relations::kind, standards::code, standards::code_key))

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::standards;
+use crate::domain::{AccessLevel, Confidence, Equivalence, Kind, Status};
 
 type Backend = <DbConnection as Connection>::Backend;
 
@@ -28,7 +29,7 @@ pub struct StandardFields {
     pub code_key: String,
     pub series_key: String,
     pub slug: String,
-    pub kind: String,
+    pub kind: Kind,
     pub number: String,
     pub adopted_prefix: Option<String>,
     pub year: Option<i32>,
@@ -39,25 +40,25 @@ pub struct StandardFields {
     pub scope_vi: Option<String>,
     pub field: Option<String>,
     pub technical_committee: Option<String>,
-    pub status: String,
+    pub status: Status,
     pub status_note: Option<String>,
     pub legal_instrument: Option<String>,
     pub issued_date: Option<NaiveDate>,
     pub effective_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
     pub international_equivalent: Option<String>,
-    pub equivalence: Option<String>,
-    pub access_level: String,
+    pub equivalence: Option<Equivalence>,
+    pub access_level: AccessLevel,
     pub note: Option<String>,
     pub source: Option<String>,
-    pub confidence: Option<String>,
+    pub confidence: Option<Confidence>,
 }
 
 /// Filters of the plain listing; `None` means any.
 #[derive(Debug, Clone, Default)]
 pub struct ListingFilter {
-    pub kind: Option<String>,
-    pub status: Option<String>,
+    pub kind: Option<Kind>,
+    pub status: Option<Status>,
     pub issuer_code: Option<String>,
     pub field: Option<String>,
 }
@@ -65,7 +66,7 @@ pub struct ListingFilter {
 fn filtered(filter: &ListingFilter) -> standards::BoxedQuery<'_, Backend> {
     let mut query = standards::table.into_boxed();
     if let Some(kind) = &filter.kind {
-        query = query.filter(standards::kind.eq(kind));
+        query = query.filter(standards::kind.eq(*kind));
     }
     if let Some(status) = &filter.status {
         query = query.filter(standards::status.eq(status));
@@ -156,7 +157,7 @@ pub fn update(conn: &mut DbConnection, id: i64, fields: &StandardFields, now: Na
 }
 
 /// Sets the status of one standard and bumps its version; returns the new version.
-pub fn set_status(conn: &mut DbConnection, id: i64, status: &str, now: NaiveDateTime) -> QueryResult<i32> {
+pub fn set_status(conn: &mut DbConnection, id: i64, status: Status, now: NaiveDateTime) -> QueryResult<i32> {
     diesel::update(standards::table.find(id))
         .set((
             standards::status.eq(status),
@@ -168,7 +169,7 @@ pub fn set_status(conn: &mut DbConnection, id: i64, status: &str, now: NaiveDate
 }
 
 /// The standards with this status whose keys are among the given ones.
-pub fn with_status_among(conn: &mut DbConnection, status: &str, keys: &[String]) -> QueryResult<Vec<StandardRow>> {
+pub fn with_status_among(conn: &mut DbConnection, status: Status, keys: &[String]) -> QueryResult<Vec<StandardRow>> {
     if keys.is_empty() {
         return Ok(Vec::new());
     }

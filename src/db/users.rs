@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::{refresh_tokens, users};
+use crate::domain::{AccountStatus, Role};
 
 /// A stored account.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
@@ -14,11 +15,11 @@ pub struct UserRow {
     pub username: String,
     pub email: String,
     pub full_name: String,
-    pub role: String,
+    pub role: Role,
     pub province: Option<String>,
     pub commune: Option<String>,
     pub unit: Option<String>,
-    pub status: String,
+    pub status: AccountStatus,
     pub expires_at: Option<NaiveDateTime>,
     pub password_hash: String,
     pub token_version: i32,
@@ -38,11 +39,11 @@ pub struct NewUser {
     pub username: String,
     pub email: String,
     pub full_name: String,
-    pub role: String,
+    pub role: Role,
     pub province: Option<String>,
     pub commune: Option<String>,
     pub unit: Option<String>,
-    pub status: String,
+    pub status: AccountStatus,
     pub expires_at: Option<NaiveDateTime>,
     pub password_hash: String,
     pub created_at: NaiveDateTime,
@@ -55,9 +56,9 @@ pub struct NewUser {
 /// Filters of the account listing; `None` means any.
 #[derive(Debug, Clone, Default)]
 pub struct UserFilter {
-    pub status: Option<String>,
+    pub status: Option<AccountStatus>,
     pub province: Option<String>,
-    pub role: Option<String>,
+    pub role: Option<Role>,
 }
 
 /// The account with this id.
@@ -86,13 +87,13 @@ pub fn list(conn: &mut DbConnection, filter: &UserFilter, offset: i64, limit: i6
     let filtered = || {
         let mut query = users::table.into_boxed();
         if let Some(status) = &filter.status {
-            query = query.filter(users::status.eq(status.clone()));
+            query = query.filter(users::status.eq(*status));
         }
         if let Some(province) = &filter.province {
             query = query.filter(users::province.eq(province.clone()));
         }
         if let Some(role) = &filter.role {
-            query = query.filter(users::role.eq(role.clone()));
+            query = query.filter(users::role.eq(*role));
         }
         query
     };
@@ -116,7 +117,7 @@ pub fn approve(
 ) -> QueryResult<()> {
     diesel::update(users::table.find(id))
         .set((
-            users::status.eq("active"),
+            users::status.eq(AccountStatus::Active),
             users::expires_at.eq(expires_at),
             users::approved_at.eq(now),
             users::approved_by.eq(by),
@@ -129,7 +130,7 @@ pub fn approve(
 }
 
 /// Sets an account's status.
-pub fn set_status(conn: &mut DbConnection, id: i64, status: &str, now: NaiveDateTime) -> QueryResult<()> {
+pub fn set_status(conn: &mut DbConnection, id: i64, status: AccountStatus, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(users::table.find(id))
         .set((users::status.eq(status), users::updated_at.eq(now)))
         .execute(conn)
@@ -141,7 +142,7 @@ pub fn set_status(conn: &mut DbConnection, id: i64, status: &str, now: NaiveDate
 pub fn suspend(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(users::table.find(id))
         .set((
-            users::status.eq("suspended"),
+            users::status.eq(AccountStatus::Suspended),
             users::token_version.eq(users::token_version + 1),
             users::updated_at.eq(now),
         ))
@@ -151,7 +152,11 @@ pub fn suspend(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryRes
 
 /// How many active admins there are.
 pub fn active_admins(conn: &mut DbConnection) -> QueryResult<i64> {
-    users::table.filter(users::role.eq("admin")).filter(users::status.eq("active")).count().get_result(conn)
+    users::table
+        .filter(users::role.eq(Role::Admin))
+        .filter(users::status.eq(AccountStatus::Active))
+        .count()
+        .get_result(conn)
 }
 
 /// Sets an account's expiry.
@@ -163,7 +168,7 @@ pub fn set_expiry(conn: &mut DbConnection, id: i64, expires_at: NaiveDateTime, n
 }
 
 /// Changes the role and invalidates the account's tokens.
-pub fn set_role(conn: &mut DbConnection, id: i64, role: &str, now: NaiveDateTime) -> QueryResult<()> {
+pub fn set_role(conn: &mut DbConnection, id: i64, role: Role, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(users::table.find(id))
         .set((users::role.eq(role), users::token_version.eq(users::token_version + 1), users::updated_at.eq(now)))
         .execute(conn)

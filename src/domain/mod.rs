@@ -12,5 +12,6 @@ mod code_tests;
 pub use code::{CanonicalCode, CodeError};
 pub use link::StandardLink;
 pub use vocabulary::{
-    AccessAction, AccessLevel, AccountStatus, Confidence, Equivalence, Kind, RelationKind, Role, Status, UnknownTerm,
+    AccessAction, AccessLevel, AccountStatus, Confidence, Equivalence, Kind, RelationKind, Role, Status, TextFormat,
+    UnknownTerm,
 };

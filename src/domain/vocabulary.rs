@@ -19,7 +19,11 @@ pub struct UnknownTerm {
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $label:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+            diesel::AsExpression, diesel::FromSqlRow,
+        )]
+        #[diesel(sql_type = diesel::sql_types::Text)]
         pub enum $name {
             $(#[serde(rename = $text)] $variant,)+
         }
@@ -146,6 +150,15 @@ vocabulary!(
     AccessAction, "access action" {
         View => "view",
         Download => "download",
+    }
+);
+
+vocabulary!(
+    /// What a stored text is.
+    TextFormat, "text format" {
+        Pdf => "pdf",
+        Markdown => "markdown",
+        Text => "text",
     }
 );
 

@@ -244,10 +244,10 @@ pub async fn my_account(request: HttpRequest, usage: web::Data<Usage>) -> HttpRe
         profile: vec![
             (w.full_name, row.full_name.clone()),
             (w.username, row.username.clone()),
-            (w.role, row.role.clone()),
+            (w.role, row.role.to_string()),
             (w.province, row.province.clone().unwrap_or_default()),
             (w.unit, row.unit.clone().unwrap_or_default()),
-            (w.status, row.status.clone()),
+            (w.status, row.status.to_string()),
             (w.expires, row.expires_at.map(|e| e.format("%d/%m/%Y").to_string()).unwrap_or_else(|| "—".into())),
         ],
         history,

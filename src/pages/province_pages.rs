@@ -87,14 +87,14 @@ pub async fn province_page(
     let mut lines: Vec<AccountLine> = listing
         .items
         .iter()
-        .filter(|u| matches!(u.role.as_str(), "official" | "inspector"))
+        .filter(|u| matches!(u.role, Role::Official | Role::Inspector))
         .map(|u| AccountLine {
             id: u.id,
             full_name: u.full_name.clone(),
             username: u.username.clone(),
             unit: u.unit.clone().unwrap_or_default(),
-            role: u.role.clone(),
-            status: u.status.clone(),
+            role: u.role.to_string(),
+            status: u.status.to_string(),
             expires: u.expires_at.map(|e| e.format("%d/%m/%Y").to_string()).unwrap_or_default(),
         })
         .collect();

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::i18n::Words;
 use super::{Frame, MessagePage, encode, render, session, status_label};
+use crate::domain::{AccessLevel, Status, TextFormat};
 use crate::error::AppError;
 use crate::services::catalogue::{Catalogue, StandardDetail, StandardLink};
 use crate::services::documents::{Reading, SectionView, Texts};
@@ -57,7 +58,7 @@ struct StandardPage {
 }
 
 fn link(w: &'static Words, link: &StandardLink, lang_query: &str) -> LinkView {
-    let status = link.status.clone().unwrap_or_default();
+    let status = link.status.map(|s| s.as_str().to_string()).unwrap_or_default();
     LinkView {
         code: link.code.clone(),
         url: link.slug.as_ref().map(|slug| format!("/tieu-chuan/{slug}{lang_query}")).unwrap_or_default(),
@@ -84,7 +85,7 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
     .filter(|(_, links)| !links.is_empty())
     .map(|(title, links)| RelationGroup { title, links: links.iter().map(|l| link(w, l, q)).collect() })
     .collect();
-    let mut facts: Vec<(&'static str, String)> = vec![(w.kind, s.kind.clone())];
+    let mut facts: Vec<(&'static str, String)> = vec![(w.kind, s.kind.to_string())];
     let optional = [
         (w.title_en, s.title_en.clone()),
         (w.issuer, detail.issuer.clone()),
@@ -102,17 +103,17 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
         .map(|d| DocumentLine {
             label: format!(
                 "{} · {}",
-                d.format.to_uppercase(),
+                d.format.as_str().to_uppercase(),
                 d.pages.map_or(format!("{} mục", d.sections), |p| format!("{p} trang"))
             ),
             can_read: d.can_read,
-            is_pdf: d.format == "pdf",
+            is_pdf: d.format == TextFormat::Pdf,
             read_url: format!("/tieu-chuan/{}/van-ban/{}{q}", s.slug, d.id),
             pdf_url: format!("/tieu-chuan/{}/van-ban/{}/pdf", s.slug, d.id),
-            reason: if d.access_level == "inspectors" { w.inspectors_only } else { w.sign_in_to_read },
+            reason: if d.access_level == AccessLevel::Inspectors { w.inspectors_only } else { w.sign_in_to_read },
         })
         .collect();
-    let confidence = detail.provenance.confidence.clone().unwrap_or_default();
+    let confidence = detail.provenance.confidence.map(|c| c.as_str().to_string()).unwrap_or_default();
     StandardPage {
         w,
         lang: frame.lang,
@@ -120,10 +121,10 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
         other_lang_url: frame.other_lang_url,
         code: s.code.clone(),
         title: s.title_vi.clone(),
-        status: s.status.clone(),
-        status_label: status_label(w, &s.status),
+        status: s.status.to_string(),
+        status_label: status_label(w, s.status.as_str()),
         successors: r.replaced_by.iter().map(|l| link(w, l, q)).collect(),
-        expired: matches!(s.status.as_str(), "expired" | "annulled"),
+        expired: matches!(s.status, Status::Expired | Status::Annulled),
         facts,
         relations,
         documents,

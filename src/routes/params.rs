@@ -73,8 +73,8 @@ impl CatalogueFilterParams {
     /// The filter, with every value checked.
     pub fn resolve(&self) -> Result<ListingFilter, AppError> {
         Ok(ListingFilter {
-            kind: term::<Kind>(self.kind.as_deref(), "kind")?.map(|k| k.as_str().to_string()),
-            status: term::<Status>(self.status.as_deref(), "status")?.map(|s| s.as_str().to_string()),
+            kind: term::<Kind>(self.kind.as_deref(), "kind")?,
+            status: term::<Status>(self.status.as_deref(), "status")?,
             issuer_code: slug_like(self.issuer.as_deref(), "issuer", |c| c.is_alphanumeric() || c == '&')?
                 .map(|issuer| canonical_issuer(&issuer.to_uppercase())),
             field: slug_like(self.field.as_deref(), "field", |c| {

@@ -38,9 +38,9 @@ pub async fn list_users(
     paging: web::Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
     let filter = UserFilter {
-        status: term::<AccountStatus>(filters.status.as_deref(), "status")?.map(|s| s.to_string()),
+        status: term::<AccountStatus>(filters.status.as_deref(), "status")?,
         province: filters.province.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_string),
-        role: term::<Role>(filters.role.as_deref(), "role")?.map(|r| r.to_string()),
+        role: term::<Role>(filters.role.as_deref(), "role")?,
     };
     let (page, per_page) = paging.resolve()?;
     let listing = accounts.list(&caller, filter, page, per_page).await?;

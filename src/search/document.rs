@@ -6,7 +6,7 @@ use super::schema::{SearchFields, facet};
 use crate::db::standards::StandardRow;
 use crate::domain::code::normalized_number;
 use crate::domain::text::{fold_diacritics, normalize};
-use crate::domain::{AccessLevel, CanonicalCode, Status};
+use crate::domain::{AccessLevel, CanonicalCode};
 
 /// The code keys of a standard, each prefixed by what it identifies: `k:` the code, `s:` the
 /// series, `si:` the series with its issuer, `ny:` number and year, `n:` the number, `a:` the
@@ -117,7 +117,7 @@ pub fn title_head(title: &str) -> String {
 /// How current a standard is, for ranking: in force 4, no known status 3, an older edition or
 /// suspended 1, replaced/expired/annulled 0.
 pub fn currency(fields: &crate::db::standards::StandardFields, superseded: bool) -> u64 {
-    let rank = fields.status.parse::<Status>().map_or(0, |s| u64::from(s.currency_rank()));
+    let rank = u64::from(fields.status.currency_rank());
     let rank = if rank >= 2 { rank + 1 } else { rank };
     if superseded { rank.min(1) } else { rank }
 }
@@ -146,8 +146,8 @@ pub fn standard_document(
     doc.add_u64(fields.standard_id, row.id as u64);
     doc.add_text(fields.code, &f.code);
     doc.add_text(fields.slug, &f.slug);
-    doc.add_text(fields.kind, &f.kind);
-    doc.add_text(fields.status, &f.status);
+    doc.add_text(fields.kind, f.kind.as_str());
+    doc.add_text(fields.status, f.status.as_str());
     if let Some(issuer) = &f.issuer_code {
         doc.add_text(fields.issuer_code, issuer);
         doc.add_facet(fields.facets, facet("issuer", issuer));
@@ -162,8 +162,8 @@ pub fn standard_document(
     }
     doc.add_u64(fields.currency, currency(f, superseded));
     doc.add_u64(fields.series, series_hash(&f.series_key, f.issuer_code.as_deref()));
-    doc.add_facet(fields.facets, facet("kind", &f.kind));
-    doc.add_facet(fields.facets, facet("status", &f.status));
+    doc.add_facet(fields.facets, facet("kind", f.kind.as_str()));
+    doc.add_facet(fields.facets, facet("status", f.status.as_str()));
     if let Ok(code) = CanonicalCode::parse(&f.code) {
         for term in code_terms(&code) {
             doc.add_text(fields.code_terms, term);

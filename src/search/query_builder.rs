@@ -15,13 +15,13 @@ use tantivy::{Searcher, Term};
 use super::most_words::MostWordsQuery;
 use super::schema::{SearchFields, exact_analyzer, facet, folded_analyzer, tokens};
 use super::understanding::{ClueStrength, UnderstoodQuery};
-use crate::domain::AccessLevel;
+use crate::domain::{AccessLevel, Kind, Status};
 
 /// Filters of a search; `None` means any.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchFilters {
-    pub kind: Option<String>,
-    pub status: Option<String>,
+    pub kind: Option<Kind>,
+    pub status: Option<Status>,
     pub issuer: Option<String>,
     pub field: Option<String>,
     pub year_from: Option<i64>,
@@ -109,8 +109,7 @@ pub fn build(
             clauses.push((Occur::Should, constant(Box::new(TermQuery::new(term, IndexRecordOption::Basic)), 3.0)));
         }
     } else {
-        let kind_hint = query.kind_hint.map(|k| k.as_str().to_string());
-        let filter_kind = filters.kind.clone().or(kind_hint);
+        let filter_kind = filters.kind.or(query.kind_hint);
         return with_filters(fields, Box::new(AllQuery), &SearchFilters { kind: filter_kind, ..filters.clone() });
     }
     with_filters(fields, Box::new(BooleanQuery::new(clauses)), filters)
@@ -244,9 +243,12 @@ fn proximity(fields: &SearchFields, terms: &QueryTerms) -> Vec<(Occur, Box<dyn Q
 
 fn with_filters(fields: &SearchFields, query: Box<dyn Query>, filters: &SearchFilters) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
-    for (parent, value) in
-        [("kind", &filters.kind), ("status", &filters.status), ("issuer", &filters.issuer), ("field", &filters.field)]
-    {
+    for (parent, value) in [
+        ("kind", filters.kind.map(Kind::as_str)),
+        ("status", filters.status.map(Status::as_str)),
+        ("issuer", filters.issuer.as_deref()),
+        ("field", filters.field.as_deref()),
+    ] {
         if let Some(value) = value {
             let term = Term::from_facet(fields.facets, &facet(parent, value));
             clauses.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));

@@ -17,7 +17,7 @@ pub fn current_values(conn: &mut DbConnection, row: &StandardRow) -> Result<Hash
     let mut values: HashMap<&'static str, String> = HashMap::from([
         ("title_vi", f.title_vi.clone()),
         ("title_en", f.title_en.clone().unwrap_or_default()),
-        ("status", f.status.clone()),
+        ("status", f.status.as_str().to_string()),
         ("status_note", f.status_note.clone().unwrap_or_default()),
         ("field", f.field.clone().unwrap_or_default()),
         ("scope_vi", f.scope_vi.clone().unwrap_or_default()),
@@ -25,7 +25,7 @@ pub fn current_values(conn: &mut DbConnection, row: &StandardRow) -> Result<Hash
         ("effective_date", f.effective_date.map(|d| d.to_string()).unwrap_or_default()),
     ]);
     for relation in relations::of_standard(conn, row.id)? {
-        if let Some(name) = RELATION_FIELDS.iter().find(|n| **n == relation.kind) {
+        if let Some(name) = RELATION_FIELDS.iter().find(|n| **n == relation.kind.as_str()) {
             let entry = values.entry(name).or_default();
             if !entry.is_empty() {
                 entry.push('\n');
@@ -57,18 +57,18 @@ fn record(row: &StandardRow, form: &HashMap<String, String>) -> ImportRecord {
         scope_vi: text("scope_vi", f.scope_vi.clone()),
         field: text("field", f.field.clone()),
         technical_committee: f.technical_committee.clone(),
-        status: text("status", Some(f.status.clone())),
+        status: text("status", Some(f.status.as_str().to_string())),
         status_note: text("status_note", f.status_note.clone()),
         legal_instrument: text("legal_instrument", f.legal_instrument.clone()),
         issued_date: f.issued_date.map(|d| d.to_string()),
         effective_date: text("effective_date", f.effective_date.map(|d| d.to_string())),
         end_date: f.end_date.map(|d| d.to_string()),
         international_equivalent: f.international_equivalent.clone(),
-        equivalence: f.equivalence.clone(),
-        access_level: Some(f.access_level.clone()),
+        equivalence: f.equivalence.map(|e| e.as_str().to_string()),
+        access_level: Some(f.access_level.as_str().to_string()),
         note: f.note.clone(),
         source: f.source.clone(),
-        confidence: f.confidence.clone(),
+        confidence: f.confidence.map(|c| c.as_str().to_string()),
         replaces: list("replaces"),
         replaced_by: list("replaced_by"),
         references: list("references"),

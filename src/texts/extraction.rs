@@ -6,24 +6,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use super::pdf_limits::{self, Inflation, PageTextError};
 use crate::domain::text::normalize;
 
-/// What a text is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TextFormat {
-    Pdf,
-    Markdown,
-    Text,
-}
+pub use crate::domain::TextFormat;
 
 impl TextFormat {
-    /// The stable name stored and shown.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TextFormat::Pdf => "pdf",
-            TextFormat::Markdown => "markdown",
-            TextFormat::Text => "text",
-        }
-    }
-
     /// What the name or media type of an upload says it is.
     pub fn claimed(filename: Option<&str>, media_type: Option<&str>) -> Option<TextFormat> {
         let extension = filename.and_then(|f| f.rsplit_once('.')).map(|(_, e)| e.to_ascii_lowercase());

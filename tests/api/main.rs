@@ -28,3 +28,4 @@ mod search_index;
 mod sign_in_limits;
 mod texts;
 mod units_of_work;
+mod vocabulary;

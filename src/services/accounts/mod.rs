@@ -36,12 +36,11 @@ pub struct UserView {
     pub username: String,
     pub email: String,
     pub full_name: String,
-    pub role: String,
+    pub role: Role,
     pub province: Option<String>,
     pub commune: Option<String>,
     pub unit: Option<String>,
-    /// `pending`, `active` or `suspended`.
-    pub status: String,
+    pub status: AccountStatus,
     #[serde(serialize_with = "crate::domain::time::optional_utc_instant")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub expires_at: Option<NaiveDateTime>,
@@ -62,11 +61,11 @@ impl From<&UserRow> for UserView {
             username: row.username.clone(),
             email: row.email.clone(),
             full_name: row.full_name.clone(),
-            role: row.role.clone(),
+            role: row.role,
             province: row.province.clone(),
             commune: row.commune.clone(),
             unit: row.unit.clone(),
-            status: row.status.clone(),
+            status: row.status,
             expires_at: row.expires_at,
             expired: policy::is_expired(row.expires_at, Utc::now().naive_utc()),
             created_at: row.created_at,
@@ -176,11 +175,11 @@ pub fn create(
                 username: registration.username,
                 email: registration.email,
                 full_name: registration.full_name,
-                role: registration.role.as_str().to_string(),
+                role: registration.role,
                 province: registration.province,
                 commune: registration.commune,
                 unit: registration.unit,
-                status: if active { AccountStatus::Active } else { AccountStatus::Pending }.as_str().to_string(),
+                status: if active { AccountStatus::Active } else { AccountStatus::Pending },
                 expires_at,
                 password_hash,
                 created_at: now,
@@ -248,10 +247,12 @@ pub fn change(
             AccountChange::Role(_) => policy::authorize(caller, Action::ChangeRole)?,
             _ => policy::authorize(caller, Action::ManageAccount(&row))?,
         }
-        if matches!(change, AccountChange::Approve(_) | AccountChange::Renew(_)) && row.status == "suspended" {
+        if matches!(change, AccountChange::Approve(_) | AccountChange::Renew(_))
+            && row.status == AccountStatus::Suspended
+        {
             let by =
                 audit::last_actor(conn, id, "suspended")?.map(|actor| users::find_by_id(conn, actor)).transpose()?;
-            let by_ministry = by.flatten().is_none_or(|actor| actor.role == Role::Admin.as_str());
+            let by_ministry = by.flatten().is_none_or(|actor| actor.role == Role::Admin);
             policy::authorize(caller, Action::LiftSuspension { by_ministry })?;
         }
         keeps_an_admin(conn, actor, &row, &change)?;
@@ -279,7 +280,7 @@ pub fn change(
                         "give the account a province first",
                     ));
                 }
-                users::set_role(conn, id, role.as_str(), now)?;
+                users::set_role(conn, id, role, now)?;
                 ("role_changed", Some(format!("{} → {}", row.role, role)))
             }
         };
@@ -299,7 +300,11 @@ fn keeps_an_admin(conn: &mut DbConnection, actor: i64, row: &UserRow, change: &A
         AccountChange::Role(role) => *role != Role::Admin,
         AccountChange::Approve(_) | AccountChange::Renew(_) => false,
     };
-    if removes_admin && row.role == Role::Admin.as_str() && row.status == "active" && users::active_admins(conn)? <= 1 {
+    if removes_admin
+        && row.role == Role::Admin
+        && row.status == AccountStatus::Active
+        && users::active_admins(conn)? <= 1
+    {
         return Err(AppError::conflict(
             ErrorCode::LastAdmin,
             "this is the last active admin; make another admin first",
@@ -331,8 +336,8 @@ fn account_expiry(
     requested: Option<NaiveDateTime>,
     now: NaiveDateTime,
 ) -> Result<Option<NaiveDateTime>, AppError> {
-    match (requested, row.role.parse::<Role>()) {
-        (Some(_), _) | (None, Ok(Role::Official | Role::Inspector)) => bounded_expiry(requested, now).map(Some),
+    match (requested, row.role) {
+        (Some(_), _) | (None, Role::Official | Role::Inspector) => bounded_expiry(requested, now).map(Some),
         (None, _) => Ok(row.expires_at),
     }
 }

@@ -72,7 +72,7 @@ pub fn finish_sign_in(
     if !matches {
         return Err(record_failure(conn, &user, origin)?);
     }
-    let account = Account::from_row(&user, now).ok_or_else(wrong_credentials)?;
+    let account = Account::from_row(&user, now);
     match account.standing {
         Standing::Active => {}
         Standing::Pending => {
@@ -190,7 +190,7 @@ pub fn refresh(
         if stored.expires_at <= now {
             return Ok(Err(invalid()));
         }
-        let account = Account::from_row(&user, now).ok_or_else(invalid)?;
+        let account = Account::from_row(&user, now);
         if account.standing != Standing::Active {
             return Ok(Err(AppError::forbidden(ErrorCode::AccountInactive, "this account cannot sign in now")));
         }

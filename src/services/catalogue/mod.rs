@@ -13,6 +13,7 @@ pub use crate::db::standards::{ListingFilter, StandardRow};
 use crate::db::{DbConnection, ics, relations};
 pub use crate::domain::StandardLink;
 use crate::domain::text::fold_diacritics;
+use crate::domain::{AccessLevel, Confidence, Equivalence, Kind, Status};
 use crate::domain::{CanonicalCode, RelationKind};
 use crate::error::AppError;
 use crate::services::documents::DocumentView;
@@ -30,13 +31,13 @@ const SUGGESTION_LIMIT: usize = 5;
 pub struct StandardSummary {
     pub code: String,
     pub slug: String,
-    pub kind: String,
+    pub kind: Kind,
     pub number: String,
     pub year: Option<i32>,
     pub issuer_code: Option<String>,
     pub title_vi: String,
     pub title_en: Option<String>,
-    pub status: String,
+    pub status: Status,
     pub field: Option<String>,
 }
 
@@ -44,8 +45,7 @@ pub struct StandardSummary {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Provenance {
     pub source: Option<String>,
-    /// `high`, `medium` or `low`.
-    pub confidence: Option<String>,
+    pub confidence: Option<Confidence>,
 }
 
 /// Relations of a standard, each a list of links (targets may be outside the catalogue).
@@ -76,10 +76,9 @@ pub struct StandardDetail {
     pub effective_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
     pub international_equivalent: Option<String>,
-    /// `IDT`, `MOD` or `NEQ`.
-    pub equivalence: Option<String>,
-    /// Who may read this standard's texts: `public`, `registered`, `inspectors`.
-    pub access_level: String,
+    pub equivalence: Option<Equivalence>,
+    /// Who may read this standard's texts.
+    pub access_level: AccessLevel,
     pub note: Option<String>,
     pub relations: Relations,
     /// The texts, with whether the caller may read each.
@@ -104,13 +103,13 @@ impl From<&StandardRow> for StandardSummary {
         StandardSummary {
             code: row.fields.code.clone(),
             slug: row.fields.slug.clone(),
-            kind: row.fields.kind.clone(),
+            kind: row.fields.kind,
             number: row.fields.number.clone(),
             year: row.fields.year,
             issuer_code: row.fields.issuer_code.clone(),
             title_vi: row.fields.title_vi.clone(),
             title_en: row.fields.title_en.clone(),
-            status: row.fields.status.clone(),
+            status: row.fields.status,
             field: row.fields.field.clone(),
         }
     }
@@ -122,7 +121,7 @@ impl From<&StandardRow> for StandardLink {
             code: row.fields.code.clone(),
             slug: Some(row.fields.slug.clone()),
             title_vi: Some(row.fields.title_vi.clone()),
-            status: Some(row.fields.status.clone()),
+            status: Some(row.fields.status),
         }
     }
 }
@@ -205,12 +204,12 @@ pub fn detail(conn: &mut DbConnection, row: &StandardRow) -> Result<StandardDeta
         effective_date: row.fields.effective_date,
         end_date: row.fields.end_date,
         international_equivalent: row.fields.international_equivalent.clone(),
-        equivalence: row.fields.equivalence.clone(),
-        access_level: row.fields.access_level.clone(),
+        equivalence: row.fields.equivalence,
+        access_level: row.fields.access_level,
         note: row.fields.note.clone(),
         relations,
         documents: Vec::new(),
-        provenance: Provenance { source: row.fields.source.clone(), confidence: row.fields.confidence.clone() },
+        provenance: Provenance { source: row.fields.source.clone(), confidence: row.fields.confidence },
         version: row.version,
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
@@ -223,17 +222,12 @@ fn resolved_relations(conn: &mut DbConnection, row: &StandardRow) -> Result<Rela
     // kind → target key → code as written
     let mut wanted: BTreeMap<&'static str, BTreeMap<String, String>> = BTreeMap::new();
     for relation in relations::of_standard(conn, row.id)? {
-        if let Ok(kind) = relation.kind.parse::<RelationKind>() {
-            wanted.entry(kind.as_str()).or_default().entry(relation.target_key).or_insert(relation.target_code);
-        }
+        wanted.entry(relation.kind.as_str()).or_default().entry(relation.target_key).or_insert(relation.target_code);
     }
     for incoming in relations::pointing_at(conn, &row.fields.code_key)? {
-        let Ok(kind) = incoming.kind.parse::<RelationKind>() else {
-            continue;
-        };
-        let seen_from_here = match kind.inverse() {
+        let seen_from_here = match incoming.kind.inverse() {
             Some(inverse) => inverse.as_str(),
-            None if kind == RelationKind::References => "referenced_by",
+            None if incoming.kind == RelationKind::References => "referenced_by",
             None => continue,
         };
         wanted.entry(seen_from_here).or_default().entry(incoming.source_key).or_insert(incoming.source_code);

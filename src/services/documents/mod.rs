@@ -122,8 +122,7 @@ impl Texts {
             .cpu
             .run(move || extraction::extract(&bytes, claimed, max_pages).map(|e| (bytes, e)).map_err(AppError::from))
             .await?;
-        let access_level =
-            access_level.map_or_else(|| standard.fields.access_level.clone(), |l| l.as_str().to_string());
+        let access_level = access_level.unwrap_or(standard.fields.access_level);
         let (store, who) = (self.storage.store.clone(), caller.clone());
         with_connection(&self.pool, move |conn| {
             let (document, created) = catalogue_transaction(conn, |conn| {
@@ -168,14 +167,14 @@ impl Texts {
             if section.is_some_and(|index| index >= total) {
                 return Err(AppError::invalid(format!("`section` must be below {total}")));
             }
-            if level(&document) != AccessLevel::Public {
+            if document.access_level != AccessLevel::Public {
                 limits.take(conn, who.require()?, Allowance::Read)?;
             }
             record(conn, &who, &standard, &document, AccessAction::View)?;
             Ok((standard, document, stored))
         })
         .await?;
-        let format = format_of(&document);
+        let format = document.format;
         // Sanitising a section is light work, done off the async workers but not behind the CPU
         // gate, which is for the heavy jobs (argon2, extraction, stamping): readers never queue
         // behind a flood of sign-ins.
@@ -193,7 +192,7 @@ impl Texts {
                 .collect();
             TextView {
                 document_id: document.id,
-                restricted: level(&document) != AccessLevel::Public,
+                restricted: document.access_level != AccessLevel::Public,
                 total_sections: total,
                 contents: stored.into_iter().map(|s| s.heading).collect(),
                 sections,
@@ -215,7 +214,7 @@ impl Texts {
         let prepared = with_connection(&self.pool, move |conn| {
             let standard = catalogue::resolve(conn, &reference)?;
             let document = entitled(conn, &who, &standard, document_id)?;
-            if format_of(&document) != TextFormat::Pdf {
+            if document.format != TextFormat::Pdf {
                 return Err(AppError::NotFound {
                     code: ErrorCode::NoPdf,
                     message: "this text is not a PDF; read it with `/text`".into(),
@@ -227,7 +226,7 @@ impl Texts {
                 .map_err(|e| AppError::NotReady(e.to_string()))?
                 .ok_or_else(|| AppError::NotReady("the file of this text is missing from the store".into()))?;
             let name = format!("{}.pdf", standard.fields.slug);
-            if level(&document) == AccessLevel::Public {
+            if document.access_level == AccessLevel::Public {
                 return Ok(Download::Original(bytes, name));
             }
             let account = who.require()?;
@@ -278,18 +277,6 @@ struct ToStamp {
     document: DocumentRow,
 }
 
-pub(super) fn level(document: &DocumentRow) -> AccessLevel {
-    document.access_level.parse().unwrap_or(AccessLevel::Inspectors)
-}
-
-fn format_of(document: &DocumentRow) -> TextFormat {
-    match document.format.as_str() {
-        "pdf" => TextFormat::Pdf,
-        "markdown" => TextFormat::Markdown,
-        _ => TextFormat::Text,
-    }
-}
-
 fn entitled(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -300,7 +287,7 @@ fn entitled(
         code: ErrorCode::DocumentNotFound,
         message: format!("no text {document_id} for {}", standard.fields.code),
     })?;
-    policy::authorize(caller, Action::ReadText(level(&document)))?;
+    policy::authorize(caller, Action::ReadText(document.access_level))?;
     Ok(document)
 }
 
@@ -312,7 +299,7 @@ fn record(
     action: AccessAction,
 ) -> Result<(), AppError> {
     match caller.account() {
-        Some(account) if level(document) != AccessLevel::Public => {
+        Some(account) if document.access_level != AccessLevel::Public => {
             usage::record_access(conn, account, standard.id, Some(document.id), action)
         }
         _ => Ok(()),

@@ -16,7 +16,7 @@ pub struct NewText<'a> {
     pub sha256: String,
     pub extracted: Extracted,
     pub filename: Option<String>,
-    pub access_level: String,
+    pub access_level: AccessLevel,
     pub uploaded_by: Option<i64>,
 }
 
@@ -30,14 +30,13 @@ pub fn store_text(
 ) -> Result<i64, BlobError> {
     store.put(conn, &text.sha256, text.bytes)?;
     let now = Utc::now().naive_utc();
-    let format = text.extracted.format.as_str();
     let sections: Vec<(String, String)> = text.extracted.sections.into_iter().map(|s| (s.heading, s.body)).collect();
     let id = documents::insert(
         conn,
         &NewDocument {
             standard_id,
             sha256: text.sha256,
-            format: format.to_string(),
+            format: text.extracted.format,
             size_bytes: i64::try_from(text.bytes.len()).unwrap_or(i64::MAX),
             pages: text.extracted.pages,
             needs_ocr: text.extracted.needs_ocr,
@@ -57,7 +56,7 @@ pub fn store_text(
             action: "text_added".into(),
             version,
             changed_at: now,
-            summary: format!("text {id} ({format}, {} sections)", sections.len()),
+            summary: format!("text {id} ({}, {} sections)", text.extracted.format, sections.len()),
         },
     )?;
     Ok(id)

@@ -5,11 +5,11 @@ use chrono::NaiveDateTime;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::level;
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::db::DbConnection;
 use crate::db::documents::{self, DocumentRow};
+use crate::domain::{AccessLevel, TextFormat};
 use crate::error::{AppError, ErrorCode};
 use crate::texts::extraction::ExtractionError;
 
@@ -17,14 +17,13 @@ use crate::texts::extraction::ExtractionError;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DocumentView {
     pub id: i64,
-    /// `pdf`, `markdown` or `text`.
-    pub format: String,
+    pub format: TextFormat,
     pub pages: Option<i32>,
     pub size_bytes: i64,
     pub sha256: String,
     /// A scan without a text layer: readable as a PDF, not searchable until OCR.
     pub needs_ocr: bool,
-    pub access_level: String,
+    pub access_level: AccessLevel,
     pub sections: usize,
     #[serde(serialize_with = "crate::domain::time::utc_instant")]
     #[schema(value_type = String, format = DateTime)]
@@ -75,14 +74,14 @@ pub fn list(conn: &mut DbConnection, caller: &Caller, standard_id: i64) -> Resul
 pub(super) fn view(conn: &mut DbConnection, caller: &Caller, document: &DocumentRow) -> Result<DocumentView, AppError> {
     Ok(DocumentView {
         id: document.id,
-        format: document.format.clone(),
+        format: document.format,
         pages: document.pages,
         size_bytes: document.size_bytes,
         sha256: document.sha256.clone(),
         needs_ocr: document.needs_ocr,
-        access_level: document.access_level.clone(),
+        access_level: document.access_level,
         sections: usize::try_from(documents::section_count(conn, document.id)?).unwrap_or(0),
         uploaded_at: document.uploaded_at,
-        can_read: policy::authorize(caller, Action::ReadText(level(document))).is_ok(),
+        can_read: policy::authorize(caller, Action::ReadText(document.access_level)).is_ok(),
     })
 }

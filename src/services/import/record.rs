@@ -78,7 +78,7 @@ pub const INTEGER_KEYS: &[&str] = &["year"];
 /// A relation a record declares, to a code that may not be in the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DeclaredRelation {
-    pub kind: String,
+    pub kind: RelationKind,
     pub target_code: String,
     pub target_key: String,
 }
@@ -124,7 +124,7 @@ impl ImportRecord {
             code_key: code.key(),
             series_key: code.series_key(),
             slug: code.slug(),
-            kind: code.kind.as_str().to_string(),
+            kind: code.kind,
             number: code.number.clone(),
             adopted_prefix: code.adopted_prefix.clone(),
             year: code.year.map(|y| y as i32),
@@ -135,18 +135,18 @@ impl ImportRecord {
             scope_vi: text(self.scope_vi.as_deref(), MAX_TEXT_CHARS, "scope_vi")?,
             field,
             technical_committee: text(self.technical_committee.as_deref(), 200, "technical_committee")?,
-            status: status.as_str().to_string(),
+            status,
             status_note: text(self.status_note.as_deref(), MAX_TEXT_CHARS, "status_note")?,
             legal_instrument: text(self.legal_instrument.as_deref(), 500, "legal_instrument")?,
             issued_date: date(self.issued_date.as_deref(), "issued_date")?,
             effective_date: date(self.effective_date.as_deref(), "effective_date")?,
             end_date: date(self.end_date.as_deref(), "end_date")?,
             international_equivalent: text(self.international_equivalent.as_deref(), 200, "international_equivalent")?,
-            equivalence: equivalence.map(|e| e.as_str().to_string()),
-            access_level: access_level.as_str().to_string(),
+            equivalence,
+            access_level,
             note: text(self.note.as_deref(), MAX_TEXT_CHARS, "note")?,
             source: text(self.source.as_deref(), 2_000, "source")?,
-            confidence: confidence.map(|c| c.as_str().to_string()),
+            confidence,
         };
         let text = AttachedText::from_record(self.text, self.text_file)?;
         Ok(ValidRecord { fields, relations, ics, text, prepared_text: None })
@@ -201,17 +201,13 @@ impl ImportRecord {
                 if target.key() == code.key() {
                     return Err(format!("`{kind}` names the record itself"));
                 }
-                relations.push(DeclaredRelation {
-                    kind: kind.as_str().to_string(),
-                    target_code: target.to_string(),
-                    target_key: target.key(),
-                });
+                relations.push(DeclaredRelation { kind, target_code: target.to_string(), target_key: target.key() });
             }
         }
         // An amendment amends its base code, whether or not the file says so.
         if let Some(base) = code.amended_base() {
             relations.push(DeclaredRelation {
-                kind: RelationKind::Amends.as_str().to_string(),
+                kind: RelationKind::Amends,
                 target_code: base.to_string(),
                 target_key: base.key(),
             });

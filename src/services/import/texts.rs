@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::{ImportError, ImportReport};
 use crate::db::{DbConnection, documents};
+use crate::domain::AccessLevel;
 use crate::services::documents::{NewText, store_text};
 use crate::texts::blob_store::{BlobStore, sha256_hex};
 use crate::texts::extraction::{self, Extracted, TextFormat};
@@ -105,7 +106,7 @@ impl TextSource {
         &self,
         conn: &mut DbConnection,
         standard: (i64, &str, i32),
-        access_level: &str,
+        access_level: AccessLevel,
         text: &PreparedText,
         report: &mut ImportReport,
     ) -> Result<(), ImportError> {
@@ -117,7 +118,7 @@ impl TextSource {
             sha256: text.sha256.clone(),
             extracted: text.extracted.clone(),
             filename: text.filename.clone(),
-            access_level: access_level.into(),
+            access_level,
             uploaded_by: None,
         };
         // A dry run checks everything but stores no file (the rollback would not remove it).

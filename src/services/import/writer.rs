@@ -56,14 +56,14 @@ pub(super) fn write_records(
             }
         };
         if let (Some(text), Some(source)) = (&record.prepared_text, texts) {
-            source.attach(conn, (id, &fields.code, version), &fields.access_level, text, report)?;
+            source.attach(conn, (id, &fields.code, version), fields.access_level, text, report)?;
         }
         progress();
     }
     let in_file: HashSet<&str> = records.iter().map(|r| r.fields.code_key.as_str()).collect();
     let outside: Vec<String> = replaced.into_iter().filter(|key| !in_file.contains(key.as_str())).collect();
-    for row in standards::with_status_among(conn, Status::Unknown.as_str(), &outside)? {
-        let version = standards::set_status(conn, row.id, Status::Replaced.as_str(), now)?;
+    for row in standards::with_status_among(conn, Status::Unknown, &outside)? {
+        let version = standards::set_status(conn, row.id, Status::Replaced, now)?;
         log(conn, row.id, &row.fields.code, "updated", version, "status derived: replaced".into(), now)?;
         report.derived_replaced += 1;
     }
@@ -81,10 +81,10 @@ fn replaced_keys(conn: &mut DbConnection, records: &[ValidRecord]) -> QueryResul
         .collect();
     for record in records {
         for relation in &record.relations {
-            if relation.kind == RelationKind::Replaces.as_str() && record.fields.status != Status::Draft.as_str() {
+            if relation.kind == RelationKind::Replaces && record.fields.status != Status::Draft {
                 replaced.insert(relation.target_key.clone());
             }
-            if relation.kind == RelationKind::ReplacedBy.as_str() {
+            if relation.kind == RelationKind::ReplacedBy {
                 replaced.insert(record.fields.code_key.clone());
             }
         }
@@ -93,11 +93,11 @@ fn replaced_keys(conn: &mut DbConnection, records: &[ValidRecord]) -> QueryResul
 }
 
 /// A standard with no known status that something replaces is `replaced`.
-fn derived_status(fields: &StandardFields, replaced: &HashSet<String>) -> String {
-    if fields.status == Status::Unknown.as_str() && replaced.contains(&fields.code_key) {
-        Status::Replaced.as_str().to_string()
+fn derived_status(fields: &StandardFields, replaced: &HashSet<String>) -> Status {
+    if fields.status == Status::Unknown && replaced.contains(&fields.code_key) {
+        Status::Replaced
     } else {
-        fields.status.clone()
+        fields.status
     }
 }
 
@@ -109,10 +109,10 @@ fn changed_parts(
     record: &ValidRecord,
 ) -> QueryResult<Vec<String>> {
     let mut changed = differing_fields(&existing.fields, fields);
-    let stored: BTreeSet<(String, String, String)> =
+    let stored: BTreeSet<(RelationKind, String, String)> =
         relations::of_standard(conn, existing.id)?.into_iter().map(|r| (r.kind, r.target_key, r.target_code)).collect();
-    let wanted: BTreeSet<(String, String, String)> =
-        record.relations.iter().map(|r| (r.kind.clone(), r.target_key.clone(), r.target_code.clone())).collect();
+    let wanted: BTreeSet<(RelationKind, String, String)> =
+        record.relations.iter().map(|r| (r.kind, r.target_key.clone(), r.target_code.clone())).collect();
     if stored != wanted {
         changed.push("relations".to_string());
     }
@@ -132,7 +132,7 @@ fn differing_fields(old: &StandardFields, new: &StandardFields) -> Vec<String> {
 fn field_values(f: &StandardFields) -> Vec<(&'static str, String)> {
     vec![
         ("code", f.code.clone()),
-        ("kind", f.kind.clone()),
+        ("kind", f.kind.to_string()),
         ("number", f.number.clone()),
         ("adopted_prefix", format!("{:?}", f.adopted_prefix)),
         ("year", format!("{:?}", f.year)),
@@ -143,7 +143,7 @@ fn field_values(f: &StandardFields) -> Vec<(&'static str, String)> {
         ("scope_vi", format!("{:?}", f.scope_vi)),
         ("field", format!("{:?}", f.field)),
         ("technical_committee", format!("{:?}", f.technical_committee)),
-        ("status", f.status.clone()),
+        ("status", f.status.to_string()),
         ("status_note", format!("{:?}", f.status_note)),
         ("legal_instrument", format!("{:?}", f.legal_instrument)),
         ("issued_date", format!("{:?}", f.issued_date)),
@@ -151,7 +151,7 @@ fn field_values(f: &StandardFields) -> Vec<(&'static str, String)> {
         ("end_date", format!("{:?}", f.end_date)),
         ("international_equivalent", format!("{:?}", f.international_equivalent)),
         ("equivalence", format!("{:?}", f.equivalence)),
-        ("access_level", f.access_level.clone()),
+        ("access_level", f.access_level.to_string()),
         ("note", format!("{:?}", f.note)),
         ("source", format!("{:?}", f.source)),
         ("confidence", format!("{:?}", f.confidence)),
@@ -165,7 +165,7 @@ fn write_links(conn: &mut DbConnection, id: i64, record: &ValidRecord) -> QueryR
         .iter()
         .map(|r: &DeclaredRelation| NewRelation {
             standard_id: id,
-            kind: r.kind.clone(),
+            kind: r.kind,
             target_code: r.target_code.clone(),
             target_key: r.target_key.clone(),
         })

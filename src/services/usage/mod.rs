@@ -160,7 +160,7 @@ fn group(counts: Vec<UsageCount>, grouping: Grouping, province_names: &BTreeMap<
         };
         let row = groups.entry(key.clone()).or_insert(UsageRow { key, label, views: 0, downloads: 0, total: 0 });
         let events = u64::try_from(count.events).unwrap_or(0);
-        if count.action == AccessAction::Download.as_str() {
+        if count.action == AccessAction::Download {
             row.downloads += events;
         } else {
             row.views += events;
@@ -210,7 +210,7 @@ pub fn record_access(
             user_id: account.id,
             standard_id,
             document_id,
-            action: action.as_str().to_string(),
+            action,
             province: account.province.clone(),
             unit: account.unit.clone(),
             at: now,

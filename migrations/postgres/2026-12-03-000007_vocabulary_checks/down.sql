@@ -1,0 +1,11 @@
+ALTER TABLE standards DROP CONSTRAINT standards_kind_known;
+ALTER TABLE standards DROP CONSTRAINT standards_status_known;
+ALTER TABLE standards DROP CONSTRAINT standards_access_level_known;
+ALTER TABLE standards DROP CONSTRAINT standards_equivalence_known;
+ALTER TABLE standards DROP CONSTRAINT standards_confidence_known;
+ALTER TABLE standard_relations DROP CONSTRAINT standard_relations_kind_known;
+ALTER TABLE users DROP CONSTRAINT users_role_known;
+ALTER TABLE users DROP CONSTRAINT users_status_known;
+ALTER TABLE documents DROP CONSTRAINT documents_format_known;
+ALTER TABLE documents DROP CONSTRAINT documents_access_level_known;
+ALTER TABLE access_events DROP CONSTRAINT access_events_action_known;

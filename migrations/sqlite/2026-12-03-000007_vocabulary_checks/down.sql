@@ -1,0 +1,9 @@
+DROP TRIGGER standards_vocabulary_insert;
+DROP TRIGGER standards_vocabulary_update;
+DROP TRIGGER standard_relations_vocabulary_insert;
+DROP TRIGGER standard_relations_vocabulary_update;
+DROP TRIGGER users_vocabulary_insert;
+DROP TRIGGER users_vocabulary_update;
+DROP TRIGGER documents_vocabulary_insert;
+DROP TRIGGER documents_vocabulary_update;
+DROP TRIGGER access_events_vocabulary_insert;
