@@ -8,6 +8,7 @@ use actix_multipart::form::text::Text;
 use actix_multipart::form::{MultipartForm, MultipartFormConfig};
 use actix_web::HttpRequest;
 use actix_web::error::PayloadError;
+use utoipa::ToSchema;
 
 use crate::domain::AccessLevel;
 use crate::error::{AppError, ErrorCode};
@@ -21,15 +22,22 @@ const FORM_OVERHEAD_BYTES: usize = 64 * 1024;
 /// Longest file name kept.
 const MAX_FILE_NAME_CHARS: usize = 200;
 
-/// A text of a standard: the API's upload and the edit page's (which adds `csrf`).
-#[derive(MultipartForm)]
+/// A text of a standard: the multipart form of an upload.
+// The API's upload and the edit page's (which adds `csrf`); the OpenAPI schema is derived from
+// the form itself, so the document and the extractor cannot drift.
+#[derive(MultipartForm, ToSchema)]
 #[multipart(duplicate_field = "deny")]
+#[schema(as = TextUpload)]
 pub struct TextForm {
-    /// The PDF, or UTF-8 Markdown or plain text.
+    /// The PDF, or UTF-8 Markdown or plain text (its type is read from the bytes, the part's
+    /// `Content-Type` and the file name).
+    #[schema(value_type = String, format = Binary)]
     pub file: Bytes,
-    /// `public`, `registered` or `inspectors`; the standard's level when absent.
+    /// Who may read the text; the standard's level when absent.
+    #[schema(value_type = Option<AccessLevel>)]
     pub access_level: Option<Text<String>>,
-    /// The pages' CSRF token.
+    /// The pages' CSRF token (not part of the API).
+    #[schema(ignore)]
     pub csrf: Option<Text<String>>,
 }
 

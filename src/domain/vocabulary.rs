@@ -20,7 +20,7 @@ macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $label:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
             diesel::AsExpression, diesel::FromSqlRow,
         )]
         #[diesel(sql_type = diesel::sql_types::Text)]
@@ -37,6 +37,20 @@ macro_rules! vocabulary {
                 match self { $($name::$variant => $text,)+ }
             }
         }
+
+        // Written by hand: utoipa's derive does not see a `serde(rename)` whose value comes from
+        // a macro argument, and would list the Rust names (`Qcdp`) instead of the spellings.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some(concat!("A term of the ", $label, " vocabulary.")))
+                    .enum_values(Some([$($text),+]))
+                    .into()
+            }
+        }
+
+        impl ToSchema for $name {}
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

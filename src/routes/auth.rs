@@ -29,7 +29,9 @@ pub async fn register(
 /// Username and password.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct Credentials {
+    #[schema(max_length = 64)]
     pub username: String,
+    #[schema(max_length = 1024)]
     pub password: String,
 }
 
@@ -86,7 +88,9 @@ pub async fn me(accounts: web::Data<Accounts>, caller: Caller) -> Result<HttpRes
 /// The current password and the new one.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct PasswordChange {
+    #[schema(max_length = 1024)]
     pub current_password: String,
+    #[schema(min_length = 12, max_length = 256)]
     pub new_password: String,
 }
 

@@ -13,7 +13,7 @@ use crate::uploads::TextForm;
 
 /// Upload a text (admin): multipart field `file` (PDF, or UTF-8 Markdown/text), optional field
 /// `access_level`. Re-uploading the same bytes answers 200 with the existing text.
-#[utoipa::path(tag = "texts", params(("reference" = String, Path)), request_body(content_type = "multipart/form-data"),
+#[utoipa::path(tag = "texts", params(("reference" = String, Path)), request_body(content = TextForm, content_type = "multipart/form-data"),
     responses((status = 201, body = DocumentView), (status = 200, body = DocumentView, description = "Already uploaded"),
     (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope),
     (status = 422, description = "Unreadable, or over the PDF limits (`pdf_over_limits`)", body = ErrorEnvelope)),

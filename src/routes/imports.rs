@@ -26,7 +26,8 @@ pub struct ImportParams {
 /// Import a catalogue file (admin). The body is the file: `text/csv`, or JSON Lines
 /// (`application/x-ndjson`, `application/jsonl`). A file with an invalid row is rejected whole
 /// (422, with the rows and reasons) unless `skip_invalid`.
-#[utoipa::path(tag = "catalogue", params(ImportParams), request_body(content = String, content_type = "text/csv"),
+#[utoipa::path(tag = "catalogue", params(ImportParams), request_body(description = "The catalogue file, streamed; up to the import limit (64 MiB by default)",
+    content((String = "text/csv"), (String = "application/x-ndjson"))),
     responses((status = 200, body = ImportReport), (status = 403, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope),
     (status = 422, body = ImportReport, description = "Rejected: invalid rows")), security(("bearer" = [])))]
 #[post("/api/v1/imports")]

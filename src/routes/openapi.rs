@@ -58,7 +58,7 @@ use crate::services::usage::{UsageReport, UsageRow};
         ErrorEnvelope, ErrorBody, operations::Health, SearchResponse, SearchHit, Highlight, Facets,
         search::SuggestResponse, Suggestion, UserView, UserPage, TokenPair, RegistrationBody, ExpiryChange,
         auth::Credentials, auth::RefreshBody, auth::PasswordChange, users::RoleChange, UsageReport, UsageRow,
-        ImportReport, RowError, DocumentView, TextView, SectionView,
+        ImportReport, RowError, DocumentView, TextView, SectionView, reports::ReportFormat,
     )),
     tags(
         (name = "accounts", description = "Registration, sign-in, tokens, accounts and their approval"),

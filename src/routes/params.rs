@@ -15,17 +15,17 @@ use crate::services::catalogue::ListingFilter;
 pub const MAX_PER_PAGE: u32 = 100;
 const DEFAULT_PER_PAGE: u32 = 20;
 /// Pages past this are refused: deep paging is a crawler's tool, and costly.
-const MAX_PAGE: u32 = 10_000;
+pub const MAX_PAGE: u32 = 10_000;
 
 /// `page` and `per_page`, read as text so that a bad value gets a message naming it.
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
-    /// Page number, from 1.
-    #[param(value_type = Option<u32>)]
+    /// Page number, from 1 (default 1).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 10000)]
     pub page: Option<String>,
     /// Hits per page, 1 to 100 (default 20; larger values are capped at 100).
-    #[param(value_type = Option<u32>)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     pub per_page: Option<String>,
 }
 
@@ -59,13 +59,17 @@ fn whole_number(value: Option<&str>, name: &str) -> Result<Option<u64>, AppError
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CatalogueFilterParams {
-    /// `TCVN`, `QCVN`, `QCĐP` or `ĐLVN` (also without diacritics).
+    /// The kind of document (also accepted without diacritics and in any case: `qcdp`).
+    #[param(value_type = Option<Kind>)]
     pub kind: Option<String>,
-    /// `in_force`, `replaced`, `amended`, `expired`, `annulled`, `suspended`, `draft`, `unknown`.
+    /// The legal status.
+    #[param(value_type = Option<Status>)]
     pub status: Option<String>,
     /// Issuer suffix of regulations, e.g. `BXD`, `BLĐTBXH`.
+    #[param(max_length = 64)]
     pub issuer: Option<String>,
     /// Subject area slug, e.g. `construction`, `fire_safety`.
+    #[param(max_length = 64, pattern = "^[a-z0-9_]*$")]
     pub field: Option<String>,
 }
 
@@ -90,6 +94,11 @@ pub fn term<T: FromStr<Err = UnknownTerm>>(value: Option<&str>, name: &str) -> R
         None => Ok(None),
         Some(v) => v.parse().map(Some).map_err(|e: UnknownTerm| AppError::invalid(format!("`{name}`: {e}"))),
     }
+}
+
+/// A province slug (`ha-noi`), or 400: lowercase letters, digits and hyphens, at most 64.
+pub fn province_slug(value: Option<&str>) -> Result<Option<String>, AppError> {
+    slug_like(value, "province", |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 fn slug_like(value: Option<&str>, name: &str, allowed: fn(char) -> bool) -> Result<Option<String>, AppError> {

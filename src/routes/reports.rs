@@ -3,8 +3,9 @@
 use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
+use super::params::province_slug;
 use crate::auth::Caller;
 use crate::error::{AppError, ErrorEnvelope};
 use crate::services::usage::{self, Grouping, Usage, UsageQuery, UsageReport};
@@ -14,15 +15,40 @@ use crate::services::usage::{self, Grouping, Usage, UsageQuery, UsageReport};
 #[into_params(parameter_in = Query)]
 pub struct UsageParams {
     /// First day (`2026-01-01`); default 30 days before `to`.
+    #[param(value_type = Option<NaiveDate>)]
     pub from: Option<String>,
-    /// Last day, included; default today.
+    /// Last day, included; default today (in Vietnam).
+    #[param(value_type = Option<NaiveDate>)]
     pub to: Option<String>,
     /// A province slug (admins: any; provincial admins: their own).
+    #[param(max_length = 64, pattern = "^[a-z0-9-]*$")]
     pub province: Option<String>,
-    /// `province`, `unit`, `standard`, `user` or `day` (default `standard`).
+    /// How rows are grouped (default `standard`).
+    #[param(value_type = Option<Grouping>)]
     pub group_by: Option<String>,
-    /// `json` (default) or `csv`.
+    /// The answer's format (default `json`).
+    #[param(value_type = Option<ReportFormat>)]
     pub format: Option<String>,
+}
+
+/// The format of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum ReportFormat {
+    /// A `UsageReport` object.
+    Json,
+    /// `text/csv`, one line per row, with a header.
+    Csv,
+}
+
+impl ReportFormat {
+    fn parse(value: Option<&str>) -> Result<Self, AppError> {
+        match value.map(str::trim).unwrap_or("json") {
+            "json" | "" => Ok(ReportFormat::Json),
+            "csv" => Ok(ReportFormat::Csv),
+            _ => Err(AppError::invalid("`format` is `json` or `csv`")),
+        }
+    }
 }
 
 fn day(value: Option<&str>, name: &str) -> Result<Option<NaiveDate>, AppError> {
@@ -36,7 +62,9 @@ fn day(value: Option<&str>, name: &str) -> Result<Option<NaiveDate>, AppError> {
 
 /// Who used what, scoped by role.
 #[utoipa::path(tag = "reports", params(UsageParams), responses(
-    (status = 200, body = UsageReport, description = "JSON, or CSV with `format=csv`"),
+    (status = 200, description = "The report: JSON, or CSV with `format=csv`", content(
+        (UsageReport = "application/json"),
+        (String = "text/csv", example = json!("key,label,views,downloads,total\nqcvn-06-2022-bxd,QCVN 06:2022/BXD,12,3,15\n")))),
     (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)),
     security(("bearer" = [])))]
 #[get("/api/v1/reports/usage")]
@@ -46,16 +74,12 @@ pub async fn usage_report(
     params: web::Query<UsageParams>,
 ) -> Result<HttpResponse, AppError> {
     let grouping: Grouping = params.group_by.as_deref().unwrap_or("standard").parse()?;
-    let csv = match params.format.as_deref().unwrap_or("json") {
-        "json" => false,
-        "csv" => true,
-        _ => return Err(AppError::invalid("`format` is `json` or `csv`")),
-    };
-    let province = params.province.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_string);
+    let format = ReportFormat::parse(params.format.as_deref())?;
+    let province = province_slug(params.province.as_deref())?;
     let query =
         UsageQuery::new(day(params.from.as_deref(), "from")?, day(params.to.as_deref(), "to")?, province, grouping)?;
     let report = usage.report(&caller, query).await?;
-    if csv {
+    if format == ReportFormat::Csv {
         let name = format!("attachment; filename=\"usage-{}-{}.csv\"", report.from, report.to);
         Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")

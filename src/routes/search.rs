@@ -18,12 +18,13 @@ use crate::services::search::SearchService;
 pub struct SearchParams {
     /// What to look for: codes (`QCVN 06:2022/BXD`, `tcvn 5574`, `5574:2018`) and words, with or
     /// without diacritics. Empty lists everything under the filters.
+    #[param(max_length = 500)]
     pub q: Option<String>,
     /// Earliest year of issue.
-    #[param(value_type = Option<i32>)]
+    #[param(value_type = Option<i32>, minimum = 1900, maximum = 2100)]
     pub year_from: Option<String>,
-    /// Latest year of issue.
-    #[param(value_type = Option<i32>)]
+    /// Latest year of issue (not before `year_from`).
+    #[param(value_type = Option<i32>, minimum = 1900, maximum = 2100)]
     pub year_to: Option<String>,
 }
 
@@ -83,9 +84,10 @@ pub fn search_request(
 #[into_params(parameter_in = Query)]
 pub struct SuggestParams {
     /// What the user has typed so far.
+    #[param(max_length = 500)]
     pub q: Option<String>,
     /// How many suggestions (1 to 10, default 8).
-    #[param(value_type = Option<u32>)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 10)]
     pub limit: Option<String>,
 }
 

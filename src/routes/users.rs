@@ -5,7 +5,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::json_body::{Body, OptionalBody};
-use super::params::{PageParams, term};
+use super::params::{PageParams, province_slug, term};
 use crate::auth::Caller;
 use crate::client_address::origin;
 use crate::domain::{AccountStatus, Role, UnknownTerm};
@@ -18,11 +18,14 @@ use crate::services::accounts::{AccountChange, Accounts, ExpiryChange, UserPage,
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UserFilterParams {
-    /// `pending`, `active` or `suspended`.
+    /// The account's status.
+    #[param(value_type = Option<AccountStatus>)]
     pub status: Option<String>,
     /// Province slug; a provincial admin sees only their own.
+    #[param(max_length = 64, pattern = "^[a-z0-9-]*$")]
     pub province: Option<String>,
-    /// `official`, `inspector`, `province_admin`, `admin`.
+    /// The account's role.
+    #[param(value_type = Option<Role>)]
     pub role: Option<String>,
 }
 
@@ -39,7 +42,7 @@ pub async fn list_users(
 ) -> Result<HttpResponse, AppError> {
     let filter = UserFilter {
         status: term::<AccountStatus>(filters.status.as_deref(), "status")?,
-        province: filters.province.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_string),
+        province: province_slug(filters.province.as_deref())?,
         role: term::<Role>(filters.role.as_deref(), "role")?,
     };
     let (page, per_page) = paging.resolve()?;
@@ -132,7 +135,8 @@ pub async fn renew(
 /// A new role.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct RoleChange {
-    /// `official`, `inspector`, `province_admin` or `admin`.
+    /// The new role.
+    #[schema(value_type = Role)]
     pub role: String,
 }
 

@@ -16,6 +16,7 @@ mod errors;
 mod helpers;
 mod import;
 mod import_texts;
+mod openapi_limits;
 mod operations;
 mod page_security;
 mod pages;

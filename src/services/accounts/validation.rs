@@ -15,16 +15,26 @@ use crate::error::{AppError, ErrorCode};
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegistrationBody {
+    /// Letters, digits, dots, dashes or underscores (read in lowercase).
+    #[schema(min_length = 3, max_length = 32, pattern = "^[A-Za-z0-9._-]+$")]
     pub username: String,
+    #[schema(min_length = 12, max_length = 256)]
     pub password: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub full_name: String,
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
     /// Province slug (`ha-noi`, `phu-tho`); required except for admins.
+    #[schema(max_length = 64)]
     pub province: Option<String>,
     /// Commune or ward.
+    #[schema(max_length = 200)]
     pub commune: Option<String>,
+    /// Unit or office.
+    #[schema(max_length = 200)]
     pub unit: Option<String>,
     /// `official` or `inspector` at registration; any role when an admin creates the account.
+    #[schema(value_type = Role)]
     pub role: String,
     /// Only when an admin creates the account: RFC 3339 with an offset, or a date.
     #[serde(default, deserialize_with = "crate::domain::time::optional_instant")]

@@ -25,7 +25,8 @@ pub use service::{NationalOverview, ProvinceOverview, Usage};
 const MAX_DAYS: i64 = 3 * 366;
 
 /// How rows are grouped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum Grouping {
     Province,
     Unit,
@@ -94,7 +95,7 @@ pub struct UsageRow {
 pub struct UsageReport {
     pub from: NaiveDate,
     pub to: NaiveDate,
-    pub group_by: &'static str,
+    pub group_by: Grouping,
     /// `all`, `province:SLUG` or `user:ID`: what the caller was allowed to see.
     pub scope: String,
     pub rows: Vec<UsageRow>,
@@ -117,7 +118,7 @@ pub fn report(conn: &mut DbConnection, caller: &Caller, query: &UsageQuery) -> R
     Ok(UsageReport {
         from: query.from,
         to: query.to,
-        group_by: grouping_name(query.grouping),
+        group_by: query.grouping,
         scope: match &scope {
             UsageScope::All => "all".into(),
             UsageScope::Province(p) => format!("province:{p}"),
@@ -135,16 +136,6 @@ fn usage_key(grouping: Grouping) -> UsageKey {
         Grouping::Standard => UsageKey::Standard,
         Grouping::User => UsageKey::User,
         Grouping::Day => UsageKey::Day,
-    }
-}
-
-fn grouping_name(grouping: Grouping) -> &'static str {
-    match grouping {
-        Grouping::Province => "province",
-        Grouping::Unit => "unit",
-        Grouping::Standard => "standard",
-        Grouping::User => "user",
-        Grouping::Day => "day",
     }
 }
 
