@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod metrics;
 pub mod pages;
+pub mod request_head;
 pub mod routes;
 pub mod search;
 pub mod security_headers;

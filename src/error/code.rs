@@ -43,6 +43,10 @@ error_codes! {
     /// The address exists but not with this method (see `Allow`).
     MethodNotAllowed => "method_not_allowed",
     PayloadTooLarge => "payload_too_large",
+    /// The address (path and query) is longer than the service reads.
+    UriTooLong => "uri_too_long",
+    /// The request's headers together are larger than the service reads.
+    HeadersTooLarge => "headers_too_large",
     UnsupportedMediaType => "unsupported_media_type",
     /// Not signed in, where signing in is needed.
     NotSignedIn => "not_signed_in",

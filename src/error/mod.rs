@@ -36,6 +36,10 @@ pub enum AppError {
     MethodNotAllowed { allowed: Vec<&'static str> },
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    #[error("the address is longer than {limit} bytes")]
+    UriTooLong { limit: usize },
+    #[error("the request's headers are larger than {limit} bytes together")]
+    HeadersTooLarge { limit: usize },
     /// The database cannot be reached or has no free connection.
     #[error("the database is unavailable, try again shortly")]
     DatabaseUnavailable(#[from] diesel::r2d2::PoolError),
@@ -102,6 +106,10 @@ impl AppError {
             AppError::RouteNotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             AppError::MethodNotAllowed { .. } => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
             AppError::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
+            AppError::UriTooLong { .. } => (StatusCode::URI_TOO_LONG, ErrorCode::UriTooLong),
+            AppError::HeadersTooLarge { .. } => {
+                (StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, ErrorCode::HeadersTooLarge)
+            }
             AppError::DatabaseUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::DatabaseUnavailable),
             AppError::NotReady(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::NotReady),
             AppError::Overloaded => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Overloaded),

@@ -87,6 +87,7 @@ impl Modify for BearerAuth {
 
 /// The answers every operation of a kind can give, whatever its handler: the service's own rules,
 /// written once here rather than on each handler.
+/// - Every operation: 414 and 431 (the request head's limits, `request_head`).
 /// - Every operation but `/healthz`: 503 (the database or a gate is busy, `Retry-After`).
 /// - With parameters or a body: 400 (`invalid_parameter`).
 /// - Under `/api/v1/` but the sign-in operations (which read no token): 401, since any
@@ -112,7 +113,8 @@ impl Modify for CommonAnswers {
 fn add_common_answers(path: &str, operation: &mut Operation) {
     let has_body = operation.request_body.is_some();
     let has_parameters = operation.parameters.as_ref().is_some_and(|p| !p.is_empty()) || has_body;
-    let mut answers: Vec<(&str, &str)> = Vec::new();
+    let mut answers: Vec<(&str, &str)> =
+        vec![("414", "The address is longer than 8 KiB"), ("431", "The headers are larger than 32 KiB together")];
     if path != "/healthz" {
         answers.push(("503", "Busy or unavailable; retry after `Retry-After`"));
     }

@@ -1,7 +1,7 @@
 //! The HTTP contract, exact (#12, found by an API fuzzer): instants with their offset, 405 with
 //! `Allow` from the route table, JSON objects only, bodies that are sent must be right, imports
 //! larger than the API's body limit, files that are not catalogues, and codes typed in fullwidth
-//! or behind invisible characters.
+//! or behind invisible characters; request heads over the limits.
 
 use serde_json::{Value, json};
 
@@ -204,4 +204,30 @@ async fn the_search_page_checks_its_query_as_the_api_does() {
     let page =
         app.client.get(format!("{}/?q={}&kind=QCVN", app.address, encode("an toàn cháy"))).send().await.expect("page");
     assert_eq!(page.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn a_head_over_the_limits_is_answered_in_the_envelope() {
+    use tieuchuan::request_head::{MAX_HEADER_BYTES, MAX_URI_BYTES};
+    let app = spawn_app().await;
+    let long_address = format!("{}/api/v1/search?q={}", app.address, "a".repeat(MAX_URI_BYTES));
+    let big_header = "b".repeat(MAX_HEADER_BYTES + 1);
+    for (request, status, code) in [
+        (app.client.get(&long_address), 414, "uri_too_long"),
+        (app.client.get(format!("{}/", app.address)).query(&[("q", "a".repeat(MAX_URI_BYTES))]), 414, "uri_too_long"),
+        (app.client.get(format!("{}/healthz", app.address)).header("x-padding", &big_header), 431, "headers_too_large"),
+    ] {
+        let response = request.send().await.expect("answered");
+        assert_eq!(response.status().as_u16(), status);
+        assert!(response.headers().contains_key("x-content-type-options"), "the security headers are set");
+        let body: Value = response.json().await.expect("the envelope");
+        assert_eq!(body["error"]["code"], code, "{body}");
+    }
+    let within = format!("{}/api/v1/search?q={}", app.address, encode(&"ê".repeat(500)));
+    assert_eq!(app.client.get(&within).send().await.expect("answered").status().as_u16(), 200);
+    // Past actix-http's own limits the parser answers before the service: a bare 400 or 431.
+    let beyond = format!("{}/api/v1/search?q={}", app.address, "a".repeat(70 * 1024));
+    let status = app.client.get(&beyond).send().await.map(|r| r.status().as_u16());
+    assert!(matches!(status, Ok(400 | 414 | 431) | Err(_)), "{status:?}");
+    assert_eq!(app.client.get(format!("{}/healthz", app.address)).send().await.expect("up").status().as_u16(), 200);
 }
