@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 
 use super::i18n::Words;
-use super::{Frame, editor, error_page, expired_form, render, session, with_cookie};
+use super::{Frame, PageEditor, error_page, expired_form, render, session, with_cookie};
 use crate::services::catalogue::{Catalogue, StandardRow};
 use crate::services::documents::Texts;
 use crate::uploads::TextForm;
@@ -84,13 +84,10 @@ fn edit_page(
 #[get("/quan-tri/tieu-chuan/{reference}")]
 pub async fn edit_form(
     request: HttpRequest,
+    PageEditor(caller): PageEditor,
     catalogue: web::Data<Catalogue>,
     reference: web::Path<String>,
 ) -> HttpResponse {
-    let caller = match editor(&request).await {
-        Ok(caller) => caller,
-        Err(refusal) => return refusal,
-    };
     match catalogue.editable(&caller, &reference).await {
         Ok((row, values)) => edit_page(&request, &row, &values, String::new()),
         Err(error) => error_page(Frame::of(&request), &error),
@@ -101,14 +98,11 @@ pub async fn edit_form(
 #[post("/quan-tri/tieu-chuan/{reference}")]
 pub async fn save(
     request: HttpRequest,
+    PageEditor(caller): PageEditor,
     catalogue: web::Data<Catalogue>,
     reference: web::Path<String>,
     form: web::Form<HashMap<String, String>>,
 ) -> HttpResponse {
-    let caller = match editor(&request).await {
-        Ok(caller) => caller,
-        Err(refusal) => return refusal,
-    };
     let form = form.into_inner();
     if !session::csrf_ok(&request, form.get("csrf").map_or("", String::as_str)) {
         return expired_form(&request);
@@ -123,14 +117,11 @@ pub async fn save(
 #[post("/quan-tri/tieu-chuan/{reference}/van-ban")]
 pub async fn upload_text(
     request: HttpRequest,
+    PageEditor(caller): PageEditor,
     texts: web::Data<Texts>,
     reference: web::Path<String>,
     form: MultipartForm<TextForm>,
 ) -> HttpResponse {
-    let caller = match editor(&request).await {
-        Ok(caller) => caller,
-        Err(refusal) => return refusal,
-    };
     let (upload, csrf) = match form.into_inner().into_upload(texts.storage().max_upload_bytes) {
         Ok(parts) => parts,
         Err(error) => return error_page(Frame::of(&request), &error),

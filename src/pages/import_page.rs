@@ -8,7 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::i18n::Words;
-use super::{Frame, editor, error_page, expired_form, render, session, with_cookie};
+use super::{Frame, PageEditor, error_page, expired_form, render, session, with_cookie};
 use crate::error::AppError;
 use crate::services::catalogue::{Catalogue, CheckedFile};
 use crate::services::import::{FileFormat, ImportReport};
@@ -58,10 +58,7 @@ fn format_name(format: FileFormat) -> &'static str {
 
 /// The import form.
 #[get("/quan-tri/nhap")]
-pub async fn import_form(request: HttpRequest) -> HttpResponse {
-    if let Err(refusal) = editor(&request).await {
-        return refusal;
-    }
+pub async fn import_form(request: HttpRequest, _: PageEditor) -> HttpResponse {
     page(&request, StatusCode::OK, None, String::new(), "jsonl")
 }
 
@@ -69,13 +66,10 @@ pub async fn import_form(request: HttpRequest) -> HttpResponse {
 #[post("/quan-tri/nhap")]
 pub async fn import_check(
     request: HttpRequest,
+    PageEditor(caller): PageEditor,
     catalogue: web::Data<Catalogue>,
     form: MultipartForm<CatalogueFileForm>,
 ) -> HttpResponse {
-    let caller = match editor(&request).await {
-        Ok(caller) => caller,
-        Err(refusal) => return refusal,
-    };
     let (file, name, csrf) = form.into_inner().into_parts();
     if !session::csrf_ok(&request, &csrf) {
         return expired_form(&request);
@@ -105,13 +99,10 @@ pub struct ApplyForm {
 #[post("/quan-tri/nhap/ap-dung")]
 pub async fn import_apply(
     request: HttpRequest,
+    PageEditor(caller): PageEditor,
     catalogue: web::Data<Catalogue>,
     form: web::Form<ApplyForm>,
 ) -> HttpResponse {
-    let caller = match editor(&request).await {
-        Ok(caller) => caller,
-        Err(refusal) => return refusal,
-    };
     let form = form.into_inner();
     if !session::csrf_ok(&request, &form.csrf) {
         return expired_form(&request);

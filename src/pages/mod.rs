@@ -146,12 +146,26 @@ pub fn expired_form(request: &actix_web::HttpRequest) -> HttpResponse {
     error_page(frame, &crate::error::AppError::forbidden(crate::error::ErrorCode::Csrf, message))
 }
 
-/// The signed-in caller when they may edit the catalogue, or the page that says why not.
-pub async fn editor(request: &actix_web::HttpRequest) -> Result<crate::auth::Caller, HttpResponse> {
-    let (caller, _) = session::page_caller(request).await;
-    match crate::auth::authorize(&caller, crate::auth::Action::EditCatalogue) {
-        Ok(()) => Ok(caller),
-        Err(error) => Err(error_page(Frame::of(request), &error)),
+/// The signed-in caller who may edit the catalogue, as an extractor: named before a form, it
+/// shows one who may not the page that says why before the form's body is read.
+pub struct PageEditor(pub crate::auth::Caller);
+
+impl actix_web::FromRequest for PageEditor {
+    type Error = actix_web::Error;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<PageEditor, actix_web::Error>>;
+
+    fn from_request(request: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let request = request.clone();
+        Box::pin(async move {
+            let (caller, _) = session::page_caller(&request).await;
+            match crate::auth::authorize(&caller, crate::auth::Action::EditCatalogue) {
+                Ok(()) => Ok(PageEditor(caller)),
+                Err(error) => {
+                    let page = error_page(Frame::of(&request), &error);
+                    Err(actix_web::error::InternalError::from_response(error, page).into())
+                }
+            }
+        })
     }
 }
 

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Editor};
 use crate::error::{AppError, ErrorEnvelope};
 use crate::services::documents::{DocumentView, TextView, Texts};
 use crate::uploads::TextForm;
@@ -21,7 +21,7 @@ use crate::uploads::TextForm;
 #[post("/api/v1/standards/{reference}/documents")]
 pub async fn upload(
     texts: web::Data<Texts>,
-    caller: Caller,
+    Editor(caller): Editor,
     reference: web::Path<String>,
     form: MultipartForm<TextForm>,
 ) -> Result<HttpResponse, AppError> {

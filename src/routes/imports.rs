@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::auth::Caller;
+use crate::auth::Editor;
 use crate::config::Settings;
 use crate::error::{AppError, ErrorEnvelope};
 use crate::services::catalogue::{Catalogue, ImportChoice};
@@ -33,7 +33,7 @@ pub struct ImportParams {
 #[post("/api/v1/imports")]
 pub async fn import_catalogue(
     catalogue: web::Data<Catalogue>,
-    caller: Caller,
+    Editor(caller): Editor,
     request: HttpRequest,
     settings: web::Data<Settings>,
     params: web::Query<ImportParams>,

@@ -1,12 +1,14 @@
 //! Holding under abuse (#12): a flood of connections that send a head and one byte of a body,
 //! from one address, is refused past its limit and cut off when the body stops, while a new
-//! client still gets `/healthz`; made-up method names never become metric labels.
+//! client still gets `/healthz`; made-up method names never become metric labels; an upload the
+//! caller may not make is refused before its body is read.
 
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
+use crate::accounts_helpers::{account, token_for};
 use crate::helpers::{TestDatabase, spawn_app_on};
 
 /// A connection from `from` (another loopback address is another client) that sends a request
@@ -70,4 +72,41 @@ async fn made_up_methods_never_become_metric_labels() {
     assert!(!text.contains("JUNK"), "a made-up method is not a label");
     assert!(text.contains("method=\"other\""), "it is counted as `other`");
     assert!(text.len() < 200_000, "metrics stay small: {} bytes", text.len());
+}
+
+/// Sends the head of a 50 MB upload to `path` and its first bytes, and reads what comes back
+/// before the body would have been sent (the body's idle limit is 20 s; the wait is 10 s).
+async fn first_answer_to_a_large_upload(to: &str, path: &str, token: Option<&str>, content_type: &str) -> String {
+    let mut stream = TcpStream::connect(to).await.expect("connect");
+    let authorization = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {to}\r\n{authorization}Content-Type: {content_type}\r\nContent-Length: 50000000\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.expect("head");
+    stream.write_all(&[b'x'; 4096]).await.expect("a first part of the body");
+    let mut buffer = vec![0u8; 4096];
+    match tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buffer)).await {
+        Ok(Ok(read)) => String::from_utf8_lossy(&buffer[..read]).lines().next().unwrap_or_default().to_string(),
+        _ => String::from("no answer while the body was still to come"),
+    }
+}
+
+#[tokio::test]
+async fn an_upload_the_caller_may_not_make_is_refused_before_its_body_is_read() {
+    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let to = app.address.trim_start_matches("http://").to_string();
+    let official = token_for(account("upload.official").insert(&app));
+    let form = "multipart/form-data; boundary=x";
+    for (path, token, content_type, expected) in [
+        ("/api/v1/standards/tcvn-5574-2018/documents", None, form, "401"),
+        ("/api/v1/standards/tcvn-5574-2018/documents", Some(official.as_str()), form, "403"),
+        ("/api/v1/imports", None, "text/csv", "401"),
+        ("/api/v1/imports", Some(official.as_str()), "text/csv", "403"),
+        ("/quan-tri/tieu-chuan/tcvn-5574-2018/van-ban", None, form, ""),
+        ("/quan-tri/nhap", None, form, ""),
+    ] {
+        let answer = first_answer_to_a_large_upload(&to, path, token, content_type).await;
+        assert!(answer.starts_with("HTTP/1.1 "), "{path}: {answer}");
+        assert!(answer.contains(&format!(" {expected}")) && !answer.contains(" 2"), "{path}: {answer}");
+    }
 }
