@@ -64,6 +64,12 @@ pub struct Settings {
     pub max_connections_per_address: usize,
     /// Where text files are kept: `files` (under the data dir) or `database` (shared by nodes).
     pub blob_store: String,
+    /// The address the service is published at (`https://tieuchuan.gov.vn`), the feed's
+    /// `origin`; empty means `http://` and the listen address.
+    pub public_url: String,
+    /// The feed's Ed25519 signing key, the 32-byte seed in base64url; unset means one kept in
+    /// the data dir. Several national nodes must share one configured key.
+    pub feed_signing_key: Option<Secret>,
 }
 
 /// A secret setting: never printed, never logged.
@@ -110,6 +116,8 @@ impl Default for Settings {
             daily_download_quota: 50,
             daily_read_quota: 1_000,
             blob_store: "files".to_string(),
+            public_url: String::new(),
+            feed_signing_key: None,
             max_connections_per_address: 256,
             trusted_proxies: String::new(),
         }
@@ -128,6 +136,15 @@ pub enum ConfigError {
 }
 
 impl Settings {
+    /// The address the service is published at, without a trailing slash.
+    pub fn origin(&self) -> String {
+        if self.public_url.is_empty() {
+            format!("http://{}", self.listen)
+        } else {
+            self.public_url.trim_end_matches('/').to_string()
+        }
+    }
+
     /// Reads the settings: `file` if given (it must exist), else `tieuchuan.toml` if present,
     /// then `TIEUCHUAN_*` variables and `DATABASE_URL`.
     pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
@@ -156,6 +173,12 @@ impl Settings {
         }
         if self.db_pool_size == 0 {
             return Err(ConfigError::Value("db_pool_size", "must be at least 1".into()));
+        }
+        if !self.public_url.is_empty() && url::Url::parse(&self.public_url).is_err() {
+            return Err(ConfigError::Value(
+                "public_url",
+                "must be an absolute URL such as https://tieuchuan.gov.vn".into(),
+            ));
         }
         if !matches!(self.blob_store.as_str(), "files" | "database") {
             return Err(ConfigError::Value("blob_store", "must be `files` or `database`".into()));

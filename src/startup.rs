@@ -18,12 +18,14 @@ use crate::config::{Secret, Settings};
 use crate::connections::{self, ConnectionCounts};
 use crate::db::{self, DbPool};
 use crate::error::extractors;
+use crate::feed::signing::FeedKey;
 use crate::metrics::{self, Metrics};
 use crate::search::{Abbreviations, SearchIndex, follower};
 use crate::security_headers;
 use crate::services::accounts::Accounts;
 use crate::services::catalogue::Catalogue;
 use crate::services::documents::{TextStorage, Texts};
+use crate::services::feed::Feed;
 use crate::services::gate::Gate;
 use crate::services::search::SearchService;
 use crate::services::seed;
@@ -50,6 +52,8 @@ pub enum StartupError {
     Search(#[from] crate::search::SearchError),
     #[error(transparent)]
     Secret(#[from] tokens::SecretError),
+    #[error(transparent)]
+    FeedKey(#[from] crate::feed::signing::KeyError),
     #[error("the startup task failed: {0}")]
     Task(String),
 }
@@ -63,7 +67,9 @@ pub fn open_database(settings: &Settings) -> Result<DbPool, StartupError> {
     let pool = db::build_pool(&url, settings.db_pool_size).map_err(database_error)?;
     let mut conn = pool.get().map_err(database_error)?;
     let applied = db::run_migrations(&mut conn)?;
-    tracing::info!(database = %url.redacted(), backend = db::backend_name(&conn), applied, "database ready");
+    let epoch = db::catalogue_transaction(&mut conn, crate::feed::log::ensure_epoch)
+        .map_err(|e| StartupError::Task(format!("the feed's epoch: {e}")))?;
+    tracing::info!(database = %url.redacted(), backend = db::backend_name(&conn), applied, epoch = %epoch.epoch, "database ready");
     Ok(pool)
 }
 
@@ -110,7 +116,14 @@ impl Application {
             .local_addr()
             .map_err(|source| StartupError::Bind { address: settings.listen.clone(), source })?
             .port();
-        let server = serve(listener, State { pool, search, keys }, settings)?;
+        let feed_key = FeedKey::load(settings.feed_signing_key.as_ref().map(Secret::expose), &settings.data_dir)?;
+        let origin = if settings.public_url.is_empty() {
+            listener.local_addr().map_or_else(|_| settings.origin(), |address| format!("http://{address}"))
+        } else {
+            settings.origin()
+        };
+        let feed = Feed::new(pool.clone(), Arc::new(feed_key), origin);
+        let server = serve(listener, State { pool, search, keys, feed }, settings)?;
         Ok(Application { port, server })
     }
 
@@ -130,6 +143,7 @@ struct State {
     pool: DbPool,
     search: SearchService,
     keys: TokenKeys,
+    feed: Feed,
 }
 
 /// The longest a client may take to send a request's line and headers.
@@ -163,6 +177,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
     let catalogue = web::Data::new(Catalogue::new(state.pool.clone(), storage.clone(), cpu.clone()));
     let texts = web::Data::new(Texts::new(state.pool.clone(), storage, cpu));
     let usage = web::Data::new(Usage::new(state.pool.clone()));
+    let feed = web::Data::new(state.feed);
     let pool = web::Data::new(state.pool);
     let search = web::Data::new(state.search);
     let keys = web::Data::from(keys);
@@ -187,6 +202,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
             .app_data(catalogue.clone())
             .app_data(texts.clone())
             .app_data(usage.clone())
+            .app_data(feed.clone())
             .app_data(forms.clone())
             .app_data(shared_settings.clone())
             .app_data(proxies.clone())

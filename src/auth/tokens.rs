@@ -1,7 +1,6 @@
 //! Tokens: short-lived HS256 access tokens (algorithm pinned, issuer and audience checked, a
 //! per-user token version inside) and opaque refresh tokens stored only as SHA-256 hashes.
 
-use std::io::Write;
 use std::path::Path;
 
 use base64::Engine;
@@ -140,26 +139,12 @@ pub fn load_secret(configured: Option<&str>, data_dir: &Path) -> Result<Vec<u8>,
         };
     }
     let path = data_dir.join(SECRET_FILE);
-    let file_error = |source| SecretError::File { path: path.display().to_string(), source };
-    match std::fs::read_to_string(&path) {
-        Ok(stored) if stored.trim().len() >= MIN_SECRET_BYTES => return Ok(stored.trim().as_bytes().to_vec()),
-        Ok(_) => return Err(SecretError::TooShort),
-        Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(file_error(error)),
-        Err(_) => {}
+    let stored = crate::secret_file::read_or_create(&path, || URL_SAFE_NO_PAD.encode(rand::random::<[u8; 48]>()))
+        .map_err(|source| SecretError::File { path: path.display().to_string(), source })?;
+    if stored.len() < MIN_SECRET_BYTES {
+        return Err(SecretError::TooShort);
     }
-    std::fs::create_dir_all(data_dir).map_err(file_error)?;
-    let secret = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 48]>());
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(&path) {
-        Ok(mut file) => file.write_all(secret.as_bytes()).map_err(file_error)?,
-        // Another process created it first: use theirs.
-        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => return load_secret(None, data_dir),
-        Err(error) => return Err(file_error(error)),
-    }
-    Ok(secret.into_bytes())
+    Ok(stored.into_bytes())
 }
 
 /// A new opaque refresh token and the hash to store.
@@ -176,7 +161,7 @@ pub fn new_family() -> String {
 
 /// The stored form of a refresh token: SHA-256, hex.
 pub fn hash_refresh_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::domain::digest::sha256_hex(token.as_bytes())
 }
 
 /// When a refresh token issued now expires.

@@ -16,6 +16,7 @@ use crate::startup::{self, Application};
 use crate::telemetry;
 
 mod admin;
+mod feed;
 mod relevance;
 
 /// The national library of Vietnamese standards and technical regulations.
@@ -49,6 +50,9 @@ pub enum Command {
     },
     /// Rebuild the search index from the database; a running service switches to it.
     Reindex,
+    /// Start a new epoch of the feed (after restoring the database from a backup): followers
+    /// start again from a snapshot or from the new epoch's first entry.
+    NewEpoch,
     /// Create an admin account (password from TIEUCHUAN_ADMIN_PASSWORD or a prompt); idempotent.
     CreateAdmin {
         username: String,
@@ -103,6 +107,7 @@ pub fn run(cli: Cli) -> ExitCode {
             import_files(&settings, &paths, ImportOptions { dry_run, skip_invalid, ..ImportOptions::default() })
         }
         Command::Reindex => reindex(&settings),
+        Command::NewEpoch => feed::new_epoch(&settings),
         Command::GenCorpus { docs, seed, out, body_bytes, queries } => {
             gen_corpus(&CorpusSpec { docs, seed, body_bytes, queries }, &out)
         }

@@ -1,12 +1,14 @@
 //! The append-only change log: every catalogue change gets the next sequence number, in the
-//! same transaction as the change (see `db::write_transaction`). Search indexes and mirrors
-//! follow it by sequence.
+//! same transaction as the change (see `db::catalogue_transaction`, which serialises those
+//! writers), with the record after the change and its hash chain (`feed`). Search indexes,
+//! mirrors and the connection standard's feed follow it by sequence.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::change_log;
+use super::schema::{change_log, feed_epochs};
+use crate::domain::FeedOp;
 
 /// One entry of the log.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -19,28 +21,57 @@ pub struct ChangeEntry {
     pub version: i32,
     pub changed_at: NaiveDateTime,
     pub summary: String,
+    pub op: FeedOp,
+    pub slug: String,
+    /// The public record after the change, canonical JSON; `None` for a tombstone and for
+    /// entries older than the feed.
+    pub record: Option<String>,
+    pub record_sha256: Option<String>,
+    /// `None` only for entries older than the feed, which belong to no epoch.
+    pub chain: Option<String>,
 }
 
-/// An entry to append.
+/// An entry to append, its sequence number chosen by the writer (the next one, under the
+/// catalogue writers' lock, so that a rolled-back writer leaves no gap).
 #[derive(Debug, Clone, PartialEq, Eq, Insertable)]
 #[diesel(table_name = change_log)]
 pub struct NewChangeEntry {
+    pub seq: i64,
     pub standard_id: i64,
     pub code: String,
     pub action: String,
     pub version: i32,
     pub changed_at: NaiveDateTime,
     pub summary: String,
+    pub op: FeedOp,
+    pub slug: String,
+    pub record: Option<String>,
+    pub record_sha256: Option<String>,
+    pub chain: Option<String>,
+}
+
+/// An epoch of the feed: the log from `first_seq` on.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = feed_epochs)]
+pub struct Epoch {
+    pub epoch: String,
+    pub first_seq: i64,
+    pub started_at: NaiveDateTime,
 }
 
 /// Appends one entry.
-pub fn append(conn: &mut DbConnection, entry: &NewChangeEntry) -> QueryResult<()> {
+pub fn insert(conn: &mut DbConnection, entry: &NewChangeEntry) -> QueryResult<()> {
     diesel::insert_into(change_log::table).values(entry).execute(conn).map(|_| ())
 }
 
 /// The highest sequence number written so far (0 for an empty log).
 pub fn latest_seq(conn: &mut DbConnection) -> QueryResult<i64> {
     change_log::table.select(diesel::dsl::max(change_log::seq)).first::<Option<i64>>(conn).map(|seq| seq.unwrap_or(0))
+}
+
+/// The last entry, if any.
+pub fn last(conn: &mut DbConnection) -> QueryResult<Option<ChangeEntry>> {
+    change_log::table.order(change_log::seq.desc()).select(ChangeEntry::as_select()).first(conn).optional()
 }
 
 /// Entries after `seq`, oldest first.
@@ -51,4 +82,28 @@ pub fn since(conn: &mut DbConnection, seq: i64, limit: i64) -> QueryResult<Vec<C
         .limit(limit)
         .select(ChangeEntry::as_select())
         .load(conn)
+}
+
+/// Entries with `after < seq <= through`, oldest first.
+pub fn between(conn: &mut DbConnection, after: i64, through: i64) -> QueryResult<Vec<ChangeEntry>> {
+    change_log::table
+        .filter(change_log::seq.gt(after).and(change_log::seq.le(through)))
+        .order(change_log::seq.asc())
+        .select(ChangeEntry::as_select())
+        .load(conn)
+}
+
+/// The entry with this sequence number.
+pub fn at(conn: &mut DbConnection, seq: i64) -> QueryResult<Option<ChangeEntry>> {
+    change_log::table.find(seq).select(ChangeEntry::as_select()).first(conn).optional()
+}
+
+/// The epoch the log is in now: the one that started last.
+pub fn current_epoch(conn: &mut DbConnection) -> QueryResult<Option<Epoch>> {
+    feed_epochs::table.order(feed_epochs::first_seq.desc()).select(Epoch::as_select()).first(conn).optional()
+}
+
+/// Records the start of an epoch.
+pub fn insert_epoch(conn: &mut DbConnection, epoch: &Epoch) -> QueryResult<()> {
+    diesel::insert_into(feed_epochs::table).values(epoch).execute(conn).map(|_| ())
 }

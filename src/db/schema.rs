@@ -78,6 +78,19 @@ diesel::table! {
         version -> Integer,
         changed_at -> Timestamp,
         summary -> Text,
+        op -> Text,
+        slug -> Text,
+        record -> Nullable<Text>,
+        record_sha256 -> Nullable<Text>,
+        chain -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    feed_epochs (epoch) {
+        epoch -> Text,
+        first_seq -> BigInt,
+        started_at -> Timestamp,
     }
 }
 
@@ -212,6 +225,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     standard_ics,
     provinces,
     change_log,
+    feed_epochs,
     users,
     refresh_tokens,
     account_events,

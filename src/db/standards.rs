@@ -168,6 +168,15 @@ pub fn set_status(conn: &mut DbConnection, id: i64, status: Status, now: NaiveDa
     standards::table.find(id).select(standards::version).first(conn)
 }
 
+/// Bumps a standard's version for a change outside its fields (a text attached); returns the
+/// new version.
+pub fn touch(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<i32> {
+    diesel::update(standards::table.find(id))
+        .set((standards::version.eq(standards::version + 1), standards::updated_at.eq(now)))
+        .execute(conn)?;
+    standards::table.find(id).select(standards::version).first(conn)
+}
+
 /// The standards with this status whose keys are among the given ones.
 pub fn with_status_among(conn: &mut DbConnection, status: Status, keys: &[String]) -> QueryResult<Vec<StandardRow>> {
     if keys.is_empty() {

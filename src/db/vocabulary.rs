@@ -7,7 +7,8 @@ use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
 
 use crate::domain::{
-    AccessAction, AccessLevel, AccountStatus, Confidence, Equivalence, Kind, RelationKind, Role, Status, TextFormat,
+    AccessAction, AccessLevel, AccountStatus, Confidence, Equivalence, FeedOp, Kind, RelationKind, Role, Status,
+    TextFormat,
 };
 
 /// A stored spelling that no term of the vocabulary has.
@@ -54,4 +55,5 @@ stored_as_text!(
     AccountStatus => "account status",
     AccessAction => "access action",
     TextFormat => "text format",
+    FeedOp => "feed operation",
 );

@@ -1,6 +1,7 @@
 //! The domain vocabulary: codes, text normalisation and the closed value sets of the catalogue.
 
 pub mod code;
+pub mod digest;
 pub mod link;
 pub mod text;
 pub mod time;
@@ -12,6 +13,6 @@ mod code_tests;
 pub use code::{CanonicalCode, CodeError};
 pub use link::StandardLink;
 pub use vocabulary::{
-    AccessAction, AccessLevel, AccountStatus, Confidence, Equivalence, Kind, RelationKind, Role, Status, TextFormat,
-    UnknownTerm,
+    AccessAction, AccessLevel, AccountStatus, Confidence, Equivalence, FeedOp, Kind, RelationKind, Role, Status,
+    TextFormat, UnknownTerm,
 };

@@ -176,6 +176,15 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// What a change-log entry does to its standard (the connection standard's `op`): the record
+    /// after the change, or its removal, kept forever.
+    FeedOp, "feed operation" {
+        Upsert => "upsert",
+        Tombstone => "tombstone",
+    }
+);
+
 impl Kind {
     /// The access level of a new text when nobody chose one: regulations are law and public,
     /// TCVN texts are for registered officials.

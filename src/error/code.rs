@@ -43,6 +43,10 @@ error_codes! {
     /// The address exists but not with this method (see `Allow`).
     MethodNotAllowed => "method_not_allowed",
     PayloadTooLarge => "payload_too_large",
+    /// The feed is in another epoch than the follower's: start again from a snapshot.
+    EpochChanged => "epoch_changed",
+    /// The follower's position is past the feed's head: start again from a snapshot.
+    BeyondHead => "beyond_head",
     /// The address (path and query) is longer than the service reads.
     UriTooLong => "uri_too_long",
     /// The request's headers together are larger than the service reads.

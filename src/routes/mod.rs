@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod documents;
+pub mod feed;
 pub mod imports;
 pub mod json_body;
 pub mod openapi;
@@ -43,6 +44,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(documents::download_pdf)
         .service(standards::list_standards)
         .service(standards::get_standard)
+        .service(feed::changes)
+        .service(feed::checkpoint)
+        .service(feed::key_set)
         .service(operations::healthz)
         .service(operations::readyz)
         .service(operations::metrics)

@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, documents, imports, operations, reports, search, standards, users};
+use super::{auth, documents, feed, imports, operations, reports, search, standards, users};
 use crate::error::{ErrorBody, ErrorEnvelope};
 use crate::search::SearchResponse;
 use crate::search::searcher::{Facets, Highlight, SearchHit};
@@ -49,6 +49,9 @@ use crate::services::usage::{UsageReport, UsageRow};
         search::suggest,
         standards::list_standards,
         standards::get_standard,
+        feed::changes,
+        feed::checkpoint,
+        feed::key_set,
         operations::healthz,
         operations::readyz,
         operations::metrics,
@@ -59,6 +62,8 @@ use crate::services::usage::{UsageReport, UsageRow};
         search::SuggestResponse, Suggestion, UserView, UserPage, TokenPair, RegistrationBody, ExpiryChange,
         auth::Credentials, auth::RefreshBody, auth::PasswordChange, users::RoleChange, UsageReport, UsageRow,
         ImportReport, RowError, DocumentView, TextView, SectionView, reports::ReportFormat,
+        crate::services::feed::ChangesPage, crate::services::feed::FeedEntry, crate::services::feed::SignedCheckpoint,
+        crate::services::feed::Checkpoint, crate::feed::record::PublicRecord, crate::feed::signing::KeySet,
     )),
     tags(
         (name = "accounts", description = "Registration, sign-in, tokens, accounts and their approval"),
@@ -66,6 +71,7 @@ use crate::services::usage::{UsageReport, UsageRow};
         (name = "reports", description = "Usage reports: who read what"),
         (name = "search", description = "Full-text and code search, search-as-you-type"),
         (name = "catalogue", description = "Standards and regulations: metadata, status, relations"),
+        (name = "connection", description = "The connection standard (chuẩn kết nối): the change feed, checkpoints, keys"),
         (name = "operations", description = "Health and metrics"),
     ),
     modifiers(&BearerAuth, &CommonAnswers)

@@ -8,6 +8,7 @@ pub mod allowances;
 pub mod catalogue;
 pub mod documents;
 pub mod editing;
+pub mod feed;
 pub mod gate;
 pub mod import;
 pub mod relevance;

@@ -5,7 +5,6 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::Utc;
-use sha2::{Digest, Sha256};
 
 use crate::db::{DbConnection, documents};
 
@@ -36,10 +35,7 @@ pub trait BlobStore: Send + Sync {
     fn get(&self, conn: &mut DbConnection, sha256: &str) -> Result<Option<Vec<u8>>, BlobError>;
 }
 
-/// The hex SHA-256 of bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::domain::digest::sha256_hex;
 
 /// Files under `DATA_DIR/blobs/ab/abcdef…`.
 pub struct FileBlobStore {

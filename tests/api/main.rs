@@ -13,6 +13,8 @@ mod change_log;
 mod client_logs;
 mod contract;
 mod errors;
+mod feed;
+mod follower;
 mod helpers;
 mod import;
 mod import_texts;

@@ -130,7 +130,6 @@ impl Texts {
                 if let Some(existing) = documents::find_by_hash(conn, standard.id, &sha)? {
                     return Ok::<_, AppError>((existing, false));
                 }
-                let owner = (standard.id, standard.fields.code.as_str(), standard.version);
                 let new_text = NewText {
                     bytes: &bytes,
                     sha256: sha,
@@ -139,7 +138,7 @@ impl Texts {
                     access_level,
                     uploaded_by: Some(uploader),
                 };
-                let id = store_text(conn, store.as_ref(), owner, new_text)?;
+                let id = store_text(conn, store.as_ref(), standard.id, new_text)?;
                 let document = documents::find(conn, standard.id, id)?
                     .ok_or(AppError::Database(diesel::result::Error::NotFound))?;
                 Ok((document, true))

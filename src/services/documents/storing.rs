@@ -4,9 +4,10 @@
 use chrono::Utc;
 
 use crate::db::DbConnection;
-use crate::db::change_log::{self, NewChangeEntry};
 use crate::db::documents::{self, NewDocument};
+use crate::db::standards;
 use crate::domain::AccessLevel;
+use crate::feed::log::{self as feed_log, Change};
 use crate::texts::blob_store::{BlobError, BlobStore};
 use crate::texts::extraction::{Extracted, TextFormat};
 
@@ -20,12 +21,12 @@ pub struct NewText<'a> {
     pub uploaded_by: Option<i64>,
 }
 
-/// Stores a text of a standard (id, code, version): its bytes in the blob store, its sections,
-/// and a change-log entry, inside the caller's transaction. Returns the text's id.
+/// Stores a text of a standard: its bytes in the blob store, its sections, a new version of the
+/// standard and a change-log entry, inside the caller's transaction. Returns the text's id.
 pub fn store_text(
     conn: &mut DbConnection,
     store: &dyn BlobStore,
-    (standard_id, code, version): (i64, &str, i32),
+    standard_id: i64,
     text: NewText<'_>,
 ) -> Result<i64, BlobError> {
     store.put(conn, &text.sha256, text.bytes)?;
@@ -48,17 +49,9 @@ pub fn store_text(
         },
         &sections,
     )?;
-    change_log::append(
-        conn,
-        &NewChangeEntry {
-            standard_id,
-            code: code.to_string(),
-            action: "text_added".into(),
-            version,
-            changed_at: now,
-            summary: format!("text {id} ({}, {} sections)", text.extracted.format, sections.len()),
-        },
-    )?;
+    standards::touch(conn, standard_id, now)?;
+    let summary = format!("text {id} ({}, {} sections)", text.extracted.format, sections.len());
+    feed_log::upsert(conn, standard_id, Change { action: "text_added", changed_at: now }, summary)?;
     Ok(id)
 }
 

@@ -105,12 +105,12 @@ impl TextSource {
     pub(super) fn attach(
         &self,
         conn: &mut DbConnection,
-        standard: (i64, &str, i32),
+        standard_id: i64,
         access_level: AccessLevel,
         text: &PreparedText,
         report: &mut ImportReport,
     ) -> Result<(), ImportError> {
-        if documents::find_by_hash(conn, standard.0, &text.sha256)?.is_some() {
+        if documents::find_by_hash(conn, standard_id, &text.sha256)?.is_some() {
             return Ok(());
         }
         let new_text = NewText {
@@ -123,7 +123,7 @@ impl TextSource {
         };
         // A dry run checks everything but stores no file (the rollback would not remove it).
         if !report.dry_run {
-            store_text(conn, self.store.as_ref(), standard, new_text)?;
+            store_text(conn, self.store.as_ref(), standard_id, new_text)?;
         }
         report.texts_added += 1;
         Ok(())

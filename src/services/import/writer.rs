@@ -8,11 +8,11 @@ use diesel::QueryResult;
 
 use super::record::{DeclaredRelation, ValidRecord};
 use super::{ImportError, ImportReport, TextSource};
-use crate::db::change_log::{self, NewChangeEntry};
 use crate::db::relations::{self, NewRelation};
 use crate::db::standards::{self, StandardFields, StandardRow};
 use crate::db::{DbConnection, ics};
 use crate::domain::{RelationKind, Status};
+use crate::feed::log::{self as feed_log, Change};
 
 /// Writes every valid record, then marks as replaced the stored standards the file replaces.
 pub(super) fn write_records(
@@ -27,13 +27,13 @@ pub(super) fn write_records(
     for record in records {
         let mut fields = record.fields.clone();
         fields.status = derived_status(&fields, &replaced);
-        let (id, version) = match standards::find_by_key(conn, &fields.code_key)? {
+        let id = match standards::find_by_key(conn, &fields.code_key)? {
             None => {
                 let id = standards::insert(conn, &fields, now)?;
                 write_links(conn, id, record)?;
-                log(conn, id, &fields.code, "created", 1, "created by import".into(), now)?;
+                log(conn, id, "created", "created by import".into(), now)?;
                 report.created += 1;
-                (id, 1)
+                id
             }
             Some(existing) => {
                 // The stored spelling and slug stay: URLs and citations must not move because a
@@ -44,27 +44,27 @@ pub(super) fn write_records(
                 let changed = changed_parts(conn, &existing, &fields, record)?;
                 if changed.is_empty() {
                     report.unchanged += 1;
-                    (existing.id, existing.version)
+                    existing.id
                 } else {
-                    let version = standards::update(conn, existing.id, &fields, now)?;
+                    standards::update(conn, existing.id, &fields, now)?;
                     write_links(conn, existing.id, record)?;
                     let summary = format!("updated by import: {}", changed.join(", "));
-                    log(conn, existing.id, &fields.code, "updated", version, summary, now)?;
+                    log(conn, existing.id, "updated", summary, now)?;
                     report.updated += 1;
-                    (existing.id, version)
+                    existing.id
                 }
             }
         };
         if let (Some(text), Some(source)) = (&record.prepared_text, texts) {
-            source.attach(conn, (id, &fields.code, version), fields.access_level, text, report)?;
+            source.attach(conn, id, fields.access_level, text, report)?;
         }
         progress();
     }
     let in_file: HashSet<&str> = records.iter().map(|r| r.fields.code_key.as_str()).collect();
     let outside: Vec<String> = replaced.into_iter().filter(|key| !in_file.contains(key.as_str())).collect();
     for row in standards::with_status_among(conn, Status::Unknown, &outside)? {
-        let version = standards::set_status(conn, row.id, Status::Replaced, now)?;
-        log(conn, row.id, &row.fields.code, "updated", version, "status derived: replaced".into(), now)?;
+        standards::set_status(conn, row.id, Status::Replaced, now)?;
+        log(conn, row.id, "updated", "status derived: replaced".into(), now)?;
         report.derived_replaced += 1;
     }
     Ok(())
@@ -177,21 +177,9 @@ fn write_links(conn: &mut DbConnection, id: i64, record: &ValidRecord) -> QueryR
 fn log(
     conn: &mut DbConnection,
     standard_id: i64,
-    code: &str,
     action: &str,
-    version: i32,
     summary: String,
     changed_at: NaiveDateTime,
 ) -> QueryResult<()> {
-    change_log::append(
-        conn,
-        &NewChangeEntry {
-            standard_id,
-            code: code.to_string(),
-            action: action.to_string(),
-            version,
-            changed_at,
-            summary,
-        },
-    )
+    feed_log::upsert(conn, standard_id, Change { action, changed_at }, summary).map(|_| ())
 }

@@ -1,0 +1,9 @@
+//! SHA-256 digests as lowercase hex: the names of texts, the hashes of the feed, the stored form
+//! of refresh tokens.
+
+use sha2::{Digest, Sha256};
+
+/// The lowercase hex SHA-256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}

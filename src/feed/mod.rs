@@ -1,0 +1,9 @@
+//! The connection standard (chuẩn kết nối, `docs/chuan-ket-noi.md`): the change log published as a
+//! verifiable feed that any provincial portal can follow. Each entry carries the whole public
+//! record after the change (`record`), its canonical hash (`canonical`) and a hash chain; the log
+//! is written by `log` inside the catalogue writers' transactions.
+
+pub mod canonical;
+pub mod log;
+pub mod record;
+pub mod signing;
