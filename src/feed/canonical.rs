@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::domain::FeedOp;
-pub use crate::domain::digest::sha256_hex;
+use crate::domain::digest::sha256_hex;
 
 /// The part of an entry the chain covers: all of it but the record (covered by its hash) and
 /// the chain itself.

@@ -7,15 +7,12 @@ use chrono::{NaiveDateTime, SecondsFormat, Utc};
 use diesel::QueryResult;
 use diesel::result::Error as DieselError;
 
-use super::canonical::{EntryHead, canonical, genesis, next_chain, sha256_hex};
+use super::canonical::{EntryHead, canonical, genesis, next_chain};
 use super::record::{self, PublicRecord};
 use crate::db::DbConnection;
 use crate::db::change_log::{self, Epoch, NewChangeEntry};
-use crate::db::standards;
 use crate::domain::FeedOp;
-
-/// Standards read at a time when an epoch begins.
-const EPOCH_BATCH: i64 = 500;
+use crate::domain::digest::sha256_hex;
 
 /// What changed, for the log's own columns (the search index reads `action`).
 #[derive(Debug, Clone, Copy)]
@@ -29,37 +26,16 @@ fn serialisation(error: serde_json::Error) -> DieselError {
 }
 
 /// Appends an upsert of the standard as it is now in this transaction; returns its sequence
-/// number.
+/// number. (Removals, which would append a tombstone, do not exist yet.)
 pub fn upsert(conn: &mut DbConnection, standard_id: i64, change: Change<'_>, summary: String) -> QueryResult<i64> {
     let record = record::of_standard(conn, standard_id)?.ok_or(DieselError::NotFound)?;
-    append(
-        conn,
-        standard_id,
-        FeedOp::Upsert,
-        Some(&record),
-        (&record.code, &record.slug, record.version),
-        change,
-        summary,
-    )
-}
-
-/// Appends the tombstone of a removed standard (kept forever).
-pub fn tombstone(
-    conn: &mut DbConnection,
-    standard_id: i64,
-    (code, slug, version): (&str, &str, i32),
-    change: Change<'_>,
-    summary: String,
-) -> QueryResult<i64> {
-    append(conn, standard_id, FeedOp::Tombstone, None, (code, slug, version), change, summary)
+    append(conn, standard_id, &record, change, summary)
 }
 
 fn append(
     conn: &mut DbConnection,
     standard_id: i64,
-    op: FeedOp,
-    record: Option<&PublicRecord>,
-    (code, slug, version): (&str, &str, i32),
+    record: &PublicRecord,
     change: Change<'_>,
     summary: String,
 ) -> QueryResult<i64> {
@@ -75,18 +51,18 @@ fn append(
         Some(entry) if entry.seq >= epoch.first_seq => entry.chain.ok_or(DieselError::NotFound)?,
         _ => genesis(&epoch.epoch),
     };
-    let record_text = record.map(canonical).transpose().map_err(serialisation)?;
-    let record_sha256 = record_text.as_deref().map(|text| sha256_hex(text.as_bytes()));
+    let record_text = canonical(record).map_err(serialisation)?;
+    let record_sha256 = sha256_hex(record_text.as_bytes());
     let committed_at = committed_at(change.changed_at);
     let head = EntryHead {
         seq,
         epoch: &epoch.epoch,
         committed_at: &committed_at,
-        op,
-        code,
-        slug,
-        version,
-        record_sha256: record_sha256.as_deref(),
+        op: FeedOp::Upsert,
+        code: &record.code,
+        slug: &record.slug,
+        version: record.version,
+        record_sha256: Some(&record_sha256),
     };
     let chain = next_chain(&previous, &head).map_err(serialisation)?;
     change_log::insert(
@@ -94,15 +70,15 @@ fn append(
         &NewChangeEntry {
             seq,
             standard_id,
-            code: code.to_string(),
+            code: record.code.clone(),
             action: change.action.to_string(),
-            version,
+            version: record.version,
             changed_at: change.changed_at,
             summary,
-            op,
-            slug: slug.to_string(),
-            record: record_text,
-            record_sha256,
+            op: FeedOp::Upsert,
+            slug: record.slug.clone(),
+            record: Some(record_text),
+            record_sha256: Some(record_sha256),
             chain: Some(chain),
         },
     )?;
@@ -139,16 +115,11 @@ fn open_epoch(conn: &mut DbConnection, except: Option<i64>) -> QueryResult<Epoch
     };
     change_log::insert_epoch(conn, &epoch)?;
     let change = Change { action: "epoch_started", changed_at: now };
-    let mut after_id = 0;
-    loop {
-        let batch = standards::batch_after_id(conn, after_id, EPOCH_BATCH)?;
-        let Some(last) = batch.last() else { break };
-        after_id = last.id;
-        for row in batch.iter().filter(|row| Some(row.id) != except) {
-            let record = record::build(conn, row)?;
-            let key = (record.code.as_str(), record.slug.as_str(), record.version);
-            append(conn, row.id, FeedOp::Upsert, Some(&record), key, change, "the epoch's first record".into())?;
+    record::each_record(conn, |conn, id, record| {
+        if Some(id) == except {
+            return Ok(());
         }
-    }
+        append(conn, id, record, change, "the epoch's first record".into()).map(|_| ())
+    })?;
     Ok(epoch)
 }

@@ -8,11 +8,16 @@ use diesel::QueryResult;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::standards::StandardRow;
+use super::canonical::canonical;
+use crate::db::standards::{self, StandardRow};
 use crate::db::{DbConnection, documents, ics, relations};
+use crate::domain::digest::sha256_hex;
 use crate::domain::{AccessLevel, Confidence, Equivalence, Kind, RelationKind, Status, TextFormat};
 
-/// A standard as the feed, the snapshot and every format built on them carry it.
+/// Standards read at a time when the whole catalogue is walked.
+const BATCH: i64 = 500;
+
+/// A standard as the feed carries it (the formats built on the feed are to carry the same).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublicRecord {
@@ -80,7 +85,7 @@ pub struct RecordText {
 /// The public record of the standard with this id, as it is in this transaction; `None` when
 /// there is no such standard.
 pub fn of_standard(conn: &mut DbConnection, id: i64) -> QueryResult<Option<PublicRecord>> {
-    let Some(row) = crate::db::standards::find_by_id(conn, id)? else { return Ok(None) };
+    let Some(row) = standards::find_by_id(conn, id)? else { return Ok(None) };
     build(conn, &row).map(Some)
 }
 
@@ -137,22 +142,34 @@ pub fn build(conn: &mut DbConnection, row: &StandardRow) -> QueryResult<PublicRe
     })
 }
 
+/// Calls `visit` with the id and public record of every standard, by increasing id, reading the
+/// catalogue in batches.
+pub fn each_record(
+    conn: &mut DbConnection,
+    mut visit: impl FnMut(&mut DbConnection, i64, &PublicRecord) -> QueryResult<()>,
+) -> QueryResult<()> {
+    let mut after_id = 0;
+    loop {
+        let batch = standards::batch_after_id(conn, after_id, BATCH)?;
+        let Some(last) = batch.last() else { return Ok(()) };
+        after_id = last.id;
+        for row in &batch {
+            let record = build(conn, row)?;
+            visit(conn, row.id, &record)?;
+        }
+    }
+}
+
 /// The canonical digest of the whole public catalogue: SHA-256 (hex) of the canonical JSON of the
 /// array of every public record, sorted by code. A follower that holds the same records computes
 /// the same digest.
 pub fn catalogue_digest(conn: &mut DbConnection) -> QueryResult<String> {
     let mut records = Vec::new();
-    let mut after_id = 0;
-    loop {
-        let batch = crate::db::standards::batch_after_id(conn, after_id, 500)?;
-        let Some(last) = batch.last() else { break };
-        after_id = last.id;
-        for row in &batch {
-            records.push(build(conn, row)?);
-        }
-    }
+    each_record(conn, |_, _, record| {
+        records.push(record.clone());
+        Ok(())
+    })?;
     records.sort_by(|a, b| a.code.cmp(&b.code));
-    let text =
-        super::canonical::canonical(&records).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
-    Ok(crate::domain::digest::sha256_hex(text.as_bytes()))
+    let text = canonical(&records).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+    Ok(sha256_hex(text.as_bytes()))
 }

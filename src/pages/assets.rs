@@ -4,7 +4,7 @@ use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use actix_web::{HttpRequest, HttpResponse, get};
 use std::sync::LazyLock;
 
-use crate::texts::blob_store::sha256_hex;
+use crate::domain::digest::sha256_hex;
 
 const APP_CSS: &str = include_str!("../../assets/static/app.css");
 static APP_CSS_ETAG: LazyLock<String> = LazyLock::new(|| format!("\"{}\"", &sha256_hex(APP_CSS.as_bytes())[..16]));

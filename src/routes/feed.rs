@@ -9,8 +9,8 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::domain::digest::sha256_hex;
 use crate::error::{AppError, ErrorEnvelope};
-use crate::feed::canonical::sha256_hex;
 use crate::feed::signing::KeySet;
 use crate::services::feed::{ChangesPage, ChangesRequest, Feed, MAX_WAIT_SECONDS, PAGE_SIZE, SignedCheckpoint};
 

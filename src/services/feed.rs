@@ -75,7 +75,7 @@ pub struct ChangesPage {
 }
 
 /// A checkpoint: the head of the feed as this node saw it, to be signed.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Checkpoint {
     pub origin: String,
     pub epoch: String,

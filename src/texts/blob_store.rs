@@ -35,8 +35,6 @@ pub trait BlobStore: Send + Sync {
     fn get(&self, conn: &mut DbConnection, sha256: &str) -> Result<Option<Vec<u8>>, BlobError>;
 }
 
-pub use crate::domain::digest::sha256_hex;
-
 /// Files under `DATA_DIR/blobs/ab/abcdef…`.
 pub struct FileBlobStore {
     root: PathBuf,

@@ -19,6 +19,10 @@ fn canonical(value: &Value) -> String {
     serde_jcs::to_string(value).expect("canonical JSON")
 }
 
+async fn get_json(client: &reqwest::Client, url: &str) -> Result<Value, String> {
+    client.get(url).send().await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())
+}
+
 /// A follower's state: its epoch, position, chain and records (by code).
 #[derive(Debug, Default)]
 pub struct Follower {
@@ -107,22 +111,8 @@ impl Follower {
     /// Checks the signed checkpoint against the published key and this follower's own chain
     /// (the follower must be at the checkpoint's position).
     pub async fn verify_checkpoint(&self, client: &reqwest::Client, base: &str) -> Result<Value, String> {
-        let signed: Value = client
-            .get(format!("{base}/api/v1/checkpoint"))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?
-            .json()
-            .await
-            .map_err(|e| e.to_string())?;
-        let keys: Value = client
-            .get(format!("{base}/.well-known/jwks.json"))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?
-            .json()
-            .await
-            .map_err(|e| e.to_string())?;
+        let signed = get_json(client, &format!("{base}/api/v1/checkpoint")).await?;
+        let keys = get_json(client, &format!("{base}/.well-known/jwks.json")).await?;
         let key = keys["keys"]
             .as_array()
             .and_then(|keys| keys.iter().find(|k| k["kid"] == signed["key_id"]))

@@ -128,7 +128,7 @@ impl Catalogue {
         policy::authorize(caller, Action::EditCatalogue)?;
         let format = FileFormat::from_path(std::path::Path::new(name))
             .ok_or_else(|| AppError::invalid("choose a .jsonl, .ndjson, .json or .csv file"))?;
-        let sha256 = crate::texts::blob_store::sha256_hex(&file);
+        let sha256 = crate::domain::digest::sha256_hex(&file);
         let (store, key, kept) = (self.texts.store.clone(), sha256.clone(), file.clone());
         with_connection(&self.pool, move |conn| Ok(store.put(conn, &key, &kept)?)).await?;
         let report = self.import(caller, file, format, ImportChoice { dry_run: true, skip_invalid: false }).await?;

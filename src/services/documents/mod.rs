@@ -12,6 +12,7 @@ use crate::config::Settings;
 use crate::db::documents::{self, DocumentRow};
 use crate::db::standards::StandardRow;
 use crate::db::{DbConnection, DbPool, catalogue_transaction, provinces};
+use crate::domain::digest::sha256_hex;
 use crate::domain::{AccessAction, AccessLevel};
 use crate::error::{AppError, ErrorCode};
 use crate::services::allowances::{Allowance, DailyLimits, Grant};
@@ -19,7 +20,7 @@ use crate::services::gate::Gate;
 use crate::services::import::TextSource;
 use crate::services::usage;
 use crate::services::{catalogue, with_connection};
-use crate::texts::blob_store::{BlobStore, DatabaseBlobStore, FileBlobStore, sha256_hex};
+use crate::texts::blob_store::{BlobStore, DatabaseBlobStore, FileBlobStore};
 use crate::texts::extraction::{self, TextFormat};
 use crate::texts::{reader, stamp};
 

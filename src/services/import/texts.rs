@@ -8,8 +8,9 @@ use std::sync::Arc;
 use super::{ImportError, ImportReport};
 use crate::db::{DbConnection, documents};
 use crate::domain::AccessLevel;
+use crate::domain::digest::sha256_hex;
 use crate::services::documents::{NewText, store_text};
-use crate::texts::blob_store::{BlobStore, sha256_hex};
+use crate::texts::blob_store::BlobStore;
 use crate::texts::extraction::{self, Extracted, TextFormat};
 
 const MAX_PATH_CHARS: usize = 1_000;
