@@ -70,6 +70,9 @@ pub struct Settings {
     /// The feed's Ed25519 signing key, the 32-byte seed in base64url; unset means one kept in
     /// the data dir. Several national nodes must share one configured key.
     pub feed_signing_key: Option<Secret>,
+    /// The least seconds between two snapshots (`GET /api/v1/snapshot` makes one when the newest
+    /// is older and the feed has moved); 0 makes one whenever the feed has moved.
+    pub snapshot_interval_seconds: u64,
 }
 
 /// A secret setting: never printed, never logged.
@@ -118,6 +121,7 @@ impl Default for Settings {
             blob_store: "files".to_string(),
             public_url: String::new(),
             feed_signing_key: None,
+            snapshot_interval_seconds: 600,
             max_connections_per_address: 256,
             trusted_proxies: String::new(),
         }

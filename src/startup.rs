@@ -29,6 +29,7 @@ use crate::services::feed::Feed;
 use crate::services::gate::Gate;
 use crate::services::search::SearchService;
 use crate::services::seed;
+use crate::services::snapshots::Snapshots;
 use crate::services::usage::Usage;
 use crate::telemetry::RequestSpan;
 use crate::{pages, routes};
@@ -177,6 +178,12 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
     let catalogue = web::Data::new(Catalogue::new(state.pool.clone(), storage.clone(), cpu.clone()));
     let texts = web::Data::new(Texts::new(state.pool.clone(), storage, cpu));
     let usage = web::Data::new(Usage::new(state.pool.clone()));
+    let snapshots = web::Data::new(Snapshots::new(
+        state.pool.clone(),
+        state.feed.clone(),
+        settings.data_dir.join("snapshots"),
+        Duration::from_secs(settings.snapshot_interval_seconds),
+    ));
     let feed = web::Data::new(state.feed);
     let pool = web::Data::new(state.pool);
     let search = web::Data::new(state.search);
@@ -203,6 +210,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
             .app_data(texts.clone())
             .app_data(usage.clone())
             .app_data(feed.clone())
+            .app_data(snapshots.clone())
             .app_data(forms.clone())
             .app_data(shared_settings.clone())
             .app_data(proxies.clone())

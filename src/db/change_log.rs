@@ -107,3 +107,27 @@ pub fn current_epoch(conn: &mut DbConnection) -> QueryResult<Option<Epoch>> {
 pub fn insert_epoch(conn: &mut DbConnection, epoch: &Epoch) -> QueryResult<()> {
     diesel::insert_into(feed_epochs::table).values(epoch).execute(conn).map(|_| ())
 }
+
+/// The sequence number of each standard's last entry with `from <= seq <= through`, ascending:
+/// the entries that make up the catalogue at `through` when an epoch began at `from`.
+pub fn last_of_each_standard(conn: &mut DbConnection, from: i64, through: i64) -> QueryResult<Vec<i64>> {
+    let mut seqs: Vec<i64> = change_log::table
+        .filter(change_log::seq.ge(from).and(change_log::seq.le(through)))
+        .group_by(change_log::standard_id)
+        .select(diesel::dsl::max(change_log::seq))
+        .load::<Option<i64>>(conn)?
+        .into_iter()
+        .flatten()
+        .collect();
+    seqs.sort_unstable();
+    Ok(seqs)
+}
+
+/// The entries with these sequence numbers, oldest first.
+pub fn with_seqs(conn: &mut DbConnection, seqs: &[i64]) -> QueryResult<Vec<ChangeEntry>> {
+    change_log::table
+        .filter(change_log::seq.eq_any(seqs))
+        .order(change_log::seq.asc())
+        .select(ChangeEntry::as_select())
+        .load(conn)
+}

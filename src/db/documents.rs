@@ -82,6 +82,18 @@ pub fn find_by_hash(conn: &mut DbConnection, standard_id: i64, sha256: &str) -> 
         .optional()
 }
 
+/// A public text with these bytes, of any standard (the connection standard fetches texts by
+/// hash; bytes published once are public wherever else they are attached).
+pub fn public_by_hash(conn: &mut DbConnection, sha256: &str) -> QueryResult<Option<DocumentRow>> {
+    documents::table
+        .filter(documents::sha256.eq(sha256))
+        .filter(documents::access_level.eq(AccessLevel::Public))
+        .order(documents::id.asc())
+        .select(DocumentRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// Stores a text and its sections; returns the text's id.
 pub fn insert(conn: &mut DbConnection, document: &NewDocument, sections: &[(String, String)]) -> QueryResult<i64> {
     diesel::insert_into(documents::table).values(document).execute(conn)?;

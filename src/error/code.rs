@@ -43,6 +43,8 @@ error_codes! {
     /// The address exists but not with this method (see `Allow`).
     MethodNotAllowed => "method_not_allowed",
     PayloadTooLarge => "payload_too_large",
+    /// The `Range` asked for lies outside the file (see `Content-Range` for its length).
+    RangeNotSatisfiable => "range_not_satisfiable",
     /// The feed is in another epoch than the follower's: start again from a snapshot.
     EpochChanged => "epoch_changed",
     /// The follower's position is past the feed's head: start again from a snapshot.

@@ -36,6 +36,9 @@ pub enum AppError {
     MethodNotAllowed { allowed: Vec<&'static str> },
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    /// A `Range` outside a file of `length` bytes.
+    #[error("the range asked for lies outside the file's {length} bytes")]
+    RangeNotSatisfiable { length: u64 },
     #[error("the address is longer than {limit} bytes")]
     UriTooLong { limit: usize },
     #[error("the request's headers are larger than {limit} bytes together")]
@@ -106,6 +109,7 @@ impl AppError {
             AppError::RouteNotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             AppError::MethodNotAllowed { .. } => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
             AppError::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
+            AppError::RangeNotSatisfiable { .. } => (StatusCode::RANGE_NOT_SATISFIABLE, ErrorCode::RangeNotSatisfiable),
             AppError::UriTooLong { .. } => (StatusCode::URI_TOO_LONG, ErrorCode::UriTooLong),
             AppError::HeadersTooLarge { .. } => {
                 (StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, ErrorCode::HeadersTooLarge)
@@ -184,6 +188,11 @@ impl ResponseError for AppError {
             }
             AppError::Unauthenticated { .. } => {
                 response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            }
+            AppError::RangeNotSatisfiable { length } => {
+                if let Ok(value) = HeaderValue::from_str(&format!("bytes */{length}")) {
+                    response.insert_header((header::CONTENT_RANGE, value));
+                }
             }
             AppError::MethodNotAllowed { allowed } => {
                 if let Ok(value) = HeaderValue::from_str(&allowed.join(", ")) {

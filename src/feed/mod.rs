@@ -8,3 +8,4 @@ pub mod canonical;
 pub mod log;
 pub mod record;
 pub mod signing;
+pub mod snapshot;

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use actix_web::http::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH};
+use actix_web::http::header::{CACHE_CONTROL, ETAG};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -74,11 +74,7 @@ pub async fn changes(
     let body = serde_json::to_vec(&page).map_err(|e| AppError::Internal(e.to_string()))?;
     let tag = format!("\"{}\"", &sha256_hex(&body)[..32]);
     let cache = if page.complete { "public, max-age=31536000, immutable" } else { "public, no-cache" };
-    let matched = request
-        .headers()
-        .get(IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|candidate| candidate.trim() == tag || candidate.trim() == "*"));
+    let matched = super::conditional::none_match(&request, &tag);
     let mut answer = if matched { HttpResponse::NotModified() } else { HttpResponse::Ok() };
     answer.insert_header((ETAG, tag)).insert_header((CACHE_CONTROL, cache));
     Ok(if matched { answer.finish() } else { answer.content_type("application/json").body(body) })

@@ -1,6 +1,7 @@
 //! HTTP routes: thin handlers that parse, call one service, and shape the answer.
 
 pub mod auth;
+pub mod conditional;
 pub mod documents;
 pub mod feed;
 pub mod imports;
@@ -11,6 +12,7 @@ pub mod params;
 pub mod reports;
 mod route_table;
 pub mod search;
+pub mod snapshot;
 pub mod standards;
 pub mod users;
 
@@ -47,6 +49,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(feed::changes)
         .service(feed::checkpoint)
         .service(feed::key_set)
+        .service(snapshot::manifest)
+        .service(snapshot::data_file)
+        .service(snapshot::text)
         .service(operations::healthz)
         .service(operations::readyz)
         .service(operations::metrics)

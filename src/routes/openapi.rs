@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, documents, feed, imports, operations, reports, search, standards, users};
+use super::{auth, documents, feed, imports, operations, reports, search, snapshot, standards, users};
 use crate::error::{ErrorBody, ErrorEnvelope};
 use crate::search::SearchResponse;
 use crate::search::searcher::{Facets, Highlight, SearchHit};
@@ -52,6 +52,9 @@ use crate::services::usage::{UsageReport, UsageRow};
         feed::changes,
         feed::checkpoint,
         feed::key_set,
+        snapshot::manifest,
+        snapshot::data_file,
+        snapshot::text,
         operations::healthz,
         operations::readyz,
         operations::metrics,
@@ -64,6 +67,8 @@ use crate::services::usage::{UsageReport, UsageRow};
         ImportReport, RowError, DocumentView, TextView, SectionView, reports::ReportFormat,
         crate::services::feed::ChangesPage, crate::services::feed::FeedEntry, crate::services::feed::SignedCheckpoint,
         crate::services::feed::Checkpoint, crate::feed::record::PublicRecord, crate::feed::signing::KeySet,
+        crate::services::snapshots::SignedManifest, crate::services::snapshots::SnapshotManifest,
+        crate::services::snapshots::SnapshotFile, crate::services::snapshots::SnapshotText,
     )),
     tags(
         (name = "accounts", description = "Registration, sign-in, tokens, accounts and their approval"),

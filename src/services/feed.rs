@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{SecondsFormat, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::ToSchema;
 
@@ -75,7 +75,7 @@ pub struct ChangesPage {
 }
 
 /// A checkpoint: the head of the feed as this node saw it, to be signed.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Checkpoint {
     pub origin: String,
     pub epoch: String,
@@ -85,7 +85,7 @@ pub struct Checkpoint {
 }
 
 /// A checkpoint with its Ed25519 signature over its canonical JSON.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct SignedCheckpoint {
     pub checkpoint: Checkpoint,
     pub key_id: String,
@@ -143,20 +143,40 @@ impl Feed {
             Some(entry) => (entry.seq, entry.chain.unwrap_or_default()),
             None => (epoch.first_seq - 1, genesis(&epoch.epoch)),
         };
+        self.checkpoint_of(epoch.epoch, seq, chain)
+    }
+
+    /// A signed checkpoint of the feed of `epoch` at `seq`, whose entry has `chain`.
+    pub fn checkpoint_of(&self, epoch: String, seq: i64, chain: String) -> Result<SignedCheckpoint, AppError> {
         let checkpoint = Checkpoint {
             origin: self.origin.clone(),
-            epoch: epoch.epoch,
+            epoch,
             seq,
             chain,
             signed_at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
         };
-        let message = canonical(&checkpoint).map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(SignedCheckpoint {
-            signature: self.key.sign(message.as_bytes()),
+            signature: self.sign(&checkpoint)?,
             key_id: self.key.key_id().to_string(),
             algorithm: "Ed25519".into(),
             checkpoint,
         })
+    }
+
+    /// The Ed25519 signature (base64url) over the canonical JSON of `value`.
+    pub fn sign(&self, value: &impl Serialize) -> Result<String, AppError> {
+        let message = canonical(value).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(self.key.sign(message.as_bytes()))
+    }
+
+    /// The id of the key that signs.
+    pub fn key_id(&self) -> &str {
+        self.key.key_id()
+    }
+
+    /// The address this node publishes the feed at.
+    pub fn origin(&self) -> &str {
+        &self.origin
     }
 }
 

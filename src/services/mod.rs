@@ -14,6 +14,7 @@ pub mod import;
 pub mod relevance;
 pub mod search;
 pub mod seed;
+pub mod snapshots;
 pub mod usage;
 
 pub use crate::db::{DbConnection, DbPool};

@@ -1,9 +1,11 @@
 //! The tests' own follower of the connection standard, written from its description (the feed's
-//! entries, the canonical hashes, the chain, the signed checkpoint) and nothing of the service's
-//! code: it pages through `/api/v1/changes`, checks every entry, keeps the records, and computes
-//! the catalogue's canonical digest.
+//! entries, the canonical hashes, the chain, the signed checkpoint, the snapshot) and nothing of
+//! the service's code: it starts from a snapshot or the epoch's start, pages through
+//! `/api/v1/changes`, checks every entry, keeps the records, and computes the catalogue's
+//! canonical digest.
 
 use std::collections::BTreeMap;
+use std::io::Read;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -113,25 +115,7 @@ impl Follower {
     pub async fn verify_checkpoint(&self, client: &reqwest::Client, base: &str) -> Result<Value, String> {
         let signed = get_json(client, &format!("{base}/api/v1/checkpoint")).await?;
         let keys = get_json(client, &format!("{base}/.well-known/jwks.json")).await?;
-        let key = keys["keys"]
-            .as_array()
-            .and_then(|keys| keys.iter().find(|k| k["kid"] == signed["key_id"]))
-            .ok_or("the checkpoint's key is not published")?;
-        let public: [u8; 32] = URL_SAFE_NO_PAD
-            .decode(key["x"].as_str().unwrap_or_default())
-            .ok()
-            .and_then(|b| b.try_into().ok())
-            .ok_or("a malformed key")?;
-        let signature: [u8; 64] = URL_SAFE_NO_PAD
-            .decode(signed["signature"].as_str().unwrap_or_default())
-            .ok()
-            .and_then(|b| b.try_into().ok())
-            .ok_or("a malformed signature")?;
-        let message = canonical(&signed["checkpoint"]);
-        VerifyingKey::from_bytes(&public)
-            .map_err(|e| e.to_string())?
-            .verify(message.as_bytes(), &Signature::from_bytes(&signature))
-            .map_err(|_| "the checkpoint's signature does not verify".to_string())?;
+        verify(&keys, &signed, "checkpoint")?;
         let checkpoint = &signed["checkpoint"];
         if checkpoint["epoch"].as_str() != self.epoch.as_deref() || checkpoint["seq"].as_i64() != Some(self.after) {
             return Err(format!("the checkpoint is at {checkpoint} and the follower at {}", self.after));
@@ -142,10 +126,90 @@ impl Follower {
         Ok(signed)
     }
 
+    /// Starts from the newest snapshot: checks the manifest's signature and its checkpoint's,
+    /// fetches the data file in two ranges (as a download resumed after a broken line would),
+    /// checks its hashes and count, and takes its records and position. Returns the manifest.
+    pub async fn load_snapshot(&mut self, client: &reqwest::Client, base: &str) -> Result<Value, String> {
+        let signed = get_json(client, &format!("{base}/api/v1/snapshot")).await?;
+        let keys = get_json(client, &format!("{base}/.well-known/jwks.json")).await?;
+        verify(&keys, &signed, "manifest")?;
+        verify(&keys, &signed["checkpoint"], "checkpoint")?;
+        let (manifest, checkpoint) = (&signed["manifest"], &signed["checkpoint"]["checkpoint"]);
+        for field in ["epoch", "seq", "chain", "origin"] {
+            if manifest[field] != checkpoint[field] {
+                return Err(format!("the manifest's {field} is not its checkpoint's"));
+            }
+        }
+        let url = format!("{base}{}", manifest["file"]["path"].as_str().ok_or("no file path")?);
+        let size = manifest["file"]["size_bytes"].as_u64().ok_or("no size")?;
+        let mut bytes = ranged(client, &url, &format!("bytes=0-{}", size / 2 - 1)).await?;
+        bytes.extend(ranged(client, &url, &format!("bytes={}-", size / 2)).await?);
+        self.downloaded += bytes.len();
+        if json!(sha256_hex(&bytes)) != manifest["file"]["sha256"] {
+            return Err("the snapshot file does not match its hash".into());
+        }
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(bytes.as_slice()).read_to_string(&mut text).map_err(|e| e.to_string())?;
+        if json!(sha256_hex(text.as_bytes())) != manifest["file"]["content_sha256"] {
+            return Err("the snapshot's records do not match their hash".into());
+        }
+        let mut records = BTreeMap::new();
+        for line in text.lines() {
+            let record: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+            if canonical(&record) != line {
+                return Err("a snapshot line is not canonical JSON".into());
+            }
+            records.insert(record["code"].as_str().ok_or("a record without a code")?.to_string(), record);
+        }
+        if Some(records.len() as u64) != manifest["count"].as_u64() {
+            return Err(format!(
+                "the snapshot holds {} records, its manifest says {}",
+                records.len(),
+                manifest["count"]
+            ));
+        }
+        self.epoch = Some(manifest["epoch"].as_str().ok_or("no epoch")?.to_string());
+        self.after = manifest["seq"].as_i64().ok_or("no seq")?;
+        self.chain = Some(manifest["chain"].as_str().ok_or("no chain")?.to_string());
+        self.records = records;
+        Ok(manifest.clone())
+    }
+
     /// The canonical digest of the records held: SHA-256 of the canonical JSON of the array of
     /// records sorted by code.
     pub fn digest(&self) -> String {
         let records: Vec<Value> = self.records.values().cloned().collect();
         sha256_hex(canonical(&Value::Array(records)).as_bytes())
     }
+}
+
+/// Checks `signed[field]` against `signed.signature` with the published key `signed.key_id`.
+fn verify(keys: &Value, signed: &Value, field: &str) -> Result<(), String> {
+    let key = keys["keys"]
+        .as_array()
+        .and_then(|keys| keys.iter().find(|k| k["kid"] == signed["key_id"]))
+        .ok_or("the signing key is not published")?;
+    let public: [u8; 32] = URL_SAFE_NO_PAD
+        .decode(key["x"].as_str().unwrap_or_default())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or("a malformed key")?;
+    let signature: [u8; 64] = URL_SAFE_NO_PAD
+        .decode(signed["signature"].as_str().unwrap_or_default())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or("a malformed signature")?;
+    VerifyingKey::from_bytes(&public)
+        .map_err(|e| e.to_string())?
+        .verify(canonical(&signed[field]).as_bytes(), &Signature::from_bytes(&signature))
+        .map_err(|_| format!("the {field}'s signature does not verify"))
+}
+
+/// Part of a file, which must be answered 206.
+async fn ranged(client: &reqwest::Client, url: &str, range: &str) -> Result<Vec<u8>, String> {
+    let response = client.get(url).header("range", range).send().await.map_err(|e| e.to_string())?;
+    if response.status().as_u16() != 206 {
+        return Err(format!("{range} of {url}: {}", response.status()));
+    }
+    Ok(response.bytes().await.map_err(|e| e.to_string())?.to_vec())
 }

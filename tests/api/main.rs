@@ -29,6 +29,7 @@ mod search;
 mod search_access;
 mod search_index;
 mod sign_in_limits;
+mod snapshot;
 mod texts;
 mod units_of_work;
 mod vocabulary;

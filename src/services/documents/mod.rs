@@ -259,6 +259,27 @@ impl Texts {
         })
         .await
     }
+
+    /// The bytes and format of the public text with this SHA-256 (the connection standard's
+    /// fetch by hash). Texts that are not public are not found, as if they did not exist.
+    pub async fn public_by_hash(&self, sha256: &str) -> Result<(Vec<u8>, TextFormat), AppError> {
+        let (sha256, store) = (sha256.to_ascii_lowercase(), self.storage.store.clone());
+        let not_found =
+            || AppError::NotFound { code: ErrorCode::DocumentNotFound, message: "no public text has this hash".into() };
+        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(not_found());
+        }
+        with_connection(&self.pool, move |conn| {
+            let document = documents::public_by_hash(conn, &sha256)?.ok_or_else(not_found)?;
+            policy::authorize(&Caller::Anonymous, Action::ReadText(document.access_level))?;
+            let bytes = store
+                .get(conn, &document.sha256)
+                .map_err(|e| AppError::NotReady(e.to_string()))?
+                .ok_or_else(|| AppError::NotReady("the file of this text is missing from the store".into()))?;
+            Ok((bytes, document.format))
+        })
+        .await
+    }
 }
 
 /// What the first unit of work of a download found.
