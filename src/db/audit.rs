@@ -145,3 +145,9 @@ pub fn usage_counts(
     };
     Ok(rows.into_iter().map(|(key, label, action, events)| UsageCount { key, label, action, events }).collect())
 }
+
+/// Whether any read or download of this standard's texts was recorded.
+pub fn standard_was_read(conn: &mut DbConnection, standard_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(access_events::table.filter(access_events::standard_id.eq(standard_id))))
+        .get_result(conn)
+}

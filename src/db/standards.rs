@@ -177,6 +177,11 @@ pub fn touch(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResul
     standards::table.find(id).select(standards::version).first(conn)
 }
 
+/// Removes a standard with its relations, classes and texts (their rows cascade).
+pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    diesel::delete(standards::table.find(id)).execute(conn).map(|_| ())
+}
+
 /// The standards with this status whose keys are among the given ones.
 pub fn with_status_among(conn: &mut DbConnection, status: Status, keys: &[String]) -> QueryResult<Vec<StandardRow>> {
     if keys.is_empty() {

@@ -79,6 +79,9 @@ error_codes! {
     ReadQuota => "read_quota",
     /// A record with this key exists already.
     AlreadyExists => "already_exists",
+    /// The standard's texts have been read: it cannot be removed (withdraw it instead), so that
+    /// usage reports keep every read.
+    StandardInUse => "standard_in_use",
     UsernameTaken => "username_taken",
     EmailTaken => "email_taken",
     OwnAccount => "own_account",

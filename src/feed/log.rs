@@ -26,16 +26,37 @@ fn serialisation(error: serde_json::Error) -> DieselError {
 }
 
 /// Appends an upsert of the standard as it is now in this transaction; returns its sequence
-/// number. (Removals, which would append a tombstone, do not exist yet.)
+/// number.
 pub fn upsert(conn: &mut DbConnection, standard_id: i64, change: Change<'_>, summary: String) -> QueryResult<i64> {
     let record = record::of_standard(conn, standard_id)?.ok_or(DieselError::NotFound)?;
-    append(conn, standard_id, &record, change, summary)
+    append(conn, standard_id, Written::Upsert(&record), change, summary)
+}
+
+/// Appends the tombstone of a standard removed in this transaction (kept forever: the log is
+/// append-only); `version` is the removed record's version, raised by one.
+pub fn tombstone(
+    conn: &mut DbConnection,
+    removed: &PublicRecord,
+    standard_id: i64,
+    change: Change<'_>,
+    summary: String,
+) -> QueryResult<i64> {
+    append(conn, standard_id, Written::Tombstone(removed), change, summary)
+}
+
+/// What an entry says of its standard.
+#[derive(Clone, Copy)]
+enum Written<'a> {
+    /// The record as it is now.
+    Upsert(&'a PublicRecord),
+    /// The record as it was before its removal.
+    Tombstone(&'a PublicRecord),
 }
 
 fn append(
     conn: &mut DbConnection,
     standard_id: i64,
-    record: &PublicRecord,
+    written: Written<'_>,
     change: Change<'_>,
     summary: String,
 ) -> QueryResult<i64> {
@@ -51,18 +72,25 @@ fn append(
         Some(entry) if entry.seq >= epoch.first_seq => entry.chain.ok_or(DieselError::NotFound)?,
         _ => genesis(&epoch.epoch),
     };
-    let record_text = canonical(record).map_err(serialisation)?;
-    let record_sha256 = sha256_hex(record_text.as_bytes());
+    let (op, record, version) = match written {
+        Written::Upsert(record) => (FeedOp::Upsert, record, record.version),
+        Written::Tombstone(record) => (FeedOp::Tombstone, record, record.version + 1),
+    };
+    let record_text = match written {
+        Written::Upsert(record) => Some(canonical(record).map_err(serialisation)?),
+        Written::Tombstone(_) => None,
+    };
+    let record_sha256 = record_text.as_deref().map(|text| sha256_hex(text.as_bytes()));
     let committed_at = committed_at(change.changed_at);
     let head = EntryHead {
         seq,
         epoch: &epoch.epoch,
         committed_at: &committed_at,
-        op: FeedOp::Upsert,
+        op,
         code: &record.code,
         slug: &record.slug,
-        version: record.version,
-        record_sha256: Some(&record_sha256),
+        version,
+        record_sha256: record_sha256.as_deref(),
     };
     let chain = next_chain(&previous, &head).map_err(serialisation)?;
     change_log::insert(
@@ -72,13 +100,13 @@ fn append(
             standard_id,
             code: record.code.clone(),
             action: change.action.to_string(),
-            version: record.version,
+            version,
             changed_at: change.changed_at,
             summary,
-            op: FeedOp::Upsert,
+            op,
             slug: record.slug.clone(),
-            record: Some(record_text),
-            record_sha256: Some(record_sha256),
+            record: record_text,
+            record_sha256,
             chain: Some(chain),
         },
     )?;
@@ -119,7 +147,7 @@ fn open_epoch(conn: &mut DbConnection, except: Option<i64>) -> QueryResult<Epoch
         if Some(id) == except {
             return Ok(());
         }
-        append(conn, id, record, change, "the epoch's first record".into()).map(|_| ())
+        append(conn, id, Written::Upsert(record), change, "the epoch's first record".into()).map(|_| ())
     })?;
     Ok(epoch)
 }

@@ -46,6 +46,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(documents::download_pdf)
         .service(standards::list_standards)
         .service(standards::get_standard)
+        .service(standards::remove_standard)
         .service(feed::changes)
         .service(feed::checkpoint)
         .service(feed::key_set)

@@ -49,6 +49,7 @@ use crate::services::usage::{UsageReport, UsageRow};
         search::suggest,
         standards::list_standards,
         standards::get_standard,
+        standards::remove_standard,
         feed::changes,
         feed::checkpoint,
         feed::key_set,
@@ -67,7 +68,7 @@ use crate::services::usage::{UsageReport, UsageRow};
         ImportReport, RowError, DocumentView, TextView, SectionView, reports::ReportFormat,
         crate::services::feed::ChangesPage, crate::services::feed::FeedEntry, crate::services::feed::SignedCheckpoint,
         crate::services::feed::Checkpoint, crate::feed::record::PublicRecord, crate::feed::signing::KeySet,
-        crate::services::snapshots::SignedManifest, crate::services::snapshots::SnapshotManifest,
+        crate::services::snapshots::SignedManifest, crate::services::catalogue::Removal, crate::services::snapshots::SnapshotManifest,
         crate::services::snapshots::SnapshotFile, crate::services::snapshots::SnapshotText,
     )),
     tags(

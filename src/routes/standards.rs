@@ -1,11 +1,11 @@
-//! `GET /api/v1/standards` and `GET /api/v1/standards/{ref}`.
+//! `GET /api/v1/standards`, `GET /api/v1/standards/{ref}` and (admins) `DELETE /api/v1/standards/{ref}`.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, delete, get, web};
 
 use super::params::{CatalogueFilterParams, PageParams};
-use crate::auth::Caller;
+use crate::auth::{Caller, Editor};
 use crate::error::{AppError, ErrorEnvelope};
-use crate::services::catalogue::{Catalogue, StandardDetail, StandardPage};
+use crate::services::catalogue::{Catalogue, Removal, StandardDetail, StandardPage};
 
 /// The catalogue, newest first, under the filters.
 #[utoipa::path(
@@ -45,4 +45,28 @@ pub async fn get_standard(
 ) -> Result<HttpResponse, AppError> {
     let detail = catalogue.detail(&caller, &reference).await?;
     Ok(HttpResponse::Ok().json(detail))
+}
+
+/// Removes a record that should never have been published (admins): its tombstone is written to
+/// the feed and kept forever. Withdrawn or replaced standards are given their status instead; a
+/// standard whose texts were read is refused (409 `standard_in_use`).
+#[utoipa::path(
+    tag = "catalogue",
+    params(("reference" = String, Path, description = "A slug or a code in any spelling")),
+    responses(
+        (status = 200, description = "Removed; `seq` is the tombstone's place in the feed", body = Removal),
+        (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "`standard_in_use`: its texts have been read", body = ErrorEnvelope),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/api/v1/standards/{reference:.*}")]
+pub async fn remove_standard(
+    catalogue: web::Data<Catalogue>,
+    Editor(caller): Editor,
+    reference: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let removal = catalogue.remove(&caller, &reference).await?;
+    Ok(HttpResponse::Ok().json(removal))
 }

@@ -71,13 +71,13 @@ async fn unknown_routes_and_wrong_methods_answer_in_the_envelope() {
     assert_envelope(&body, "not_found", "unknown route");
     let response = app
         .client
-        .delete(format!("{}/api/v1/standards/{}", app.address, encode("QCVN 06:2022/BXD")))
+        .put(format!("{}/api/v1/standards/{}", app.address, encode("QCVN 06:2022/BXD")))
         .send()
         .await
         .expect("request");
     assert_eq!(response.status().as_u16(), 405);
     let body: serde_json::Value = response.json().await.expect("json");
-    assert_envelope(&body, "method_not_allowed", "DELETE on a standard");
+    assert_envelope(&body, "method_not_allowed", "PUT on a standard");
 }
 
 #[tokio::test]

@@ -25,6 +25,7 @@ mod pages;
 mod pdf_bombs;
 mod pdf_helpers;
 mod quotas;
+mod removal;
 mod search;
 mod search_access;
 mod search_index;

@@ -18,7 +18,9 @@ use crate::domain::{CanonicalCode, RelationKind};
 use crate::error::AppError;
 use crate::services::documents::DocumentView;
 
+mod removal;
 mod service;
+pub use removal::Removal;
 pub use service::{Catalogue, CheckedFile, ImportChoice};
 
 /// Longest reference worth looking up.

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::{ListingFilter, StandardDetail, StandardPage, StandardRow};
+use super::{ListingFilter, Removal, StandardDetail, StandardPage, StandardRow};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::error::AppError;
@@ -92,6 +92,16 @@ impl Catalogue {
         policy::authorize(caller, Action::EditCatalogue)?;
         let reference = reference.to_string();
         with_connection(&self.pool, move |conn| editing::save(conn, &reference, &form)).await
+    }
+
+    /// Removes a record (admins) whose texts were never read; its tombstone goes to the feed.
+    pub async fn remove(&self, caller: &Caller, reference: &str) -> Result<Removal, AppError> {
+        policy::authorize(caller, Action::EditCatalogue)?;
+        let reference = reference.to_string();
+        with_connection(&self.pool, move |conn| {
+            crate::db::catalogue_transaction(conn, |conn| super::removal::remove(conn, &reference))
+        })
+        .await
     }
 
     /// Imports a catalogue file (admins): checked (texts read and extracted) off the pool, then
