@@ -73,6 +73,9 @@ pub struct Settings {
     /// The least seconds between two snapshots (`GET /api/v1/snapshot` makes one when the newest
     /// is older and the feed has moved); 0 makes one whenever the feed has moved.
     pub snapshot_interval_seconds: u64,
+    /// Who answers for the repository (OAI-PMH `adminEmail`); empty means `webmaster@` the
+    /// published host.
+    pub contact_email: String,
 }
 
 /// A secret setting: never printed, never logged.
@@ -122,6 +125,7 @@ impl Default for Settings {
             public_url: String::new(),
             feed_signing_key: None,
             snapshot_interval_seconds: 600,
+            contact_email: String::new(),
             max_connections_per_address: 256,
             trusted_proxies: String::new(),
         }

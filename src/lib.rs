@@ -1,5 +1,5 @@
 //! tieuchuan: the national library of Vietnamese standards and technical regulations
-//! (TCVN, QCVN, QCĐP, ĐLVN). See `../shared/DESIGN.md` for the shape of the code.
+//! (TCVN, QCVN, QCĐP, ĐLVN). See `docs/architecture.md` for the shape of the code.
 
 pub mod auth;
 pub mod cli;
@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod feed;
 pub mod metrics;
+pub mod oai;
 pub mod pages;
 pub mod request_head;
 pub mod routes;

@@ -27,6 +27,7 @@ use crate::services::catalogue::Catalogue;
 use crate::services::documents::{TextStorage, Texts};
 use crate::services::feed::Feed;
 use crate::services::gate::Gate;
+use crate::services::harvest::Harvest;
 use crate::services::search::SearchService;
 use crate::services::seed;
 use crate::services::snapshots::Snapshots;
@@ -184,6 +185,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
         settings.data_dir.join("snapshots"),
         Duration::from_secs(settings.snapshot_interval_seconds),
     ));
+    let harvest = web::Data::new(Harvest::new(state.pool.clone(), state.feed.origin(), &settings.contact_email));
     let feed = web::Data::new(state.feed);
     let pool = web::Data::new(state.pool);
     let search = web::Data::new(state.search);
@@ -211,6 +213,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
             .app_data(usage.clone())
             .app_data(feed.clone())
             .app_data(snapshots.clone())
+            .app_data(harvest.clone())
             .app_data(forms.clone())
             .app_data(shared_settings.clone())
             .app_data(proxies.clone())

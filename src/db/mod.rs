@@ -5,6 +5,7 @@ pub mod allowances;
 pub mod audit;
 pub mod change_log;
 pub mod documents;
+pub mod harvest;
 pub mod ics;
 pub mod pool;
 pub mod provinces;

@@ -6,6 +6,7 @@ pub mod documents;
 pub mod feed;
 pub mod imports;
 pub mod json_body;
+pub mod oai;
 pub mod openapi;
 pub mod operations;
 pub mod params;
@@ -51,6 +52,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(feed::checkpoint)
         .service(feed::key_set)
         .service(snapshot::manifest)
+        .service(oai::native_schema)
+        .service(oai::harvest_get)
+        .service(oai::harvest_post)
         .service(snapshot::data_file)
         .service(snapshot::text)
         .service(operations::healthz)

@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, documents, feed, imports, operations, reports, search, snapshot, standards, users};
+use super::{auth, documents, feed, imports, oai, operations, reports, search, snapshot, standards, users};
 use crate::error::{ErrorBody, ErrorEnvelope};
 use crate::search::SearchResponse;
 use crate::search::searcher::{Facets, Highlight, SearchHit};
@@ -54,6 +54,9 @@ use crate::services::usage::{UsageReport, UsageRow};
         feed::checkpoint,
         feed::key_set,
         snapshot::manifest,
+        oai::harvest_get,
+        oai::harvest_post,
+        oai::native_schema,
         snapshot::data_file,
         snapshot::text,
         operations::healthz,

@@ -10,6 +10,7 @@ pub mod documents;
 pub mod editing;
 pub mod feed;
 pub mod gate;
+pub mod harvest;
 pub mod import;
 pub mod relevance;
 pub mod search;

@@ -18,6 +18,7 @@ mod follower;
 mod helpers;
 mod import;
 mod import_texts;
+mod oai;
 mod openapi_limits;
 mod operations;
 mod page_security;
