@@ -1,6 +1,7 @@
 //! tieuchuan: the national library of Vietnamese standards and technical regulations
 //! (TCVN, QCVN, QCĐP, ĐLVN). See `docs/architecture.md` for the shape of the code.
 
+pub mod atom;
 pub mod auth;
 pub mod cli;
 pub mod client_address;

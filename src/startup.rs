@@ -24,6 +24,7 @@ use crate::search::{Abbreviations, SearchIndex, follower};
 use crate::security_headers;
 use crate::services::accounts::Accounts;
 use crate::services::catalogue::Catalogue;
+use crate::services::change_feeds::ChangeFeeds;
 use crate::services::documents::{TextStorage, Texts};
 use crate::services::feed::Feed;
 use crate::services::gate::Gate;
@@ -186,6 +187,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
         Duration::from_secs(settings.snapshot_interval_seconds),
     ));
     let harvest = web::Data::new(Harvest::new(state.pool.clone(), state.feed.origin(), &settings.contact_email));
+    let change_feeds = web::Data::new(ChangeFeeds::new(state.pool.clone()));
     let feed = web::Data::new(state.feed);
     let pool = web::Data::new(state.pool);
     let search = web::Data::new(state.search);
@@ -214,6 +216,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
             .app_data(feed.clone())
             .app_data(snapshots.clone())
             .app_data(harvest.clone())
+            .app_data(change_feeds.clone())
             .app_data(forms.clone())
             .app_data(shared_settings.clone())
             .app_data(proxies.clone())

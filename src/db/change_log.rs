@@ -84,6 +84,17 @@ pub fn since(conn: &mut DbConnection, seq: i64, limit: i64) -> QueryResult<Vec<C
         .load(conn)
 }
 
+/// Entries before `seq`, newest first.
+pub fn before(conn: &mut DbConnection, seq: i64, limit: i64) -> QueryResult<Vec<ChangeEntry>> {
+    change_log::table
+        .filter(change_log::seq.lt(seq))
+        .filter(change_log::chain.is_not_null())
+        .order(change_log::seq.desc())
+        .limit(limit)
+        .select(ChangeEntry::as_select())
+        .load(conn)
+}
+
 /// Entries with `after < seq <= through`, oldest first.
 pub fn between(conn: &mut DbConnection, after: i64, through: i64) -> QueryResult<Vec<ChangeEntry>> {
     change_log::table

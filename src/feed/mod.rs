@@ -9,3 +9,12 @@ pub mod log;
 pub mod record;
 pub mod signing;
 pub mod snapshot;
+
+/// The domain that names this catalogue's identifiers (OAI-PMH's `repositoryIdentifier`, the
+/// Atom feeds' tag URIs): the host of the origin when it is a domain name, else the national one.
+pub fn authority(origin: &str) -> String {
+    let host = url::Url::parse(origin).ok().and_then(|u| u.domain().map(str::to_string));
+    let domain_like =
+        |h: &String| h.contains('.') && h.split('.').all(|label| label.starts_with(|c: char| c.is_ascii_alphabetic()));
+    host.filter(domain_like).unwrap_or_else(|| "tieuchuan.gov.vn".into())
+}

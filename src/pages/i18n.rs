@@ -85,6 +85,10 @@ pub struct Words {
     pub effective_date: &'static str,
     pub issued_date: &'static str,
     pub provenance: &'static str,
+    /// The Atom feed of changes, linked from every page.
+    pub follow_changes: &'static str,
+    /// The Atom feed of a standard's field.
+    pub follow_field: &'static str,
     pub confidence: &'static str,
     pub texts: &'static str,
     pub no_texts: &'static str,
@@ -201,6 +205,8 @@ static VI: Words = Words {
     effective_date: "Ngày có hiệu lực",
     issued_date: "Ngày ban hành",
     provenance: "Nguồn dữ liệu",
+    follow_changes: "Theo dõi thay đổi",
+    follow_field: "Theo dõi thay đổi trong lĩnh vực này",
     confidence: "Độ tin cậy",
     texts: "Toàn văn",
     no_texts: "Chưa có toàn văn.",
@@ -317,6 +323,8 @@ static EN: Words = Words {
     effective_date: "In force from",
     issued_date: "Issued on",
     provenance: "Source of this record",
+    follow_changes: "Follow changes",
+    follow_field: "Follow changes in this field",
     confidence: "Confidence",
     texts: "Full text",
     no_texts: "No full text yet.",

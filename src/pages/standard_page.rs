@@ -55,6 +55,8 @@ struct StandardPage {
     provenance: String,
     /// The admin's edit page, when the visitor may edit.
     edit_url: Option<String>,
+    /// The Atom feed of the standard's field, when it has one.
+    field_feed: Option<String>,
 }
 
 fn link(w: &'static Words, link: &StandardLink, lang_query: &str) -> LinkView {
@@ -134,6 +136,12 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
             w.confidence
         ),
         edit_url: None,
+        field_feed: s.field.as_ref().map(|field| {
+            format!(
+                "/feeds/changes.atom?field={}",
+                url::form_urlencoded::byte_serialize(field.as_bytes()).collect::<String>()
+            )
+        }),
     }
 }
 

@@ -1,5 +1,6 @@
 //! HTTP routes: thin handlers that parse, call one service, and shape the answer.
 
+pub mod atom;
 pub mod auth;
 pub mod conditional;
 pub mod documents;
@@ -53,6 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(feed::key_set)
         .service(snapshot::manifest)
         .service(oai::native_schema)
+        .service(atom::changes_feed)
         .service(oai::harvest_get)
         .service(oai::harvest_post)
         .service(snapshot::data_file)

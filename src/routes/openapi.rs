@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, documents, feed, imports, oai, operations, reports, search, snapshot, standards, users};
+use super::{atom, auth, documents, feed, imports, oai, operations, reports, search, snapshot, standards, users};
 use crate::error::{ErrorBody, ErrorEnvelope};
 use crate::search::SearchResponse;
 use crate::search::searcher::{Facets, Highlight, SearchHit};
@@ -55,6 +55,7 @@ use crate::services::usage::{UsageReport, UsageRow};
         feed::key_set,
         snapshot::manifest,
         oai::harvest_get,
+        atom::changes_feed,
         oai::harvest_post,
         oai::native_schema,
         snapshot::data_file,

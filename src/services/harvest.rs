@@ -30,7 +30,7 @@ pub struct Harvest {
 impl Harvest {
     /// The repository published at `origin`, whose administrator is reached at `admin_email`.
     pub fn new(pool: DbPool, origin: &str, admin_email: &str) -> Harvest {
-        let repository_identifier = repository_identifier(origin);
+        let repository_identifier = crate::feed::authority(origin);
         let admin_email =
             if admin_email.is_empty() { format!("webmaster@{repository_identifier}") } else { admin_email.to_string() };
         let identity = Identity {
@@ -53,17 +53,6 @@ impl Harvest {
         let identity = self.identity.clone();
         with_connection(&self.pool, move |conn| answer(conn, &identity, request)).await
     }
-}
-
-/// The host of the origin when it is a domain name (as `oai-identifier` requires), else the
-/// national one.
-fn repository_identifier(origin: &str) -> String {
-    let host = url::Url::parse(origin).ok().and_then(|u| u.domain().map(str::to_string));
-    let domain_like = |h: &String| {
-        h.contains('.')
-            && h.split('.').all(|label| label.starts_with(|c: char| c.is_ascii_alphabetic()) && !label.is_empty())
-    };
-    host.filter(domain_like).unwrap_or_else(|| "tieuchuan.gov.vn".into())
 }
 
 fn error(code: OaiErrorCode, message: impl Into<String>) -> Answer {
@@ -170,7 +159,7 @@ fn find(conn: &mut DbConnection, identity: &Identity, identifier: &str) -> Resul
 
 fn sets(conn: &mut DbConnection) -> Result<Vec<OaiSet>, AppError> {
     let mut sets = vec![OaiSet { spec: "kind".into(), name: "Loại văn bản (kind)".into() }];
-    for kind in [Kind::Tcvn, Kind::Qcvn, Kind::Qcdp, Kind::Dlvn] {
+    for &kind in Kind::ALL {
         sets.push(OaiSet { spec: format!("kind:{}", kind_spec(kind)), name: kind.as_str().into() });
     }
     sets.push(OaiSet { spec: "issuer".into(), name: "Cơ quan ban hành (issuer)".into() });
@@ -193,8 +182,7 @@ fn filter_of(selection: &Selection) -> Option<HarvestFilter> {
     match (top, below) {
         ("kind", None) => {}
         ("kind", Some(kind)) => {
-            let all = [Kind::Tcvn, Kind::Qcvn, Kind::Qcdp, Kind::Dlvn];
-            filter.kind = Some(all.into_iter().find(|k| kind_spec(*k) == kind)?);
+            filter.kind = Some(Kind::ALL.iter().copied().find(|k| kind_spec(*k) == kind)?);
         }
         ("issuer", below) if !below.is_some_and(|b| b.contains(':')) => {
             filter.issuer_code = Some(below.map(str::to_string));

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod allowances;
 pub mod catalogue;
+pub mod change_feeds;
 pub mod documents;
 pub mod editing;
 pub mod feed;

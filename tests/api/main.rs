@@ -7,6 +7,7 @@ mod account_pages;
 mod account_safety;
 mod accounts;
 mod accounts_helpers;
+mod atom;
 mod browser;
 mod catalogue;
 mod change_log;
