@@ -113,7 +113,7 @@ fn admitted(conn: &mut DbConnection, filter: &FeedFilter, entry: ChangeEntry) ->
             .transpose()?
             .is_some_and(|was| filter.admits(&was)),
     };
-    Ok(judged.then(|| FeedChange {
+    Ok(judged.then_some(FeedChange {
         seq: entry.seq,
         slug: entry.slug,
         code: entry.code,
