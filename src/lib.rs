@@ -15,6 +15,7 @@ pub mod feed;
 pub mod metrics;
 pub mod oai;
 pub mod pages;
+pub mod relaton;
 pub mod request_head;
 pub mod routes;
 pub mod search;

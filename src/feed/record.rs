@@ -164,12 +164,18 @@ pub fn each_record(
 /// array of every public record, sorted by code. A follower that holds the same records computes
 /// the same digest.
 pub fn catalogue_digest(conn: &mut DbConnection) -> QueryResult<String> {
+    let records = all_by_code(conn)?;
+    let text = canonical(&records).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+    Ok(sha256_hex(text.as_bytes()))
+}
+
+/// Every public record, sorted by code.
+pub fn all_by_code(conn: &mut DbConnection) -> QueryResult<Vec<PublicRecord>> {
     let mut records = Vec::new();
     each_record(conn, |_, _, record| {
         records.push(record.clone());
         Ok(())
     })?;
     records.sort_by(|a, b| a.code.cmp(&b.code));
-    let text = canonical(&records).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
-    Ok(sha256_hex(text.as_bytes()))
+    Ok(records)
 }

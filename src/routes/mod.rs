@@ -11,6 +11,8 @@ pub mod oai;
 pub mod openapi;
 pub mod operations;
 pub mod params;
+pub mod record_schema;
+pub mod relaton;
 pub mod reports;
 mod route_table;
 pub mod search;
@@ -55,6 +57,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(snapshot::manifest)
         .service(oai::native_schema)
         .service(atom::changes_feed)
+        .service(record_schema::record_json_schema)
+        .service(relaton::relaton_all)
+        .service(relaton::relaton_one)
         .service(oai::harvest_get)
         .service(oai::harvest_post)
         .service(snapshot::data_file)

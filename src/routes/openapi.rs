@@ -5,7 +5,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{atom, auth, documents, feed, imports, oai, operations, reports, search, snapshot, standards, users};
+use super::{
+    atom, auth, documents, feed, imports, oai, operations, record_schema, relaton, reports, search, snapshot,
+    standards, users,
+};
 use crate::error::{ErrorBody, ErrorEnvelope};
 use crate::search::SearchResponse;
 use crate::search::searcher::{Facets, Highlight, SearchHit};
@@ -56,6 +59,9 @@ use crate::services::usage::{UsageReport, UsageRow};
         snapshot::manifest,
         oai::harvest_get,
         atom::changes_feed,
+        record_schema::record_json_schema,
+        relaton::relaton_all,
+        relaton::relaton_one,
         oai::harvest_post,
         oai::native_schema,
         snapshot::data_file,

@@ -8,6 +8,7 @@ use super::{ListingFilter, Removal, StandardDetail, StandardPage, StandardRow};
 use crate::auth::Caller;
 use crate::auth::policy::{self, Action};
 use crate::error::AppError;
+use crate::feed::record::{self, PublicRecord};
 use crate::services::documents::{self, TextStorage};
 use crate::services::gate::Gate;
 use crate::services::import::{self, FileFormat, ImportOptions, ImportReport};
@@ -59,6 +60,21 @@ impl Catalogue {
             Ok(detail)
         })
         .await
+    }
+
+    /// The public record of the standard a reference names, as the connection standard carries it.
+    pub async fn public_record(&self, reference: &str) -> Result<PublicRecord, AppError> {
+        let reference = reference.to_string();
+        with_connection(&self.pool, move |conn| {
+            let row = super::resolve(conn, &reference)?;
+            Ok(record::build(conn, &row)?)
+        })
+        .await
+    }
+
+    /// Every public record, sorted by code (bulk exports).
+    pub async fn public_records(&self) -> Result<Vec<PublicRecord>, AppError> {
+        with_connection(&self.pool, |conn| Ok(record::all_by_code(conn)?)).await
     }
 
     /// How many standards there are and the change log's last sequence number.
