@@ -14,6 +14,7 @@ pub mod error;
 pub mod feed;
 pub mod metrics;
 pub mod oai;
+pub mod odata;
 pub mod pages;
 pub mod relaton;
 pub mod request_head;

@@ -29,6 +29,7 @@ use crate::services::documents::{TextStorage, Texts};
 use crate::services::feed::Feed;
 use crate::services::gate::Gate;
 use crate::services::harvest::Harvest;
+use crate::services::odata::ODataService;
 use crate::services::search::SearchService;
 use crate::services::seed;
 use crate::services::snapshots::Snapshots;
@@ -188,6 +189,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
     ));
     let harvest = web::Data::new(Harvest::new(state.pool.clone(), state.feed.origin(), &settings.contact_email));
     let change_feeds = web::Data::new(ChangeFeeds::new(state.pool.clone()));
+    let odata = web::Data::new(ODataService::new(state.pool.clone()));
     let feed = web::Data::new(state.feed);
     let pool = web::Data::new(state.pool);
     let search = web::Data::new(state.search);
@@ -217,6 +219,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
             .app_data(snapshots.clone())
             .app_data(harvest.clone())
             .app_data(change_feeds.clone())
+            .app_data(odata.clone())
             .app_data(forms.clone())
             .app_data(shared_settings.clone())
             .app_data(proxies.clone())

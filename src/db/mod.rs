@@ -7,6 +7,7 @@ pub mod change_log;
 pub mod documents;
 pub mod harvest;
 pub mod ics;
+pub mod odata;
 pub mod pool;
 pub mod provinces;
 pub mod relations;

@@ -54,6 +54,8 @@ error_codes! {
     /// The request's headers together are larger than the service reads.
     HeadersTooLarge => "headers_too_large",
     UnsupportedMediaType => "unsupported_media_type",
+    /// Valid for the protocol (an OData query option or function) but not implemented here.
+    NotImplemented => "not_implemented",
     /// Not signed in, where signing in is needed.
     NotSignedIn => "not_signed_in",
     InvalidCredentials => "invalid_credentials",

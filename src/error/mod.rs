@@ -78,6 +78,9 @@ pub enum AppError {
     /// Too many attempts; retry after the given seconds.
     #[error("{message}")]
     TooManyRequests { code: ErrorCode, message: String, retry_after: u64 },
+    /// Valid for the protocol, but not something this service does (an OData option).
+    #[error("{message}")]
+    NotImplemented { message: String },
     /// The body's media type is not one this address reads.
     #[error("{message}")]
     Unsupported { message: String },
@@ -124,6 +127,7 @@ impl AppError {
             AppError::NotFound { code, .. } => (StatusCode::NOT_FOUND, *code),
             AppError::TooManyRequests { code, .. } => (StatusCode::TOO_MANY_REQUESTS, *code),
             AppError::Unsupported { .. } => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedMediaType),
+            AppError::NotImplemented { .. } => (StatusCode::NOT_IMPLEMENTED, ErrorCode::NotImplemented),
             AppError::Database(diesel::result::Error::NotFound) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             AppError::Database(diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::UniqueViolation,
@@ -168,7 +172,7 @@ impl ResponseError for AppError {
 
     fn error_response(&self) -> HttpResponse {
         let (status, code) = self.status_and_code();
-        if status.is_server_error() {
+        if status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED {
             tracing::error!(error = ?self, code = code.as_str(), "request failed");
         }
         let suggestions = match self {

@@ -8,6 +8,7 @@ pub mod feed;
 pub mod imports;
 pub mod json_body;
 pub mod oai;
+pub mod odata;
 pub mod openapi;
 pub mod operations;
 pub mod params;
@@ -59,6 +60,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(atom::changes_feed)
         .service(record_schema::record_json_schema)
         .service(relaton::relaton_all)
+        .service(odata::scope())
         .service(relaton::relaton_one)
         .service(oai::harvest_get)
         .service(oai::harvest_post)

@@ -6,7 +6,7 @@ use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    atom, auth, documents, feed, imports, oai, operations, record_schema, relaton, reports, search, snapshot,
+    atom, auth, documents, feed, imports, oai, odata, operations, record_schema, relaton, reports, search, snapshot,
     standards, users,
 };
 use crate::error::{ErrorBody, ErrorEnvelope};
@@ -61,6 +61,11 @@ use crate::services::usage::{UsageReport, UsageRow};
         atom::changes_feed,
         record_schema::record_json_schema,
         relaton::relaton_all,
+        odata::service_document,
+        odata::metadata_document,
+        odata::standards,
+        odata::count_standards,
+        odata::standard,
         relaton::relaton_one,
         oai::harvest_post,
         oai::native_schema,
@@ -87,6 +92,7 @@ use crate::services::usage::{UsageReport, UsageRow};
         (name = "reports", description = "Usage reports: who read what"),
         (name = "search", description = "Full-text and code search, search-as-you-type"),
         (name = "catalogue", description = "Standards and regulations: metadata, status, relations"),
+        (name = "odata", description = "OData v4, read-only: the entity set Standards"),
         (name = "connection", description = "The connection standard (chuẩn kết nối): the change feed, checkpoints, keys"),
         (name = "operations", description = "Health and metrics"),
     ),

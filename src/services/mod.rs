@@ -13,6 +13,7 @@ pub mod feed;
 pub mod gate;
 pub mod harvest;
 pub mod import;
+pub mod odata;
 pub mod relevance;
 pub mod search;
 pub mod seed;

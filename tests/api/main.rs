@@ -20,6 +20,7 @@ mod helpers;
 mod import;
 mod import_texts;
 mod oai;
+mod odata;
 mod openapi_limits;
 mod operations;
 mod page_security;

@@ -1,7 +1,7 @@
 """Real clients of each protocol against the running service (#13): the OAI-PMH harvester Sickle
 harvests everything through resumption tokens, then incrementally with `from`, and sees a removal
 as a deleted record; feedparser reads the Atom feeds without errors; the relaton package's models
-read the Relaton YAML and JSON; jsonschema validates the feed's records against the served JSON
+read the Relaton YAML and JSON; python-odata reads `$metadata` and queries the entity set; jsonschema validates the feed's records against the served JSON
 Schema, and lxml the native OAI records against the served XSD. Stops at the first failure.
 
 Usage: check.py BASE_URL ADMIN PASSWORD
@@ -16,6 +16,7 @@ import jsonschema
 import requests
 import yaml
 from lxml import etree
+from odata import ODataService
 from relaton.models.bibdata import BibliographicItem
 from sickle import Sickle
 from sickle.oaiexceptions import NoRecordsMatch
@@ -146,6 +147,23 @@ def oai_incremental_harvest():
         check(True, "a harvest from the future is noRecordsMatch")
 
 
+def odata_queries():
+    service = ODataService(f"{BASE}/odata/", reflect_entities=True)
+    check(list(service.entities) == ["Standards"], "python-odata reads $metadata: the entity set Standards")
+    Standard = service.entities["Standards"]
+    everything = service.query(Standard).all()
+    check(len(everything) == SEED, f"  and follows the server's next links through every standard: {len(everything)}")
+    recent = service.query(Standard).filter(Standard.kind == "QCVN").filter(Standard.year >= 2020).order_by(Standard.year.desc()).all()
+    years = [s.year for s in recent]
+    check(recent and all(s.kind == "QCVN" for s in recent) and years == sorted(years, reverse=True), f"  $filter with and, ge, eq and $orderby desc: {len(recent)}")
+    fire = service.query(Standard).filter(Standard.title_vi.contains("cháy") | Standard.code.startswith("ĐLVN")).all()
+    check(fire and all("cháy" in s.title_vi or s.code.startswith("ĐLVN") for s in fire), f"  contains, startswith and or: {len(fire)}")
+    first = service.query(Standard).order_by(Standard.code.asc()).limit(5).all()
+    check([s.code for s in first] == sorted(s.code for s in first) and len(first) == 5, "  $top and $orderby asc")
+    one = service.query(Standard).get("qcvn-06-2022-bxd")
+    check(one.code == "QCVN 06:2022/BXD", "  one standard by its key")
+
+
 def main():
     oai_whole_harvest()
     native_records_validate()
@@ -154,6 +172,7 @@ def main():
     atom_reads(expect_deleted=False)
     oai_incremental_harvest()
     atom_reads(expect_deleted=True)
+    odata_queries()
     print("all clients passed")
 
 
