@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cli;
 pub mod client_address;
 pub mod config;
+pub mod conformance;
 pub mod connections;
 pub mod corpus;
 pub mod db;

@@ -1,5 +1,5 @@
-//! The command line: `serve` (the default), `migrate`, `import`, `reindex`, `create-admin`, `eval`,
-//! `gen-corpus`.
+//! The command line: `serve` (the default), `migrate`, `import`, `reindex`, `new-epoch`,
+//! `create-admin`, `conformance`, `eval`, `gen-corpus`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -80,6 +80,12 @@ pub enum Command {
         #[arg(long, default_value_t = 200)]
         queries: usize,
     },
+    /// Check a server that claims to implement the connection standard's feed (this one or a
+    /// provincial re-publisher): ordering, gaps, chain, signatures, snapshot, caching.
+    Conformance {
+        /// The server's address (`https://tieuchuan.gov.vn`).
+        url: String,
+    },
     /// Run judged queries through search and print nDCG@10, MRR and code-top1.
     Eval {
         /// JSON Lines of judged queries (`../shared/eval/dev-queries.jsonl`).
@@ -112,6 +118,7 @@ pub fn run(cli: Cli) -> ExitCode {
             gen_corpus(&CorpusSpec { docs, seed, body_bytes, queries }, &out)
         }
         Command::Eval { path, all } => relevance::run(&settings, &path, all),
+        Command::Conformance { url } => feed::conformance(&url),
         Command::CreateAdmin { username, email, full_name } => {
             admin::create_admin(&settings, &username, email, full_name)
         }
