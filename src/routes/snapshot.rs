@@ -1,10 +1,11 @@
 //! Where a follower starts: `GET /api/v1/snapshot` (the signed manifest of the newest snapshot),
 //! `GET /api/v1/snapshot/files/{name}` (its data file, streamed, with `Range`) and
-//! `GET /api/v1/texts/{sha256}` (a public text by its hash, with `Range`).
+//! `GET /api/v1/texts/{sha256}` (a public text by its hash, with `Range`); both answer `HEAD` too,
+//! so that a resuming client learns the length without the bytes.
 
 use actix_files::NamedFile;
 use actix_web::http::header::{CACHE_CONTROL, ContentEncoding, HeaderValue};
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, route, web};
 
 use super::conditional::{Representation, respond};
 use crate::error::{AppError, ErrorCode, ErrorEnvelope};
@@ -27,10 +28,10 @@ pub async fn manifest(snapshots: web::Data<Snapshots>) -> Result<HttpResponse, A
 }
 
 /// A snapshot's data file (`application/gzip`), as the manifest names it; supports `Range`.
-#[utoipa::path(tag = "connection", params(("name" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/snapshot/files/{name}", tag = "connection", params(("name" = String, Path)),
     responses((status = 200, content_type = "application/gzip"), (status = 206, description = "Part of the file (`Range`)"),
     (status = 404, body = ErrorEnvelope), (status = 416, body = ErrorEnvelope)))]
-#[get("/api/v1/snapshot/files/{name}")]
+#[route("/api/v1/snapshot/files/{name}", method = "GET", method = "HEAD")]
 pub async fn data_file(
     snapshots: web::Data<Snapshots>,
     request: HttpRequest,
@@ -53,10 +54,10 @@ pub async fn data_file(
 
 /// A public text by its SHA-256, as stored (not stamped); supports `Range` so that a broken
 /// download resumes. Texts that are not public are not found.
-#[utoipa::path(tag = "connection", params(("sha256" = String, Path, description = "64 hex digits")),
+#[utoipa::path(get, path = "/api/v1/texts/{sha256}", tag = "connection", params(("sha256" = String, Path, description = "64 hex digits")),
     responses((status = 200, description = "The text's bytes"), (status = 206, description = "Part of them (`Range`)"),
     (status = 404, body = ErrorEnvelope), (status = 416, body = ErrorEnvelope)))]
-#[get("/api/v1/texts/{sha256}")]
+#[route("/api/v1/texts/{sha256}", method = "GET", method = "HEAD")]
 pub async fn text(
     texts: web::Data<Texts>,
     request: HttpRequest,

@@ -86,6 +86,8 @@ async fn a_snapshot_at_one_seq_is_the_same_bytes_and_resumes_with_ranges() {
     assert_eq!(whole.headers()["content-type"], "application/gzip");
     let whole = whole.bytes().await.expect("bytes");
     assert_eq!(whole.len() as u64, first["manifest"]["file"]["size_bytes"].as_u64().expect("size"));
+    let head = app.client.head(format!("{}{path}", app.address)).send().await.expect("head");
+    assert_eq!(head.headers()["content-length"], whole.len().to_string().as_str());
     let tail = get(&app, &path, &[("range", "bytes=1000-")]).await;
     assert_eq!(tail.status().as_u16(), 206);
     assert_eq!(tail.headers()["content-range"], format!("bytes 1000-{}/{}", whole.len() - 1, whole.len()).as_str());
@@ -146,6 +148,10 @@ async fn public_texts_are_fetched_by_hash_with_ranges_and_no_other_text_is() {
     assert_eq!(stale.status().as_u16(), 200, "an If-Range that no longer matches gets the whole");
     let unchanged = get(&app, &path, &[("if-none-match", &format!("\"{public_hash}\""))]).await;
     assert_eq!(unchanged.status().as_u16(), 304);
+    let head = app.client.head(format!("{}{path}", app.address)).send().await.expect("head");
+    assert_eq!(head.status().as_u16(), 200, "HEAD tells a resuming client the length");
+    assert_eq!(head.headers()["content-length"], public.len().to_string().as_str());
+    assert_eq!(head.bytes().await.expect("no body").len(), 0);
     let beyond = get(&app, &path, &[("range", "bytes=999999-")]).await;
     assert_eq!(beyond.status().as_u16(), 416);
     assert_eq!(beyond.headers()["content-range"], format!("bytes */{}", public.len()).as_str());
