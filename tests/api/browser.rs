@@ -50,6 +50,9 @@ async fn browser() -> Option<Browser> {
         }
     });
     let capabilities = capabilities.as_object().cloned().expect("object");
+    // Two TLS providers are built into the tests (fantoccini's and reqwest's); the driver is spoken
+    // to over plain HTTP, but the builder wants one chosen.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let started = Instant::now();
     loop {
         match ClientBuilder::rustls()
