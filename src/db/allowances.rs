@@ -11,17 +11,22 @@ use super::schema::daily_allowances;
 /// Grants one more use of `kind` to an account on `day` when fewer than `limit` were used;
 /// whether it was granted.
 pub fn grant(conn: &mut DbConnection, user_id: i64, day: &str, kind: &str, limit: i64) -> QueryResult<bool> {
-    // Twice at most: a first use of the day may race with another first use.
-    for _ in 0..2 {
+    // A few times at most: a first use of the day may race with another first use, whose row can
+    // appear between this use's update and its look at the row.
+    for _ in 0..3 {
         let taken = diesel::update(mine(user_id, day, kind).filter(daily_allowances::used.lt(limit)))
             .set(daily_allowances::used.eq(daily_allowances::used + 1))
             .execute(conn)?;
         if taken == 1 {
             return Ok(true);
         }
-        let started: bool = diesel::select(diesel::dsl::exists(mine(user_id, day, kind))).get_result(conn)?;
-        if started || limit <= 0 {
-            return Ok(false);
+        let used: Option<i64> = mine(user_id, day, kind).select(daily_allowances::used).first(conn).optional()?;
+        match used {
+            Some(used) if used >= limit => return Ok(false),
+            // The row came after the update looked: try the update again.
+            Some(_) => continue,
+            None if limit <= 0 => return Ok(false),
+            None => {}
         }
         let inserted = diesel::insert_into(daily_allowances::table)
             .values((

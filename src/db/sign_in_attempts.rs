@@ -27,7 +27,7 @@ pub fn begin(
     max: i32,
     now: NaiveDateTime,
 ) -> QueryResult<Attempt> {
-    for _ in 0..2 {
+    for _ in 0..3 {
         let taken = diesel::update(
             mine(user_id, address)
                 .filter(sign_in_attempts::failures.lt(max))
@@ -44,10 +44,16 @@ pub fn begin(
         if restarted == 1 {
             return Ok(Attempt::Allowed);
         }
-        let existing: Option<Option<NaiveDateTime>> =
-            mine(user_id, address).select(sign_in_attempts::locked_until).first(conn).optional()?;
-        if let Some(locked_until) = existing {
-            return Ok(Attempt::Refused(locked_until));
+        let existing: Option<(i32, Option<NaiveDateTime>)> = mine(user_id, address)
+            .select((sign_in_attempts::failures, sign_in_attempts::locked_until))
+            .first(conn)
+            .optional()?;
+        match existing {
+            Some((_, Some(locked_until))) if locked_until > now => return Ok(Attempt::Refused(Some(locked_until))),
+            Some((failures, _)) if failures >= max => return Ok(Attempt::Refused(None)),
+            // The row came (another first attempt) after the updates looked: try them again.
+            Some(_) => continue,
+            None => {}
         }
         let inserted = diesel::insert_into(sign_in_attempts::table)
             .values((

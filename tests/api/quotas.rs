@@ -63,3 +63,28 @@ async fn reading_restricted_texts_has_a_daily_budget_and_public_texts_have_none(
     assert_eq!(own_usage(&app, &official).await, (4, 0), "one view event per read served");
     assert_eq!(count(&at_once(&app, &public, &official, 6).await, 200), 6, "public texts are never limited");
 }
+
+#[tokio::test]
+async fn the_first_uses_of_a_day_at_once_are_all_granted_below_the_limit() {
+    // The first use of a day creates the day's row; others at the same moment find the row only
+    // after their own update looked. Each must still be granted (found on PostgreSQL by CI: a
+    // stamped download refused 429 on the first morning download).
+    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let user = account("race.reader").insert(&app);
+    for round in 0..20 {
+        let day = format!("2026-01-{:02}", round + 1);
+        let threads: Vec<_> = (0..6)
+            .map(|_| {
+                let (db_url, day) = (app.db.url.clone(), day.clone());
+                std::thread::spawn(move || {
+                    let url = tieuchuan::db::DatabaseUrl::parse(&db_url);
+                    let pool = tieuchuan::db::build_pool(&url, 1).expect("pool");
+                    let mut conn = pool.get().expect("connection");
+                    tieuchuan::db::allowances::grant(&mut conn, user, &day, "download", 50).expect("grant")
+                })
+            })
+            .collect();
+        let granted: Vec<bool> = threads.into_iter().map(|t| t.join().expect("thread")).collect();
+        assert!(granted.iter().all(|g| *g), "round {round}: {granted:?}");
+    }
+}

@@ -99,3 +99,31 @@ async fn registrations_from_one_address_are_limited() {
         .expect("register");
     assert_eq!(response.status().as_u16(), 201, "another address is not affected");
 }
+
+#[tokio::test]
+async fn first_attempts_at_once_are_all_allowed_below_the_limit() {
+    // The first attempt from an address creates its row; others at the same moment find the row
+    // only after their updates looked, and must still be allowed (the same race as the first
+    // download of a day, found on PostgreSQL).
+    let app = crate::helpers::spawn_app().await;
+    let user = crate::accounts_helpers::account("race.signin").insert(&app);
+    for round in 0..20 {
+        let address = format!("192.0.2.{round}");
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let (db_url, address) = (app.db.url.clone(), address.clone());
+                std::thread::spawn(move || {
+                    let pool = tieuchuan::db::build_pool(&tieuchuan::db::DatabaseUrl::parse(&db_url), 1).expect("pool");
+                    let mut conn = pool.get().expect("connection");
+                    let now = chrono::Utc::now().naive_utc();
+                    tieuchuan::db::sign_in_attempts::begin(&mut conn, user, &address, 10, now).expect("begin")
+                })
+            })
+            .collect();
+        let attempts: Vec<_> = threads.into_iter().map(|t| t.join().expect("thread")).collect();
+        assert!(
+            attempts.iter().all(|a| *a == tieuchuan::db::sign_in_attempts::Attempt::Allowed),
+            "round {round}: {attempts:?}"
+        );
+    }
+}
