@@ -76,6 +76,12 @@ pub struct Settings {
     /// Who answers for the repository (OAI-PMH `adminEmail`); empty means `webmaster@` the
     /// published host.
     pub contact_email: String,
+    /// The national instance this node mirrors (`https://tieuchuan.gov.vn`); empty means this
+    /// node is not a mirror. A mirror follows the upstream's feed and refuses catalogue writes.
+    pub upstream: String,
+    /// The upstream's Ed25519 public key (the `x` of its `/.well-known/jwks.json`, base64url):
+    /// required with `upstream`; the mirror trusts nothing the key does not sign.
+    pub upstream_public_key: String,
 }
 
 /// A secret setting: never printed, never logged.
@@ -126,6 +132,8 @@ impl Default for Settings {
             feed_signing_key: None,
             snapshot_interval_seconds: 600,
             contact_email: String::new(),
+            upstream: String::new(),
+            upstream_public_key: String::new(),
             max_connections_per_address: 256,
             trusted_proxies: String::new(),
         }
@@ -204,6 +212,24 @@ impl Settings {
         if self.search_concurrency == 0 {
             return Err(ConfigError::Value("search_concurrency", "must be at least 1".into()));
         }
+        if !self.upstream.is_empty() {
+            if url::Url::parse(&self.upstream).is_err() {
+                return Err(ConfigError::Value(
+                    "upstream",
+                    "must be an absolute URL such as https://tieuchuan.gov.vn".into(),
+                ));
+            }
+            let key = base64::Engine::decode(
+                &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+                self.upstream_public_key.trim(),
+            );
+            if key.map_or(true, |key| key.len() != 32) {
+                return Err(ConfigError::Value(
+                    "upstream_public_key",
+                    "a mirror needs the upstream's Ed25519 public key: the `x` of its /.well-known/jwks.json".into(),
+                ));
+            }
+        }
         if self.max_body_bytes < 1024 {
             return Err(ConfigError::Value("max_body_bytes", "must be at least 1024".into()));
         }
@@ -221,6 +247,11 @@ impl Settings {
     /// The CORS origins, parsed from the comma-separated setting.
     pub fn cors_origin_list(&self) -> Vec<String> {
         self.cors_origins.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_string).collect()
+    }
+
+    /// The upstream this node mirrors, if it is a mirror.
+    pub fn mirror_of(&self) -> Option<&str> {
+        Some(self.upstream.trim_end_matches('/')).filter(|u| !u.is_empty())
     }
 
     /// The trusted proxies' addresses.

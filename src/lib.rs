@@ -14,6 +14,7 @@ pub mod domain;
 pub mod error;
 pub mod feed;
 pub mod metrics;
+pub mod mirror;
 pub mod oai;
 pub mod odata;
 pub mod pages;

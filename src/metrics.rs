@@ -23,6 +23,16 @@ pub struct Metrics {
     change_log_seq: IntGauge,
     index_documents: IntGauge,
     index_seq: IntGauge,
+    mirror: MirrorGauges,
+}
+
+/// A mirror's position in its upstream's feed.
+#[derive(Clone)]
+struct MirrorGauges {
+    upstream_seq: IntGauge,
+    seq: IntGauge,
+    lag_seconds: IntGauge,
+    halted: IntGauge,
 }
 
 impl Metrics {
@@ -52,6 +62,21 @@ impl Metrics {
         registry.register(Box::new(change_log_seq.clone()))?;
         registry.register(Box::new(index_documents.clone()))?;
         registry.register(Box::new(index_seq.clone()))?;
+        let mirror = MirrorGauges {
+            upstream_seq: IntGauge::new(
+                "mirror_upstream_sequence",
+                "The upstream's feed head as this mirror last saw it",
+            )?,
+            seq: IntGauge::new("mirror_sequence", "The last upstream entry this mirror applied")?,
+            lag_seconds: IntGauge::new(
+                "mirror_lag_seconds",
+                "Seconds since this mirror last held all the upstream published",
+            )?,
+            halted: IntGauge::new("mirror_halted", "1 when this mirror stopped applying (see /readyz)")?,
+        };
+        for gauge in [&mirror.upstream_seq, &mirror.seq, &mirror.lag_seconds, &mirror.halted] {
+            registry.register(Box::new(gauge.clone()))?;
+        }
         Ok(Metrics {
             registry,
             requests,
@@ -62,6 +87,7 @@ impl Metrics {
             change_log_seq,
             index_documents,
             index_seq,
+            mirror,
         })
     }
 
@@ -85,6 +111,14 @@ impl Metrics {
     pub fn set_index_gauges(&self, documents: u64, applied_seq: i64) {
         self.index_documents.set(i64::try_from(documents).unwrap_or(i64::MAX));
         self.index_seq.set(applied_seq);
+    }
+
+    /// Updates a mirror's gauges.
+    pub fn set_mirror_gauges(&self, state: &crate::db::replica::MirrorState, now: chrono::NaiveDateTime) {
+        self.mirror.upstream_seq.set(state.upstream_seq);
+        self.mirror.seq.set(state.seq);
+        self.mirror.lag_seconds.set(state.lag_seconds(now));
+        self.mirror.halted.set(i64::from(state.halted.is_some()));
     }
 
     /// The text exposition format.

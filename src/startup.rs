@@ -82,7 +82,8 @@ fn prepare(settings: &Settings) -> Result<(DbPool, Arc<SearchIndex>), StartupErr
     let pool = open_database(settings)?;
     let mut conn =
         pool.get().map_err(|source| StartupError::Database { url: settings.database().redacted(), source })?;
-    if settings.seed_on_empty {
+    // A mirror's catalogue comes from its upstream, never from the seed.
+    if settings.seed_on_empty && settings.mirror_of().is_none() {
         let report = seed::seed(&mut conn)?;
         if report.applied {
             tracing::info!(created = report.created, "seed catalogue imported into the empty database");
@@ -111,6 +112,12 @@ impl Application {
             .await
             .map_err(|e| StartupError::Task(e.to_string()))??;
         follower::spawn(&index, pool.clone()).map_err(|e| StartupError::Task(e.to_string()))?;
+        if let Some(upstream) = settings.mirror_of() {
+            let key = crate::mirror::pinned_key(&settings.upstream_public_key);
+            let upstream = crate::mirror::upstream::Upstream::new(upstream, key).map_err(StartupError::Task)?;
+            tracing::info!(upstream = %upstream.base, "this node mirrors its upstream");
+            crate::mirror::spawn(pool.clone(), upstream, TextStorage::from_settings(&settings));
+        }
         let search = SearchService::new(index, settings.search_concurrency, settings.search_queue);
         let secret = tokens::load_secret(settings.jwt_secret.as_ref().map(Secret::expose), &settings.data_dir)?;
         let keys = TokenKeys::new(&secret)?;
@@ -178,8 +185,10 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
         Arc::new(LoginLimiter::default()),
         cpu.clone(),
     ));
-    let catalogue = web::Data::new(Catalogue::new(state.pool.clone(), storage.clone(), cpu.clone()));
-    let texts = web::Data::new(Texts::new(state.pool.clone(), storage, cpu));
+    let writes = crate::services::CatalogueWrites::new(settings.mirror_of());
+    let catalogue =
+        web::Data::new(Catalogue::new(state.pool.clone(), storage.clone(), cpu.clone()).with_writes(writes.clone()));
+    let texts = web::Data::new(Texts::new(state.pool.clone(), storage, cpu).with_writes(writes));
     let usage = web::Data::new(Usage::new(state.pool.clone()));
     let snapshots = web::Data::new(Snapshots::new(
         state.pool.clone(),

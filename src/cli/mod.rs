@@ -180,6 +180,9 @@ fn gen_corpus(spec: &CorpusSpec, out: &Path) -> Result<ExitCode, String> {
 }
 
 fn import_files(settings: &Settings, paths: &[PathBuf], options: ImportOptions) -> Result<ExitCode, String> {
+    if let Some(upstream) = settings.mirror_of() {
+        return Err(format!("this node mirrors {upstream}: import there, and the change will arrive here"));
+    }
     let pool = startup::open_database(settings).map_err(|e| e.to_string())?;
     let mut conn = pool.get().map_err(|e| format!("cannot open the database: {e}"))?;
     let texts = TextStorage::from_settings(settings);

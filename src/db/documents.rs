@@ -137,6 +137,45 @@ pub fn sections_of_standard(
         .load(conn)
 }
 
+/// Whether blob bytes are stored under a hash.
+pub fn has_blob(conn: &mut DbConnection, sha256: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(blobs::table.find(sha256))).get_result(conn)
+}
+
+/// The public texts, of the given standards only when some are named.
+pub fn public_texts(conn: &mut DbConnection, standards: Option<&[i64]>) -> QueryResult<Vec<DocumentRow>> {
+    let mut query = documents::table.filter(documents::access_level.eq(AccessLevel::Public)).into_boxed();
+    if let Some(ids) = standards {
+        query = query.filter(documents::standard_id.eq_any(ids.to_vec()));
+    }
+    query.order(documents::id.asc()).select(DocumentRow::as_select()).load(conn)
+}
+
+/// Replaces a text's sections and what extraction found of it (a mirror, once it has the bytes).
+pub fn replace_sections(
+    conn: &mut DbConnection,
+    document_id: i64,
+    sections: &[(String, String)],
+    pages: Option<i32>,
+    needs_ocr: bool,
+) -> QueryResult<()> {
+    diesel::delete(document_sections::table.filter(document_sections::document_id.eq(document_id))).execute(conn)?;
+    for (position, (heading, body)) in sections.iter().enumerate() {
+        diesel::insert_into(document_sections::table)
+            .values((
+                document_sections::document_id.eq(document_id),
+                document_sections::position.eq(i32::try_from(position).unwrap_or(i32::MAX)),
+                document_sections::heading.eq(heading),
+                document_sections::body.eq(body),
+            ))
+            .execute(conn)?;
+    }
+    diesel::update(documents::table.find(document_id))
+        .set((documents::pages.eq(pages), documents::needs_ocr.eq(needs_ocr)))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Stores blob bytes unless they are stored already.
 pub fn put_blob(conn: &mut DbConnection, sha256: &str, bytes: &[u8], now: NaiveDateTime) -> QueryResult<()> {
     let exists: bool = diesel::select(diesel::dsl::exists(blobs::table.find(sha256))).get_result(conn)?;

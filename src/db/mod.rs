@@ -11,6 +11,7 @@ pub mod odata;
 pub mod pool;
 pub mod provinces;
 pub mod relations;
+pub mod replica;
 pub mod schema;
 pub mod sign_in_attempts;
 pub mod standards;

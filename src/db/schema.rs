@@ -218,6 +218,20 @@ diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(standard_relations -> standards (standard_id));
 diesel::joinable!(standard_ics -> standards (standard_id));
 
+diesel::table! {
+    mirror_state (id) {
+        id -> Integer,
+        upstream -> Text,
+        epoch -> Text,
+        seq -> BigInt,
+        chain -> Text,
+        upstream_seq -> BigInt,
+        caught_up_at -> Timestamp,
+        applied_at -> Timestamp,
+        halted -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     standards,
     standard_relations,
@@ -235,6 +249,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     blobs,
     daily_allowances,
     sign_in_attempts,
+    mirror_state,
 );
 
 diesel::allow_columns_to_appear_in_same_group_by_clause!(

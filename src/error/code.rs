@@ -81,6 +81,8 @@ error_codes! {
     ReadQuota => "read_quota",
     /// A record with this key exists already.
     AlreadyExists => "already_exists",
+    /// This node mirrors an upstream: change the catalogue there.
+    ReadOnlyMirror => "read_only_mirror",
     /// The standard's texts have been read: it cannot be removed (withdraw it instead), so that
     /// usage reports keep every read.
     StandardInUse => "standard_in_use",

@@ -23,13 +23,48 @@ pub struct Health {
     /// Change-log entries the index has not applied yet (readiness only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index_lag: Option<i64>,
+    /// Where a mirror is in its upstream's feed (readiness of a mirror only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mirror: Option<MirrorHealth>,
+}
+
+/// A mirror's position and lag.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MirrorHealth {
+    pub upstream: String,
+    pub epoch: String,
+    /// The upstream's head as last seen.
+    pub upstream_seq: i64,
+    /// The last upstream entry applied here.
+    pub seq: i64,
+    /// Seconds since the mirror last held everything the upstream had published (0 when it does).
+    pub lag_seconds: i64,
+    /// When a page was last applied (RFC 3339).
+    pub last_sync: String,
+    /// Why applying stopped, when it did.
+    pub halted: Option<String>,
+}
+
+impl MirrorHealth {
+    fn of(state: crate::db::replica::MirrorState) -> MirrorHealth {
+        let lag = state.lag_seconds(chrono::Utc::now().naive_utc());
+        MirrorHealth {
+            upstream: state.upstream,
+            epoch: state.epoch,
+            upstream_seq: state.upstream_seq,
+            seq: state.seq,
+            lag_seconds: lag,
+            last_sync: crate::feed::log::committed_at(state.applied_at),
+            halted: state.halted,
+        }
+    }
 }
 
 /// The process is up.
 #[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok", standards: None, indexed: None, index_lag: None })
+    HttpResponse::Ok().json(Health { status: "ok", standards: None, indexed: None, index_lag: None, mirror: None })
 }
 
 /// The database answers and the search index is open; the node can take traffic.
@@ -44,11 +79,15 @@ pub async fn readyz(
 ) -> Result<HttpResponse, AppError> {
     let (count, seq) = catalogue.figures().await.map_err(|e| AppError::NotReady(e.to_string()))?;
     let (indexed, applied) = search.index().stats().map_err(|e| AppError::NotReady(e.to_string()))?;
+    let mirror = catalogue.mirror_state().await.map_err(|e| AppError::NotReady(e.to_string()))?.map(MirrorHealth::of);
+    // A halted mirror still serves what it holds; it says why it stopped following.
+    let status = if mirror.as_ref().is_some_and(|m| m.halted.is_some()) { "halted" } else { "ready" };
     Ok(HttpResponse::Ok().json(Health {
-        status: "ready",
+        status,
         standards: Some(count),
         indexed: Some(indexed),
         index_lag: Some((seq - applied).max(0)),
+        mirror,
     }))
 }
 
@@ -67,6 +106,9 @@ pub async fn metrics(
     }
     if let Ok((indexed, applied)) = search.index().stats() {
         metrics.set_index_gauges(indexed, applied);
+    }
+    if let Ok(Some(state)) = catalogue.mirror_state().await {
+        metrics.set_mirror_gauges(&state, chrono::Utc::now().naive_utc());
     }
     let body = metrics.render().map_err(|e| AppError::NotReady(format!("metrics unavailable: {e}")))?;
     Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(body))

@@ -23,6 +23,32 @@ pub mod usage;
 pub use crate::db::{DbConnection, DbPool};
 use crate::error::AppError;
 
+/// Who may change the catalogue on this node: admins, and nobody when the node mirrors an upstream
+/// (the upstream is the master; its changes arrive through the feed).
+#[derive(Debug, Clone, Default)]
+pub struct CatalogueWrites {
+    mirror_of: Option<String>,
+}
+
+impl CatalogueWrites {
+    /// Writes on a node that mirrors `upstream` (if any).
+    pub fn new(mirror_of: Option<&str>) -> CatalogueWrites {
+        CatalogueWrites { mirror_of: mirror_of.map(str::to_string) }
+    }
+
+    /// Allows a catalogue write by this caller, or says why not.
+    pub fn allow(&self, caller: &crate::auth::Caller) -> Result<(), AppError> {
+        crate::auth::policy::authorize(caller, crate::auth::policy::Action::EditCatalogue)?;
+        match &self.mirror_of {
+            None => Ok(()),
+            Some(upstream) => Err(AppError::conflict(
+                crate::error::ErrorCode::ReadOnlyMirror,
+                format!("this node mirrors {upstream}: change the catalogue there, and the change will arrive here"),
+            )),
+        }
+    }
+}
+
 /// Runs database work on the blocking pool with a pooled connection, never on an async worker.
 /// The thread is marked as holding a connection while `work` runs (see `db::holding_connection`).
 pub(crate) async fn with_connection<T, F>(pool: &DbPool, work: F) -> Result<T, AppError>

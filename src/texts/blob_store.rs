@@ -33,6 +33,8 @@ pub trait BlobStore: Send + Sync {
     fn put(&self, conn: &mut DbConnection, sha256: &str, bytes: &[u8]) -> Result<(), BlobError>;
     /// The bytes stored under a hash.
     fn get(&self, conn: &mut DbConnection, sha256: &str) -> Result<Option<Vec<u8>>, BlobError>;
+    /// Whether bytes are stored under a hash.
+    fn has(&self, conn: &mut DbConnection, sha256: &str) -> Result<bool, BlobError>;
 }
 
 /// Files under `DATA_DIR/blobs/ab/abcdef…`.
@@ -76,6 +78,10 @@ impl BlobStore for FileBlobStore {
             None => Ok(None),
         }
     }
+
+    fn has(&self, _: &mut DbConnection, sha256: &str) -> Result<bool, BlobError> {
+        Ok(self.path(sha256).is_some_and(|path| path.is_file()))
+    }
 }
 
 /// Rows of the `blobs` table.
@@ -88,5 +94,9 @@ impl BlobStore for DatabaseBlobStore {
 
     fn get(&self, conn: &mut DbConnection, sha256: &str) -> Result<Option<Vec<u8>>, BlobError> {
         Ok(documents::get_blob(conn, sha256)?)
+    }
+
+    fn has(&self, conn: &mut DbConnection, sha256: &str) -> Result<bool, BlobError> {
+        Ok(documents::has_blob(conn, sha256)?)
     }
 }

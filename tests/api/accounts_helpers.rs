@@ -68,7 +68,12 @@ impl AccountBuilder {
 
     /// Inserts the account and returns its id.
     pub fn insert(self, app: &TestApp) -> i64 {
-        let mut conn = app.db.connect();
+        self.insert_into(&app.db)
+    }
+
+    /// Inserts the account into this database and returns its id.
+    pub fn insert_into(self, db: &crate::helpers::TestDatabase) -> i64 {
+        let mut conn = db.connect();
         let now = Utc::now().naive_utc();
         users::insert(
             &mut conn,

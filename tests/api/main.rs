@@ -20,6 +20,7 @@ mod follower;
 mod helpers;
 mod import;
 mod import_texts;
+mod mirror;
 mod oai;
 mod odata;
 mod openapi_limits;

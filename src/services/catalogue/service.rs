@@ -6,13 +6,12 @@ use std::collections::HashMap;
 
 use super::{ListingFilter, Removal, StandardDetail, StandardPage, StandardRow};
 use crate::auth::Caller;
-use crate::auth::policy::{self, Action};
 use crate::error::AppError;
 use crate::feed::record::{self, PublicRecord};
 use crate::services::documents::{self, TextStorage};
 use crate::services::gate::Gate;
 use crate::services::import::{self, FileFormat, ImportOptions, ImportReport};
-use crate::services::{DbPool, editing, with_connection};
+use crate::services::{CatalogueWrites, DbPool, editing, with_connection};
 
 /// How an import over HTTP behaves.
 #[derive(Debug, Clone, Copy, Default)]
@@ -37,12 +36,23 @@ pub struct Catalogue {
     pool: DbPool,
     texts: TextStorage,
     cpu: Gate,
+    writes: CatalogueWrites,
 }
 
 impl Catalogue {
     /// The catalogue in `pool`; imports store texts in `texts` and check files through `cpu`.
     pub fn new(pool: DbPool, texts: TextStorage, cpu: Gate) -> Catalogue {
-        Catalogue { pool, texts, cpu }
+        Catalogue { pool, texts, cpu, writes: CatalogueWrites::default() }
+    }
+
+    /// The same catalogue, with writes as `writes` allows them (refused on a mirror).
+    pub fn with_writes(self, writes: CatalogueWrites) -> Catalogue {
+        Catalogue { writes, ..self }
+    }
+
+    /// The mirror's position in its upstream's feed, when this node is a mirror.
+    pub async fn mirror_state(&self) -> Result<Option<crate::db::replica::MirrorState>, AppError> {
+        with_connection(&self.pool, |conn| Ok(crate::db::replica::state(conn)?)).await
     }
 
     /// A page of the plain listing, newest first.
@@ -88,7 +98,7 @@ impl Catalogue {
         caller: &Caller,
         reference: &str,
     ) -> Result<(StandardRow, HashMap<&'static str, String>), AppError> {
-        policy::authorize(caller, Action::EditCatalogue)?;
+        self.writes.allow(caller)?;
         let reference = reference.to_string();
         with_connection(&self.pool, move |conn| {
             let row = super::resolve(conn, &reference)?;
@@ -105,14 +115,14 @@ impl Catalogue {
         reference: &str,
         form: HashMap<String, String>,
     ) -> Result<String, AppError> {
-        policy::authorize(caller, Action::EditCatalogue)?;
+        self.writes.allow(caller)?;
         let reference = reference.to_string();
         with_connection(&self.pool, move |conn| editing::save(conn, &reference, &form)).await
     }
 
     /// Removes a record (admins) whose texts were never read; its tombstone goes to the feed.
     pub async fn remove(&self, caller: &Caller, reference: &str) -> Result<Removal, AppError> {
-        policy::authorize(caller, Action::EditCatalogue)?;
+        self.writes.allow(caller)?;
         let reference = reference.to_string();
         with_connection(&self.pool, move |conn| {
             crate::db::catalogue_transaction(conn, |conn| super::removal::remove(conn, &reference))
@@ -129,7 +139,7 @@ impl Catalogue {
         format: FileFormat,
         choice: ImportChoice,
     ) -> Result<ImportReport, AppError> {
-        policy::authorize(caller, Action::EditCatalogue)?;
+        self.writes.allow(caller)?;
         let options = ImportOptions {
             dry_run: choice.dry_run,
             skip_invalid: choice.skip_invalid,
@@ -151,7 +161,7 @@ impl Catalogue {
     /// Checks a file with a dry run and keeps it by its hash, to be applied once confirmed
     /// (the import page).
     pub async fn check_file(&self, caller: &Caller, file: Vec<u8>, name: &str) -> Result<CheckedFile, AppError> {
-        policy::authorize(caller, Action::EditCatalogue)?;
+        self.writes.allow(caller)?;
         let format = FileFormat::from_path(std::path::Path::new(name))
             .ok_or_else(|| AppError::invalid("choose a .jsonl, .ndjson, .json or .csv file"))?;
         let sha256 = crate::domain::digest::sha256_hex(&file);
@@ -169,7 +179,7 @@ impl Catalogue {
         format: FileFormat,
         skip_invalid: bool,
     ) -> Result<ImportReport, AppError> {
-        policy::authorize(caller, Action::EditCatalogue)?;
+        self.writes.allow(caller)?;
         let (store, key) = (self.texts.store.clone(), sha256.to_string());
         let file = with_connection(&self.pool, move |conn| Ok(store.get(conn, &key)?))
             .await?

@@ -1,0 +1,28 @@
+//! A provincial mirror (`upstream` set): a node that follows the national catalogue through the
+//! connection standard and serves its officials locally. It loads a snapshot, follows the feed,
+//! checks every page, entry and checkpoint with the upstream's configured public key, and applies
+//! each page with its position in one transaction (`apply`); its search index follows its own
+//! change log as on any node. Writes to its catalogue are refused: the upstream is the master.
+
+mod apply;
+mod follow;
+mod texts;
+pub mod upstream;
+pub mod verify;
+
+pub use follow::spawn;
+
+use crate::feed::signing::PublicJwk;
+
+/// The upstream's key from its configured public half (base64url of the 32 bytes, the `x` of its
+/// JWKS entry).
+pub fn pinned_key(x: &str) -> PublicJwk {
+    PublicJwk {
+        kty: "OKP".into(),
+        crv: "Ed25519".into(),
+        x: x.trim().to_string(),
+        kid: "upstream".into(),
+        use_: "sig".into(),
+        alg: "EdDSA".into(),
+    }
+}

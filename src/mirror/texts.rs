@@ -1,0 +1,92 @@
+//! The mirror's public texts: each public text its records name is fetched from the upstream by
+//! its hash (resumed with `Range` where the line broke), checked against the hash, extracted here
+//! into sections (between units of work), and kept; the standard's entry in the mirror's own log
+//! then lets its search index take in the body. Restricted texts are not fetched this way (their
+//! hashes are not published).
+
+use std::time::Duration;
+
+use chrono::Utc;
+
+use super::upstream::{Fetch, Upstream};
+use crate::db::{DbPool, catalogue_transaction, documents};
+use crate::domain::digest::sha256_hex;
+use crate::error::AppError;
+use crate::feed::log::{self, Change};
+use crate::services::documents::TextStorage;
+use crate::services::with_connection;
+use crate::texts::extraction;
+
+/// Fetches the public texts the mirror lacks, of the given standards (all when `None`); returns
+/// how many it stored. A text that cannot be fetched now is passed over (and the whole is an error
+/// then, so that it is tried again later); the others are fetched meanwhile.
+pub async fn fetch(
+    pool: &DbPool,
+    upstream: &Upstream,
+    storage: &TextStorage,
+    standards: Option<Vec<i64>>,
+) -> Result<usize, Fetch> {
+    let store = storage.store.clone();
+    let missing = with_connection(pool, move |conn| {
+        let mut missing = Vec::new();
+        for text in documents::public_texts(conn, standards.as_deref())? {
+            if !store.has(conn, &text.sha256)? {
+                missing.push(text);
+            }
+        }
+        Ok(missing)
+    })
+    .await
+    .map_err(|e| Fetch::Unreachable(format!("the mirror's database: {e}")))?;
+    let (mut stored, mut failed) = (0, None);
+    for text in missing {
+        let size = u64::try_from(text.size_bytes).unwrap_or_default();
+        let bytes = match upstream.download(&format!("/api/v1/texts/{}", text.sha256), size).await {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                failed = Some(error);
+                continue;
+            }
+        };
+        if sha256_hex(&bytes) != text.sha256 {
+            tracing::warn!(text = text.id, "a text from the upstream does not match its hash; it is not kept");
+            continue;
+        }
+        let (format, max_pages) = (text.format, storage.max_pdf_pages);
+        let extracted =
+            actix_web::web::block(move || extraction::extract(&bytes, Some(format), max_pages).map(|e| (bytes, e)))
+                .await
+                .map_err(|e| Fetch::Unreachable(e.to_string()))?;
+        let (bytes, extracted) = match extracted {
+            Ok(done) => done,
+            Err(error) => {
+                tracing::warn!(text = text.id, %error, "a text from the upstream cannot be read here; it is not kept");
+                continue;
+            }
+        };
+        let store = storage.store.clone();
+        with_connection(pool, move |conn| {
+            catalogue_transaction(conn, |conn| {
+                store.put(conn, &text.sha256, &bytes)?;
+                let sections: Vec<(String, String)> =
+                    extracted.sections.into_iter().map(|s| (s.heading, s.body)).collect();
+                documents::replace_sections(conn, text.id, &sections, extracted.pages, extracted.needs_ocr)?;
+                let change = Change { action: "text_fetched", changed_at: Utc::now().naive_utc() };
+                log::upsert(conn, text.standard_id, change, format!("text {} fetched from the upstream", text.id))?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await
+        .map_err(|e| Fetch::Unreachable(format!("the mirror's database: {e}")))?;
+        stored += 1;
+        // A mirror on a slow line shares it with its officials: texts come one after another.
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    match failed {
+        Some(error) => {
+            tracing::info!(stored, "public texts fetched before one failed");
+            Err(error)
+        }
+        None => Ok(stored),
+    }
+}
