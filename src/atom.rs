@@ -7,10 +7,10 @@ use std::io;
 
 use chrono::{NaiveDateTime, SecondsFormat};
 use quick_xml::Writer;
-use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::events::{BytesDecl, Event};
 
-use crate::oai::xml::clean;
 use crate::services::change_feeds::{FeedChange, FeedPage};
+use crate::xml_text::{clean, text};
 
 const ATOM: &str = "http://www.w3.org/2005/Atom";
 const TOMBSTONES: &str = "http://purl.org/atompub/tombstones/1.0";
@@ -35,10 +35,6 @@ fn time(at: NaiveDateTime) -> String {
 /// The `id` of a record's entry: one tag URI (RFC 4151) per record for all its changes.
 pub fn entry_id(authority: &str, slug: &str) -> String {
     format!("tag:{authority},2026:standard/{slug}")
-}
-
-fn text(w: &mut Writer<Vec<u8>>, name: &str, value: &str) -> io::Result<()> {
-    w.create_element(name).write_text_content(BytesText::new(&clean(value))).map(|_| ())
 }
 
 fn link(w: &mut Writer<Vec<u8>>, rel: &str, href: &str, media_type: Option<&str>) -> io::Result<()> {

@@ -29,3 +29,4 @@ pub mod startup;
 pub mod telemetry;
 pub mod texts;
 pub mod uploads;
+pub mod xml_text;

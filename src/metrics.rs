@@ -114,11 +114,11 @@ impl Metrics {
     }
 
     /// Updates a mirror's gauges.
-    pub fn set_mirror_gauges(&self, state: &crate::db::replica::MirrorState, now: chrono::NaiveDateTime) {
-        self.mirror.upstream_seq.set(state.upstream_seq);
-        self.mirror.seq.set(state.seq);
-        self.mirror.lag_seconds.set(state.lag_seconds(now));
-        self.mirror.halted.set(i64::from(state.halted.is_some()));
+    pub fn set_mirror_gauges(&self, mirror: &crate::mirror::MirrorHealth) {
+        self.mirror.upstream_seq.set(mirror.upstream_seq);
+        self.mirror.seq.set(mirror.seq);
+        self.mirror.lag_seconds.set(mirror.lag_seconds);
+        self.mirror.halted.set(i64::from(mirror.halted.is_some()));
     }
 
     /// The text exposition format.

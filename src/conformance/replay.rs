@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 use super::{Server, check_signature};
 use crate::domain::digest::sha256_hex;
 use crate::feed::canonical::{canonical, genesis};
+use crate::feed::entry::ChangesPage;
 use crate::feed::signing::KeySet;
+use crate::feed::verify::{self, Change, Checked};
 
 /// Entries in a full page.
 const PAGE: i64 = 1_000;
@@ -74,19 +76,16 @@ pub(crate) async fn replay(server: &Server, at: Option<i64>) -> Result<Replayed,
     let mut page = first;
     loop {
         let after = number(&page, "after")?;
-        if after != state.head {
-            return Err(format!("a page after {} says it starts after {after}", state.head));
-        }
         if text(&page, "epoch")? != epoch {
             return Err("the epoch changed during the replay".into());
         }
-        if text(&page, "previous_chain")? != chain {
-            return Err(format!("the page after {after} names another previous chain"));
-        }
-        let entries = page["entries"].as_array().cloned().ok_or("a page without entries")?;
+        let typed: ChangesPage =
+            serde_json::from_value(page.clone()).map_err(|e| format!("a page after {after}: {e}"))?;
+        let entries = verify::page(&typed, state.head, &chain).map_err(|e| format!("after {}: {e}", state.head))?;
         let page_end = (after / PAGE + 1) * PAGE;
         for entry in &entries {
-            chain = apply(entry, &epoch, &chain, &mut state)?;
+            apply(entry, &mut state)?;
+            chain = entry.chain.clone();
             if state.head > page_end {
                 return Err(format!("the page after {after} runs past {page_end}"));
             }
@@ -94,16 +93,15 @@ pub(crate) async fn replay(server: &Server, at: Option<i64>) -> Result<Replayed,
                 state.at_snapshot = Some(state.records.clone());
             }
         }
-        let complete = page["complete"].as_bool().ok_or("a page without `complete`")?;
         let full = after % PAGE == 0 && entries.len() as i64 == PAGE;
-        if complete != full {
-            return Err(format!("the page after {after} says complete={complete}"));
+        if typed.complete != full {
+            return Err(format!("the page after {after} says complete={}", typed.complete));
         }
         if full && state.full_page.is_none() {
             state.full_page = Some(after);
         }
-        if number(&page, "next_after")? != state.head {
-            return Err(format!("the page after {after} gives next_after {}", page["next_after"]));
+        if typed.next_after != state.head {
+            return Err(format!("the page after {after} gives next_after {}", typed.next_after));
         }
         if entries.is_empty() {
             return Ok(state);
@@ -112,40 +110,20 @@ pub(crate) async fn replay(server: &Server, at: Option<i64>) -> Result<Replayed,
     }
 }
 
-/// Checks one entry and applies it; returns its chain.
-fn apply(entry: &Value, epoch: &str, previous: &str, state: &mut Replayed) -> Result<String, String> {
-    let seq = number(entry, "seq")?;
-    if seq != state.head + 1 {
-        return Err(format!("entry {seq} follows entry {}", state.head));
+/// Applies one checked entry to the replayed records.
+fn apply(entry: &Checked, state: &mut Replayed) -> Result<(), String> {
+    match &entry.change {
+        Change::Upsert(record) => {
+            let value = serde_json::to_value(record).map_err(|e| e.to_string())?;
+            state.records.insert(record.code.clone(), value);
+        }
+        Change::Tombstone { code } => {
+            state.records.remove(code);
+        }
     }
-    let op = text(entry, "op")?;
-    let record = &entry["record"];
-    let hash = &entry["record_sha256"];
-    match (op.as_str(), record.is_null()) {
-        ("upsert", false) if *hash == json!(sha256_hex(jcs(record)?.as_bytes())) => {}
-        ("tombstone", true) if hash.is_null() => {}
-        _ => return Err(format!("entry {seq}: its op, record and record_sha256 do not agree")),
-    }
-    let head = json!({
-        "seq": seq, "epoch": entry["epoch"], "committed_at": entry["committed_at"], "op": op,
-        "code": entry["code"], "slug": entry["slug"], "version": entry["version"], "record_sha256": hash,
-    });
-    if entry["epoch"] != json!(epoch) {
-        return Err(format!("entry {seq} is of another epoch"));
-    }
-    let chain = sha256_hex(format!("{previous}\n{}", jcs(&head)?).as_bytes());
-    if text(entry, "chain")? != chain {
-        return Err(format!("entry {seq}: the chain is broken (a gap, a rewrite or a reordering)"));
-    }
-    let code = text(entry, "code")?;
-    if op == "upsert" {
-        state.records.insert(code, record.clone());
-    } else {
-        state.records.remove(&code);
-    }
-    state.head = seq;
-    state.chains.insert(seq, chain.clone());
-    Ok(chain)
+    state.head = entry.seq;
+    state.chains.insert(entry.seq, entry.chain.clone());
+    Ok(())
 }
 
 /// The signed checkpoint: its signature, and its chain against the replay's.

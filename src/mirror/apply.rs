@@ -7,11 +7,11 @@
 use chrono::{NaiveDateTime, Utc};
 
 use super::upstream::Snapshot;
-use super::verify::{Change, Checked};
 use crate::db::replica::{self, MirrorState, ReplicaError};
 use crate::db::{DbConnection, catalogue_transaction};
 use crate::feed::log::{self, Change as LogChange};
 use crate::feed::record::{self, PublicRecord};
+use crate::feed::verify::{Change, Checked};
 
 /// A failure to apply.
 #[derive(Debug, thiserror::Error)]

@@ -12,10 +12,10 @@ use chrono::Utc;
 use super::apply::{self, ApplyError};
 use super::texts;
 use super::upstream::{Fetch, Upstream};
-use super::verify;
 use crate::db::DbPool;
 use crate::db::replica::{self, MirrorState};
 use crate::error::AppError;
+use crate::feed::verify;
 use crate::services::documents::TextStorage;
 use crate::services::with_connection;
 
@@ -26,14 +26,6 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// The pause before a halted mirror tries again.
 const HALTED_RETRY: Duration = Duration::from_secs(60);
 
-/// What one step ended in.
-enum Step {
-    /// Applied entries or a snapshot: go on at once.
-    Moved,
-    /// At the head: go on at once (the next request long-polls).
-    AtHead,
-}
-
 /// Starts following `upstream` into the database in `pool` (texts into `storage`), for the life
 /// of the process.
 pub fn spawn(pool: DbPool, upstream: Upstream, storage: TextStorage) {
@@ -43,7 +35,8 @@ pub fn spawn(pool: DbPool, upstream: Upstream, storage: TextStorage) {
         let mut texts_pending = true;
         loop {
             match step(&pool, &upstream, &storage, &mut texts_pending).await {
-                Ok(_) => backoff = Duration::from_secs(1),
+                // Applied something, or at the head: go on at once (the next request long-polls).
+                Ok(()) => backoff = Duration::from_secs(1),
                 Err(Fetch::Unreachable(reason)) => {
                     tracing::warn!(%reason, upstream = %upstream.base, "the upstream is unreachable; retrying");
                     tokio::time::sleep(backoff).await;
@@ -127,11 +120,11 @@ async fn step(
     upstream: &Upstream,
     storage: &TextStorage,
     texts_pending: &mut bool,
-) -> Result<Step, Fetch> {
+) -> Result<(), Fetch> {
     let Some(state) = state(pool).await?.filter(|s| s.upstream == upstream.base) else {
         resync(pool, upstream).await?;
         *texts_pending = true;
-        return Ok(Step::Moved);
+        return Ok(());
     };
     if std::mem::take(texts_pending) {
         fetch_texts(pool, upstream, storage, None, texts_pending).await;
@@ -144,7 +137,7 @@ async fn step(
     if entries.is_empty() {
         let (epoch, seq, chain) = upstream.checkpoint().await?;
         if epoch == state.epoch && seq == state.seq && chain != state.chain {
-            return Err(Fetch::Broken(verify::Broken::Signature("checkpoint's chain")));
+            return Err(Fetch::Broken(verify::Broken::CheckpointChain));
         }
         with_connection(pool, move |conn| {
             let mut at_head = state;
@@ -157,7 +150,7 @@ async fn step(
         })
         .await
         .map_err(unreachable)?;
-        return Ok(Step::AtHead);
+        return Ok(());
     }
     let (_, with_texts) = with_connection(pool, move |conn| apply::page(conn, &state, &entries).map_err(applied))
         .await
@@ -165,5 +158,5 @@ async fn step(
     if !with_texts.is_empty() {
         fetch_texts(pool, upstream, storage, Some(with_texts), texts_pending).await;
     }
-    Ok(Step::Moved)
+    Ok(())
 }

@@ -1,16 +1,18 @@
 //! A provincial mirror (`upstream` set): a node that follows the national catalogue through the
 //! connection standard and serves its officials locally. It loads a snapshot, follows the feed,
-//! checks every page, entry and checkpoint with the upstream's configured public key, and applies
+//! checks every page, entry and checkpoint with the upstream's configured public key
+//! (`feed::verify`), and applies
 //! each page with its position in one transaction (`apply`); its search index follows its own
 //! change log as on any node. Writes to its catalogue are refused: the upstream is the master.
 
 mod apply;
 mod follow;
+mod status;
 mod texts;
 pub mod upstream;
-pub mod verify;
 
 pub use follow::spawn;
+pub use status::MirrorHealth;
 
 use crate::feed::signing::PublicJwk;
 

@@ -7,10 +7,11 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::verify::{self, Broken, PageIn};
 use crate::domain::digest::sha256_hex;
+use crate::feed::entry::ChangesPage;
 use crate::feed::record::PublicRecord;
 use crate::feed::signing::PublicJwk;
+use crate::feed::verify::{self, Broken};
 
 /// Tries of one download before it is given up for this round.
 const DOWNLOAD_TRIES: usize = 20;
@@ -140,7 +141,7 @@ impl Upstream {
     }
 
     /// The page after `after` in `epoch`, waiting up to `wait` seconds at the head.
-    pub async fn page(&self, after: i64, epoch: &str, wait: u64) -> Result<PageIn, Fetch> {
+    pub async fn page(&self, after: i64, epoch: &str, wait: u64) -> Result<ChangesPage, Fetch> {
         let (status, body) = self.json(&format!("/api/v1/changes?after={after}&epoch={epoch}&wait={wait}")).await?;
         match (status, body["error"]["code"].as_str()) {
             (200, _) => serde_json::from_value(body).map_err(|e| Fetch::Unreachable(format!("a page: {e}"))),

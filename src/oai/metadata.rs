@@ -8,9 +8,9 @@ use quick_xml::Writer;
 use quick_xml::events::BytesText;
 
 use super::MetadataFormat;
-use super::xml::clean;
 use crate::domain::Kind;
 use crate::feed::record::PublicRecord;
+use crate::xml_text::{clean, text as element};
 
 /// The native record's namespace.
 pub const NATIVE_NAMESPACE: &str = "https://tieuchuan.gov.vn/ns/record/1";
@@ -54,10 +54,6 @@ pub fn write(
             .write_inner_content(|w| native(w, record))
             .map(|_| ()),
     }
-}
-
-fn element(w: &mut Writer<Vec<u8>>, name: &str, value: &str) -> io::Result<()> {
-    w.create_element(name).write_text_content(BytesText::new(&clean(value))).map(|_| ())
 }
 
 fn with_language(w: &mut Writer<Vec<u8>>, name: &str, language: &str, value: &str) -> io::Result<()> {

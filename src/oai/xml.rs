@@ -2,7 +2,6 @@
 //! attributes echo the arguments, except after `badVerb` or `badArgument`, §3.6), then the verb's
 //! element or the errors.
 
-use std::borrow::Cow;
 use std::io;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -11,6 +10,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::metadata::{self, namespace_and_schema};
 use super::{Answer, Continuation, Identity, Item, MetadataFormat, OAI_NAMESPACE, OaiErrorCode};
+use crate::xml_text::{clean, text};
 
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 const OAI_SCHEMA: &str = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd";
@@ -24,16 +24,6 @@ pub struct Context<'a> {
     /// The `repositoryIdentifier` of the `oai:` identifiers.
     pub repository_identifier: &'a str,
     pub arguments: &'a [(String, String)],
-}
-
-/// Text without the characters XML 1.0 cannot carry (controls other than tab and line breaks).
-pub fn clean(text: &str) -> Cow<'_, str> {
-    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}');
-    if text.chars().all(allowed) {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(text.chars().filter(|&c| allowed(c)).collect())
-    }
 }
 
 /// The answer as an XML document.
@@ -68,10 +58,6 @@ fn request_element(w: &mut Writer<Vec<u8>>, answer: &Answer, context: &Context<'
         }
     }
     element.write_text_content(BytesText::new(context.base_url)).map(|_| ())
-}
-
-fn text(w: &mut Writer<Vec<u8>>, name: &str, value: &str) -> io::Result<()> {
-    w.create_element(name).write_text_content(BytesText::new(&clean(value))).map(|_| ())
 }
 
 fn body(w: &mut Writer<Vec<u8>>, answer: &Answer, context: &Context<'_>) -> io::Result<()> {

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use crate::error::{AppError, ErrorEnvelope};
 use crate::metrics::Metrics;
+use crate::mirror::MirrorHealth;
 use crate::services::DbPool;
 use crate::services::catalogue::Catalogue;
 use crate::services::search::SearchService;
@@ -28,38 +29,6 @@ pub struct Health {
     pub mirror: Option<MirrorHealth>,
 }
 
-/// A mirror's position and lag.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MirrorHealth {
-    pub upstream: String,
-    pub epoch: String,
-    /// The upstream's head as last seen.
-    pub upstream_seq: i64,
-    /// The last upstream entry applied here.
-    pub seq: i64,
-    /// Seconds since the mirror last held everything the upstream had published (0 when it does).
-    pub lag_seconds: i64,
-    /// When a page was last applied (RFC 3339).
-    pub last_sync: String,
-    /// Why applying stopped, when it did.
-    pub halted: Option<String>,
-}
-
-impl MirrorHealth {
-    fn of(state: crate::db::replica::MirrorState) -> MirrorHealth {
-        let lag = state.lag_seconds(chrono::Utc::now().naive_utc());
-        MirrorHealth {
-            upstream: state.upstream,
-            epoch: state.epoch,
-            upstream_seq: state.upstream_seq,
-            seq: state.seq,
-            lag_seconds: lag,
-            last_sync: crate::feed::log::committed_at(state.applied_at),
-            halted: state.halted,
-        }
-    }
-}
-
 /// The process is up.
 #[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
 #[get("/healthz")]
@@ -79,7 +48,7 @@ pub async fn readyz(
 ) -> Result<HttpResponse, AppError> {
     let (count, seq) = catalogue.figures().await.map_err(|e| AppError::NotReady(e.to_string()))?;
     let (indexed, applied) = search.index().stats().map_err(|e| AppError::NotReady(e.to_string()))?;
-    let mirror = catalogue.mirror_state().await.map_err(|e| AppError::NotReady(e.to_string()))?.map(MirrorHealth::of);
+    let mirror = catalogue.mirror_health().await.map_err(|e| AppError::NotReady(e.to_string()))?;
     // A halted mirror still serves what it holds; it says why it stopped following.
     let status = if mirror.as_ref().is_some_and(|m| m.halted.is_some()) { "halted" } else { "ready" };
     Ok(HttpResponse::Ok().json(Health {
@@ -107,8 +76,8 @@ pub async fn metrics(
     if let Ok((indexed, applied)) = search.index().stats() {
         metrics.set_index_gauges(indexed, applied);
     }
-    if let Ok(Some(state)) = catalogue.mirror_state().await {
-        metrics.set_mirror_gauges(&state, chrono::Utc::now().naive_utc());
+    if let Ok(Some(mirror)) = catalogue.mirror_health().await {
+        metrics.set_mirror_gauges(&mirror);
     }
     let body = metrics.render().map_err(|e| AppError::NotReady(format!("metrics unavailable: {e}")))?;
     Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(body))

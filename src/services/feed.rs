@@ -13,11 +13,10 @@ use utoipa::ToSchema;
 use super::with_connection;
 use crate::db::DbPool;
 use crate::db::change_log::{self, ChangeEntry, Epoch};
-use crate::domain::FeedOp;
 use crate::error::{AppError, ErrorCode};
 use crate::feed::canonical::{canonical, genesis};
+pub use crate::feed::entry::{ChangesPage, FeedEntry};
 use crate::feed::log::committed_at;
-use crate::feed::record::PublicRecord;
 use crate::feed::signing::{FeedKey, KeySet};
 
 /// Entries in a full page; full pages never change.
@@ -35,43 +34,6 @@ pub struct ChangesRequest {
     pub wait: Duration,
     /// The epoch the follower is in; another one is refused (409 `epoch_changed`).
     pub epoch: Option<String>,
-}
-
-/// One entry of the feed.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FeedEntry {
-    pub seq: i64,
-    pub epoch: String,
-    /// RFC 3339, UTC, whole seconds.
-    pub committed_at: String,
-    pub op: FeedOp,
-    pub code: String,
-    pub slug: String,
-    pub version: i32,
-    /// The whole public record after the change; `null` for a tombstone.
-    #[schema(value_type = Option<PublicRecord>)]
-    pub record: Option<Box<RawValue>>,
-    /// SHA-256 (hex) of the record's canonical JSON (RFC 8785).
-    pub record_sha256: Option<String>,
-    /// SHA-256 (hex) of the previous entry's chain, a newline and this entry's canonical head.
-    pub chain: String,
-}
-
-/// A page of the feed.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ChangesPage {
-    pub epoch: String,
-    /// The epoch's first sequence number.
-    pub first_seq: i64,
-    /// The position the page starts after.
-    pub after: i64,
-    pub entries: Vec<FeedEntry>,
-    /// Where the next page starts (`after` of the next request).
-    pub next_after: i64,
-    /// Whether this is a full page, which never changes.
-    pub complete: bool,
-    /// The chain before the page's first entry.
-    pub previous_chain: String,
 }
 
 /// A checkpoint: the head of the feed as this node saw it, to be signed.

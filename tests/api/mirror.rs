@@ -25,6 +25,25 @@ struct Mirror {
     key: String,
 }
 
+/// `tieuchuan serve` on `db`, mirroring `upstream`, whose key is `key`.
+fn spawn_mirror(db: &TestDatabase, port: u16, upstream: &str, key: &str) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_tieuchuan"))
+        .arg("serve")
+        .env("DATABASE_URL", &db.url)
+        .env("TIEUCHUAN_DATA_DIR", db.dir.path().join("data"))
+        .env("TIEUCHUAN_LISTEN", format!("127.0.0.1:{port}"))
+        .env("TIEUCHUAN_JWT_SECRET", TEST_SECRET)
+        .env("TIEUCHUAN_UPSTREAM", upstream)
+        .env("TIEUCHUAN_UPSTREAM_PUBLIC_KEY", key)
+        .env("RUST_LOG", "warn")
+        .env_remove("TIEUCHUAN_CONFIG")
+        .current_dir(db.dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the mirror starts")
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
@@ -41,33 +60,13 @@ impl Mirror {
             .await
             .expect("json");
         let key = keys["keys"][0]["x"].as_str().expect("a key").to_string();
-        let mut mirror = Mirror {
-            child: Command::new("true").spawn().expect("placeholder"),
-            db: TestDatabase::new(),
-            port: free_port(),
-            upstream: upstream.address.clone(),
-            key,
-        };
-        mirror.child = mirror.spawn();
-        mirror
+        let (db, port) = (TestDatabase::new(), free_port());
+        let child = spawn_mirror(&db, port, &upstream.address, &key);
+        Mirror { child, db, port, upstream: upstream.address.clone(), key }
     }
 
     fn spawn(&self) -> Child {
-        Command::new(env!("CARGO_BIN_EXE_tieuchuan"))
-            .arg("serve")
-            .env("DATABASE_URL", &self.db.url)
-            .env("TIEUCHUAN_DATA_DIR", self.db.dir.path().join("data"))
-            .env("TIEUCHUAN_LISTEN", format!("127.0.0.1:{}", self.port))
-            .env("TIEUCHUAN_JWT_SECRET", TEST_SECRET)
-            .env("TIEUCHUAN_UPSTREAM", &self.upstream)
-            .env("TIEUCHUAN_UPSTREAM_PUBLIC_KEY", &self.key)
-            .env("RUST_LOG", "warn")
-            .env_remove("TIEUCHUAN_CONFIG")
-            .current_dir(self.db.dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the mirror starts")
+        spawn_mirror(&self.db, self.port, &self.upstream, &self.key)
     }
 
     fn address(&self) -> String {

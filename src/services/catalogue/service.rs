@@ -50,9 +50,10 @@ impl Catalogue {
         Catalogue { writes, ..self }
     }
 
-    /// The mirror's position in its upstream's feed, when this node is a mirror.
-    pub async fn mirror_state(&self) -> Result<Option<crate::db::replica::MirrorState>, AppError> {
-        with_connection(&self.pool, |conn| Ok(crate::db::replica::state(conn)?)).await
+    /// The mirror's position in its upstream's feed and its lag, when this node is a mirror.
+    pub async fn mirror_health(&self) -> Result<Option<crate::mirror::MirrorHealth>, AppError> {
+        with_connection(&self.pool, |conn| Ok(crate::db::replica::state(conn)?.map(crate::mirror::MirrorHealth::of)))
+            .await
     }
 
     /// A page of the plain listing, newest first.

@@ -1,15 +1,17 @@
-//! Checking what the upstream sends before anything is applied: a page's epoch and previous
-//! chain, each entry's position (no gap), its record against `record_sha256` (RFC 8785) and the
-//! hash chain; a snapshot's and a checkpoint's signatures with the upstream's configured key.
+//! Checking what a node of the connection standard publishes, before a follower uses any of it:
+//! a page's position and previous chain, each entry's position (no gap), its record against
+//! `record_sha256` (RFC 8785) and the hash chain; signatures of checkpoints and manifests. The
+//! mirror and the conformance checker both read the feed through this.
 
-use serde::Deserialize;
 use serde_json::Value;
 
+use super::entry::ChangesPage;
+
+use super::canonical::{EntryHead, canonical, next_chain};
+use super::record::PublicRecord;
+use super::signing::{PublicJwk, verify};
 use crate::domain::FeedOp;
 use crate::domain::digest::sha256_hex;
-use crate::feed::canonical::{EntryHead, canonical, next_chain};
-use crate::feed::record::PublicRecord;
-use crate::feed::signing::{PublicJwk, verify};
 
 /// What made the mirror stop: the upstream sent something that does not check.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,35 +26,12 @@ pub enum Broken {
     Record { seq: i64, reason: String },
     #[error("a page of the upstream does not continue the mirror's chain")]
     PreviousChain,
-    #[error("the {0} does not verify with the upstream's key")]
+    #[error("the {0} does not verify with the publisher's key")]
     Signature(&'static str),
+    #[error("the signed checkpoint's chain is not the feed's at its seq")]
+    CheckpointChain,
     #[error("the snapshot does not match its manifest: {0}")]
     Snapshot(String),
-}
-
-/// A page of the upstream's feed.
-#[derive(Debug, Clone, Deserialize)]
-pub struct PageIn {
-    pub epoch: String,
-    pub first_seq: i64,
-    pub after: i64,
-    pub entries: Vec<EntryIn>,
-    pub previous_chain: String,
-}
-
-/// An entry of the upstream's feed.
-#[derive(Debug, Clone, Deserialize)]
-pub struct EntryIn {
-    pub seq: i64,
-    pub epoch: String,
-    pub committed_at: String,
-    pub op: FeedOp,
-    pub code: String,
-    pub slug: String,
-    pub version: i32,
-    pub record: Option<Value>,
-    pub record_sha256: Option<String>,
-    pub chain: String,
 }
 
 /// A checked entry, ready to apply.
@@ -72,7 +51,7 @@ pub enum Change {
 }
 
 /// Checks a page that should continue from `seq` with `chain`; returns its entries, checked.
-pub fn page(page: &PageIn, seq: i64, chain: &str) -> Result<Vec<Checked>, Broken> {
+pub fn page(page: &ChangesPage, seq: i64, chain: &str) -> Result<Vec<Checked>, Broken> {
     if page.after != seq || page.previous_chain != chain {
         return Err(Broken::PreviousChain);
     }
@@ -82,17 +61,18 @@ pub fn page(page: &PageIn, seq: i64, chain: &str) -> Result<Vec<Checked>, Broken
         if entry.seq != expected || entry.epoch != page.epoch {
             return Err(Broken::Gap { expected, got: entry.seq });
         }
-        let change = match (entry.op, &entry.record) {
+        let record: Option<Value> = (entry.record.as_deref())
+            .map(|raw| serde_json::from_str(raw.get()))
+            .transpose()
+            .map_err(|e| Broken::Record { seq: entry.seq, reason: e.to_string() })?;
+        let change = match (entry.op, record) {
             (FeedOp::Upsert, Some(record)) => {
-                let text = canonical(record).map_err(|e| Broken::Record { seq: entry.seq, reason: e.to_string() })?;
+                let text = canonical(&record).map_err(|e| Broken::Record { seq: entry.seq, reason: e.to_string() })?;
                 if entry.record_sha256.as_deref() != Some(sha256_hex(text.as_bytes()).as_str()) {
                     return Err(Broken::Hash(entry.seq));
                 }
-                let record: PublicRecord = serde_json::from_value(record.clone())
+                let record: PublicRecord = serde_json::from_value(record)
                     .map_err(|e| Broken::Record { seq: entry.seq, reason: e.to_string() })?;
-                if record.code != entry.code {
-                    return Err(Broken::Record { seq: entry.seq, reason: "the record is of another code".into() });
-                }
                 Change::Upsert(Box::new(record))
             }
             (FeedOp::Tombstone, None) if entry.record_sha256.is_none() => {
@@ -114,6 +94,11 @@ pub fn page(page: &PageIn, seq: i64, chain: &str) -> Result<Vec<Checked>, Broken
             next_chain(&previous, &head).map_err(|e| Broken::Record { seq: entry.seq, reason: e.to_string() })?;
         if chain != entry.chain {
             return Err(Broken::Chain(entry.seq));
+        }
+        if let Change::Upsert(record) = &change
+            && record.code != entry.code
+        {
+            return Err(Broken::Record { seq: entry.seq, reason: "the record is of another code".into() });
         }
         checked.push(Checked {
             seq: entry.seq,
