@@ -119,8 +119,6 @@ impl Application {
             crate::mirror::spawn(pool.clone(), upstream, TextStorage::from_settings(&settings));
         }
         let search = SearchService::new(index, settings.search_concurrency, settings.search_queue);
-        let secret = tokens::load_secret(settings.jwt_secret.as_ref().map(Secret::expose), &settings.data_dir)?;
-        let keys = TokenKeys::new(&secret)?;
         let listener = TcpListener::bind(&settings.listen)
             .map_err(|source| StartupError::Bind { address: settings.listen.clone(), source })?;
         let port = listener
@@ -128,6 +126,10 @@ impl Application {
             .map_err(|source| StartupError::Bind { address: settings.listen.clone(), source })?
             .port();
         let feed_key = FeedKey::load(settings.feed_signing_key.as_ref().map(Secret::expose), &settings.data_dir)?;
+        let secret = tokens::load_secret(settings.jwt_secret.as_ref().map(Secret::expose), &settings.data_dir)?;
+        // A mirror issues no tokens: it trusts its upstream's token keys, fetched from its JWKS.
+        let token_seed = settings.mirror_of().is_none().then(|| feed_key.derived_seed(tokens::TOKEN_KEY_PURPOSE));
+        let keys = Arc::new(TokenKeys::new(&secret, token_seed)?);
         let origin = if settings.public_url.is_empty() {
             listener.local_addr().map_or_else(|_| settings.origin(), |address| format!("http://{address}"))
         } else {
@@ -153,7 +155,7 @@ impl Application {
 struct State {
     pool: DbPool,
     search: SearchService,
-    keys: TokenKeys,
+    keys: Arc<TokenKeys>,
     feed: Feed,
 }
 
@@ -178,7 +180,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
     let metrics = web::Data::new(Metrics::new()?);
     let cpu = cpu_gate();
     let storage = TextStorage::from_settings(&settings);
-    let keys = Arc::new(state.keys);
+    let keys = state.keys;
     let accounts = web::Data::new(Accounts::new(
         state.pool.clone(),
         Arc::clone(&keys),

@@ -92,6 +92,15 @@ impl FeedKey {
         &self.key_id
     }
 
+    /// A seed for another key of this node, derived from this key's seed for one purpose
+    /// (SHA-256 of the purpose, a zero byte and the seed): one configured secret, a distinct key
+    /// per use.
+    pub fn derived_seed(&self, purpose: &str) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::new().chain_update(purpose.as_bytes()).chain_update([0]).chain_update(self.signing.as_bytes());
+        digest.finalize().into()
+    }
+
     /// The signature of `message`, base64url without padding.
     pub fn sign(&self, message: &[u8]) -> String {
         URL_SAFE_NO_PAD.encode(self.signing.sign(message).to_bytes())

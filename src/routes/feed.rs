@@ -9,6 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::auth::tokens::TokenKeys;
 use crate::domain::digest::sha256_hex;
 use crate::error::{AppError, ErrorEnvelope};
 use crate::feed::signing::KeySet;
@@ -89,9 +90,12 @@ pub async fn checkpoint(feed: web::Data<Feed>) -> Result<HttpResponse, AppError>
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-cache")).json(signed))
 }
 
-/// The public keys of the service (JWKS, RFC 7517; Ed25519 as OKP, RFC 8037).
+/// The public keys of the service (JWKS, RFC 7517; Ed25519 as OKP, RFC 8037): the feed key
+/// (`feed-…`), which signs checkpoints, and the token key (`token-…`), which signs access tokens.
 #[utoipa::path(tag = "connection", responses((status = 200, body = KeySet)))]
 #[get("/.well-known/jwks.json")]
-pub async fn key_set(feed: web::Data<Feed>) -> HttpResponse {
-    HttpResponse::Ok().insert_header((CACHE_CONTROL, "public, max-age=3600")).json(feed.key_set())
+pub async fn key_set(feed: web::Data<Feed>, tokens: web::Data<TokenKeys>) -> HttpResponse {
+    let mut keys = feed.key_set();
+    keys.keys.extend(tokens.public_keys());
+    HttpResponse::Ok().insert_header((CACHE_CONTROL, "public, max-age=300")).json(keys)
 }

@@ -1,18 +1,23 @@
 //! Builders for accounts in tests: rows written straight to the database (hashing once), and
-//! tokens minted with the test secret.
+//! tokens minted with the test apps' token key.
 
 use std::sync::LazyLock;
 
 use chrono::{Duration, NaiveDateTime, Utc};
 use serde_json::Value;
 use tieuchuan::auth::password;
-use tieuchuan::auth::tokens::TokenKeys;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use tieuchuan::auth::tokens::{self, TokenKeys};
+use tieuchuan::feed::signing::FeedKey;
 use tieuchuan::db::users::{self, NewUser};
 
 use crate::helpers::TestApp;
 
 /// The signing secret every test app uses.
 pub const TEST_SECRET: &str = "a test-only signing secret of more than 32 bytes";
+/// The feed signing key's seed of the test apps (base64url), from which their token key is derived.
+pub const TEST_FEED_SEED: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
 /// The password of every account the builder makes.
 pub const PASSWORD: &str = "mật khẩu thử nghiệm 2026";
 
@@ -101,7 +106,10 @@ impl AccountBuilder {
 
 /// An access token for an account (token version 1), as a sign-in would issue.
 pub fn token_for(user_id: i64) -> String {
-    TokenKeys::new(TEST_SECRET.as_bytes()).expect("keys").issue(user_id, 1, Utc::now().naive_utc()).expect("token").0
+    let seed: [u8; 32] = URL_SAFE_NO_PAD.decode(TEST_FEED_SEED).expect("base64").try_into().expect("32 bytes");
+    let token_seed = FeedKey::from_seed(&seed).derived_seed(tokens::TOKEN_KEY_PURPOSE);
+    let keys = TokenKeys::new(TEST_SECRET.as_bytes(), Some(token_seed)).expect("keys");
+    keys.issue(user_id, 1, Utc::now().naive_utc()).expect("token").0
 }
 
 impl TestApp {

@@ -60,6 +60,7 @@ impl TestDatabase {
             data_dir: self.dir.path().join("data"),
             database_url: Some(self.url.clone()),
             jwt_secret: Some(crate::accounts_helpers::TEST_SECRET.into()),
+            feed_signing_key: Some(crate::accounts_helpers::TEST_FEED_SEED.into()),
             ..Settings::default()
         }
     }
