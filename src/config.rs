@@ -41,8 +41,10 @@ pub struct Settings {
     /// Searches that may wait (up to 2 s) for one of those slots; more are answered 503 with
     /// `Retry-After`.
     pub search_queue: usize,
-    /// The HS256 signing secret (`TIEUCHUAN_JWT_SECRET`, at least 32 bytes); unset means a random
-    /// one kept in the data dir. Several nodes must share one configured secret.
+    /// The secret that keys the pages' CSRF tokens (`TIEUCHUAN_JWT_SECRET`, at least 32 bytes);
+    /// unset means a random one kept in the data dir. Several nodes behind one address must share
+    /// one configured secret. (Access tokens are signed with the token key, derived from the feed
+    /// signing key.)
     pub jwt_secret: Option<Secret>,
     /// Largest text upload, in bytes; larger ones are answered 413.
     pub max_upload_bytes: usize,
@@ -79,9 +81,15 @@ pub struct Settings {
     /// The national instance this node mirrors (`https://tieuchuan.gov.vn`); empty means this
     /// node is not a mirror. A mirror follows the upstream's feed and refuses catalogue writes.
     pub upstream: String,
-    /// The upstream's Ed25519 public key (the `x` of its `/.well-known/jwks.json`, base64url):
-    /// required with `upstream`; the mirror trusts nothing the key does not sign.
+    /// The upstream's Ed25519 feed key (the `x` of the `feed-…` key of its
+    /// `/.well-known/jwks.json`, base64url): required with `upstream`; the mirror trusts nothing
+    /// of the catalogue that the key does not sign.
     pub upstream_public_key: String,
+    /// The mirror's credential (`tcm_…`), issued by an admin of the upstream for one province:
+    /// with it the mirror keeps its province's accounts, lets its officials sign in, fetches
+    /// restricted texts and relays its access events. Without it the mirror serves public texts
+    /// only.
+    pub upstream_credential: Option<Secret>,
 }
 
 /// A secret setting: never printed, never logged.
@@ -134,6 +142,7 @@ impl Default for Settings {
             contact_email: String::new(),
             upstream: String::new(),
             upstream_public_key: String::new(),
+            upstream_credential: None,
             max_connections_per_address: 256,
             trusted_proxies: String::new(),
         }
@@ -274,6 +283,7 @@ mod tests {
     fn secrets_never_print() {
         let settings = Settings {
             jwt_secret: Some(Secret::from("a secret that must not leak, 32+ bytes")),
+            upstream_credential: Some(Secret::from("tcm_a credential that must not leak")),
             ..Settings::default()
         };
         assert!(!format!("{settings:?}").contains("must not leak"));

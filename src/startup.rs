@@ -20,6 +20,8 @@ use crate::db::{self, DbPool};
 use crate::error::extractors;
 use crate::feed::signing::FeedKey;
 use crate::metrics::{self, Metrics};
+use crate::mirror::accounts::MirrorAccounts;
+use crate::mirror::link::UpstreamLink;
 use crate::search::{Abbreviations, SearchIndex, follower};
 use crate::security_headers;
 use crate::services::accounts::Accounts;
@@ -29,6 +31,7 @@ use crate::services::documents::{TextStorage, Texts};
 use crate::services::feed::Feed;
 use crate::services::gate::Gate;
 use crate::services::harvest::Harvest;
+use crate::services::mirror_links::MirrorLinks;
 use crate::services::odata::ODataService;
 use crate::services::search::SearchService;
 use crate::services::seed;
@@ -82,6 +85,7 @@ fn prepare(settings: &Settings) -> Result<(DbPool, Arc<SearchIndex>), StartupErr
     let pool = open_database(settings)?;
     let mut conn =
         pool.get().map_err(|source| StartupError::Database { url: settings.database().redacted(), source })?;
+    seed::provinces(&mut conn)?;
     // A mirror's catalogue comes from its upstream, never from the seed.
     if settings.seed_on_empty && settings.mirror_of().is_none() {
         let report = seed::seed(&mut conn)?;
@@ -112,12 +116,6 @@ impl Application {
             .await
             .map_err(|e| StartupError::Task(e.to_string()))??;
         follower::spawn(&index, pool.clone()).map_err(|e| StartupError::Task(e.to_string()))?;
-        if let Some(upstream) = settings.mirror_of() {
-            let key = crate::mirror::pinned_key(&settings.upstream_public_key);
-            let upstream = crate::mirror::upstream::Upstream::new(upstream, key).map_err(StartupError::Task)?;
-            tracing::info!(upstream = %upstream.base, "this node mirrors its upstream");
-            crate::mirror::spawn(pool.clone(), upstream, TextStorage::from_settings(&settings));
-        }
         let search = SearchService::new(index, settings.search_concurrency, settings.search_queue);
         let listener = TcpListener::bind(&settings.listen)
             .map_err(|source| StartupError::Bind { address: settings.listen.clone(), source })?;
@@ -130,13 +128,17 @@ impl Application {
         // A mirror issues no tokens: it trusts its upstream's token keys, fetched from its JWKS.
         let token_seed = settings.mirror_of().is_none().then(|| feed_key.derived_seed(tokens::TOKEN_KEY_PURPOSE));
         let keys = Arc::new(TokenKeys::new(&secret, token_seed)?);
+        let mirror = match settings.mirror_of() {
+            Some(upstream) => Some(start_mirror(&settings, upstream, &pool, &keys)?),
+            None => None,
+        };
         let origin = if settings.public_url.is_empty() {
             listener.local_addr().map_or_else(|_| settings.origin(), |address| format!("http://{address}"))
         } else {
             settings.origin()
         };
         let feed = Feed::new(pool.clone(), Arc::new(feed_key), origin);
-        let server = serve(listener, State { pool, search, keys, feed }, settings)?;
+        let server = serve(listener, State { pool, search, keys, feed, mirror }, settings)?;
         Ok(Application { port, server })
     }
 
@@ -157,6 +159,31 @@ struct State {
     search: SearchService,
     keys: Arc<TokenKeys>,
     feed: Feed,
+    /// On a mirror: its side of accounts, with the link to the upstream.
+    mirror: Option<Arc<MirrorAccounts>>,
+}
+
+/// Starts what a mirror runs besides serving: following the feed and, with a credential, keeping
+/// the accounts of its province and relaying its access events.
+fn start_mirror(
+    settings: &Settings,
+    upstream: &str,
+    pool: &DbPool,
+    keys: &Arc<TokenKeys>,
+) -> Result<Arc<MirrorAccounts>, StartupError> {
+    let key = crate::mirror::pinned_key(&settings.upstream_public_key);
+    let follower = crate::mirror::upstream::Upstream::new(upstream, key).map_err(StartupError::Task)?;
+    tracing::info!(upstream = %follower.base, "this node mirrors its upstream");
+    crate::mirror::spawn(pool.clone(), follower, TextStorage::from_settings(settings));
+    let link = Arc::new(UpstreamLink::new(upstream, settings.upstream_credential.clone()).map_err(StartupError::Task)?);
+    let accounts = Arc::new(MirrorAccounts::new(Arc::clone(&link), Arc::clone(keys), pool.clone()));
+    if link.has_credential() {
+        accounts.spawn();
+        crate::mirror::relay::spawn(pool.clone(), link);
+    } else {
+        tracing::warn!("this mirror has no upstream_credential: it serves public texts only, and nobody signs in here");
+    }
+    Ok(accounts)
 }
 
 /// The longest a client may take to send a request's line and headers.
@@ -181,16 +208,19 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
     let cpu = cpu_gate();
     let storage = TextStorage::from_settings(&settings);
     let keys = state.keys;
-    let accounts = web::Data::new(Accounts::new(
-        state.pool.clone(),
-        Arc::clone(&keys),
-        Arc::new(LoginLimiter::default()),
-        cpu.clone(),
-    ));
+    let mut accounts =
+        Accounts::new(state.pool.clone(), Arc::clone(&keys), Arc::new(LoginLimiter::default()), cpu.clone());
     let writes = crate::services::CatalogueWrites::new(settings.mirror_of());
     let catalogue =
         web::Data::new(Catalogue::new(state.pool.clone(), storage.clone(), cpu.clone()).with_writes(writes.clone()));
-    let texts = web::Data::new(Texts::new(state.pool.clone(), storage, cpu).with_writes(writes));
+    let mut texts = Texts::new(state.pool.clone(), storage.clone(), cpu).with_writes(writes.clone());
+    if let Some(mirror) = &state.mirror {
+        accounts = accounts.with_upstream(Arc::clone(mirror));
+        texts = texts.with_upstream(Arc::clone(&mirror.link));
+    }
+    let mirror_links = web::Data::new(MirrorLinks::new(state.pool.clone(), accounts.clone(), storage));
+    let writes = web::Data::new(writes);
+    let (accounts, texts) = (web::Data::new(accounts), web::Data::new(texts));
     let usage = web::Data::new(Usage::new(state.pool.clone()));
     let snapshots = web::Data::new(Snapshots::new(
         state.pool.clone(),
@@ -231,6 +261,8 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
             .app_data(harvest.clone())
             .app_data(change_feeds.clone())
             .app_data(odata.clone())
+            .app_data(mirror_links.clone())
+            .app_data(writes.clone())
             .app_data(forms.clone())
             .app_data(shared_settings.clone())
             .app_data(proxies.clone())

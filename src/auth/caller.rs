@@ -30,6 +30,9 @@ pub enum Standing {
     Pending,
     Suspended,
     Expired,
+    /// Known to a mirror, which has not heard from its upstream lately enough to vouch for it (a
+    /// suspension made there might not have arrived).
+    Unconfirmed,
 }
 
 /// A signed-in account, as read from the database for this request.

@@ -3,6 +3,7 @@
 
 pub mod caller;
 pub mod editor;
+pub mod mirror_client;
 pub mod password;
 pub mod policy;
 pub mod rate_limit;

@@ -36,6 +36,8 @@ pub enum Action<'a> {
     ViewUsage(&'a UsageScope),
     /// Create, edit or import catalogue records, attach texts.
     EditCatalogue,
+    /// Issue, list or revoke the credentials of provincial mirrors.
+    ManageMirrors,
 }
 
 /// Allows the action or says why not: 401 when an account is needed, 403 when this one may not.
@@ -68,7 +70,9 @@ pub fn authorize(caller: &Caller, action: Action<'_>) -> Result<(), AppError> {
             Role::ProvinceAdmin => !by_ministry,
             Role::Official | Role::Inspector => false,
         },
-        Action::CreateAccount | Action::ChangeRole | Action::EditCatalogue => account.role == Role::Admin,
+        Action::CreateAccount | Action::ChangeRole | Action::EditCatalogue | Action::ManageMirrors => {
+            account.role == Role::Admin
+        }
         Action::ViewUsage(scope) => match (account.role, scope) {
             (Role::Admin, _) => true,
             (Role::ProvinceAdmin, UsageScope::Province(p)) => account.province.as_deref() == Some(p.as_str()),
@@ -100,7 +104,8 @@ fn manages(account: &Account, target: &UserRow) -> bool {
     }
 }
 
-/// A pending, suspended or expired account may read public things and its own profile only.
+/// A pending, suspended or expired account may read public things and its own profile only; so
+/// may one a mirror could not confirm with its upstream lately.
 fn usable(account: &Account) -> Result<(), AppError> {
     match account.standing {
         Standing::Active => Ok(()),
@@ -112,6 +117,12 @@ fn usable(account: &Account) -> Result<(), AppError> {
             ErrorCode::AccountExpired,
             "your account has expired; ask your province to renew it",
         )),
+        Standing::Unconfirmed => Err(AppError::Unavailable {
+            code: ErrorCode::UpstreamUnreachable,
+            message: "this mirror cannot confirm your account with the national library right now; public texts and \
+                      search still work here"
+                .into(),
+        }),
     }
 }
 
@@ -176,12 +187,15 @@ mod tests {
             caller(Role::Inspector, Standing::Active),
             caller(Role::ProvinceAdmin, Standing::Active),
             caller(Role::Admin, Standing::Active),
+            caller(Role::Inspector, Standing::Unconfirmed),
         ];
-        let table: [(Action<'_>, [u16; 8]); 4] = [
-            (Action::ReadText(AccessLevel::Public), [200, 200, 200, 200, 200, 200, 200, 200]),
-            (Action::ReadText(AccessLevel::Registered), [401, 403, 403, 403, 200, 200, 200, 200]),
-            (Action::ReadText(AccessLevel::Inspectors), [401, 403, 403, 403, 403, 200, 403, 200]),
-            (Action::EditCatalogue, [401, 403, 403, 403, 403, 403, 403, 200]),
+        let table: [(Action<'_>, [u16; 9]); 6] = [
+            (Action::ReadText(AccessLevel::Public), [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+            (Action::ReadText(AccessLevel::Registered), [401, 403, 403, 403, 200, 200, 200, 200, 503]),
+            (Action::ReadText(AccessLevel::Inspectors), [401, 403, 403, 403, 403, 200, 403, 200, 503]),
+            (Action::EditCatalogue, [401, 403, 403, 403, 403, 403, 403, 200, 503]),
+            (Action::ManageMirrors, [401, 403, 403, 403, 403, 403, 403, 200, 503]),
+            (Action::ReadOwnProfile, [401, 200, 200, 200, 200, 200, 200, 200, 200]),
         ];
         for (action, expected) in table {
             let got: Vec<u16> = callers.iter().map(|c| status(c, action)).collect();

@@ -35,7 +35,8 @@ pub const TOKEN_KEY_PURPOSE: &str = "tieuchuan access tokens";
 /// The prefix of a token key's id in a key set.
 pub const TOKEN_KEY_PREFIX: &str = "token-";
 /// PKCS#8 v1 framing of an Ed25519 private key (RFC 8410), before its 32-byte seed.
-const PKCS8_ED25519_PREFIX: [u8; 16] = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
+const PKCS8_ED25519_PREFIX: [u8; 16] =
+    [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
 
 /// The claims of an access token. Role and status are not in it: they are read from the
 /// database on every request, so that a change takes effect at once.

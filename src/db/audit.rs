@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{access_events, account_events, standards, users};
+use super::schema::{access_event_outbox, access_events, account_events, standards, users};
 use crate::domain::AccessAction;
 
 /// An account event to append (registered, approved, suspended, role changed, login failed...).
@@ -47,6 +47,26 @@ pub struct NewAccessEvent {
     pub at: NaiveDateTime,
     /// The Vietnam day of `at`, by which reports count.
     pub day: String,
+    /// The event's own id (random), by which a relayed copy is recognised.
+    pub event_id: Option<String>,
+}
+
+/// A stored access event.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = access_events)]
+pub struct AccessEventRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub standard_id: i64,
+    pub document_id: Option<i64>,
+    pub action: AccessAction,
+    pub province: Option<String>,
+    pub unit: Option<String>,
+    pub at: NaiveDateTime,
+    pub day: String,
+    pub event_id: Option<String>,
+    /// The mirror credential that relayed it, for one relayed from a mirror.
+    pub relayed_by: Option<i64>,
 }
 
 /// Appends an account event.
@@ -76,9 +96,18 @@ pub fn account_events_of(conn: &mut DbConnection, user_id: i64, limit: i64) -> Q
         .load(conn)
 }
 
-/// Appends an access event.
-pub fn record_access_event(conn: &mut DbConnection, event: &NewAccessEvent) -> QueryResult<()> {
-    diesel::insert_into(access_events::table).values(event).execute(conn).map(|_| ())
+/// Appends an access event; on a mirror (`relay`), also queues it for the upstream, in the same
+/// transaction.
+pub fn record_access_event(conn: &mut DbConnection, event: &NewAccessEvent, relay: bool) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        diesel::insert_into(access_events::table).values(event).execute(conn)?;
+        if let (true, Some(event_id)) = (relay, &event.event_id) {
+            diesel::insert_into(access_event_outbox::table)
+                .values((access_event_outbox::event_id.eq(event_id), access_event_outbox::queued_at.eq(event.at)))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
 }
 
 /// Which access events a report may read.

@@ -53,6 +53,11 @@ pub struct SectionRow {
     pub body: String,
 }
 
+/// The text with this id, of whichever standard.
+pub fn by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<DocumentRow>> {
+    documents::table.find(id).select(DocumentRow::as_select()).first(conn).optional()
+}
+
 /// The texts of a standard, oldest first.
 pub fn of_standard(conn: &mut DbConnection, standard_id: i64) -> QueryResult<Vec<DocumentRow>> {
     documents::table
@@ -174,6 +179,11 @@ pub fn replace_sections(
         .set((documents::pages.eq(pages), documents::needs_ocr.eq(needs_ocr)))
         .execute(conn)?;
     Ok(())
+}
+
+/// Names the bytes of a text by their hash (a mirror, once it has fetched a restricted text).
+pub fn set_sha256(conn: &mut DbConnection, id: i64, sha256: &str) -> QueryResult<()> {
+    diesel::update(documents::table.find(id)).set(documents::sha256.eq(sha256)).execute(conn).map(|_| ())
 }
 
 /// Stores blob bytes unless they are stored already.

@@ -155,6 +155,28 @@ diesel::table! {
         unit -> Nullable<Text>,
         at -> Timestamp,
         day -> Text,
+        event_id -> Nullable<Text>,
+        relayed_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    mirror_credentials (id) {
+        id -> BigInt,
+        name -> Text,
+        province -> Text,
+        secret_hash -> Text,
+        created_at -> Timestamp,
+        created_by -> BigInt,
+        revoked_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    access_event_outbox (event_id) {
+        event_id -> Text,
+        queued_at -> Timestamp,
     }
 }
 
@@ -250,6 +272,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     daily_allowances,
     sign_in_attempts,
     mirror_state,
+    mirror_credentials,
+    access_event_outbox,
 );
 
 diesel::allow_columns_to_appear_in_same_group_by_clause!(

@@ -54,6 +54,12 @@ pub fn optional_instant<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Re
     text.map(|t| parse_instant(&t).map_err(serde::de::Error::custom)).transpose()
 }
 
+/// Serde: an instant in the forms `parse_instant` reads.
+pub fn instant<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<NaiveDateTime, D::Error> {
+    let text: String = serde::Deserialize::deserialize(deserializer)?;
+    parse_instant(&text).map_err(serde::de::Error::custom)
+}
+
 /// Serde: an instant written as RFC 3339 in UTC (`2027-01-31T10:00:00Z`).
 pub fn utc_instant<S: serde::Serializer>(at: &NaiveDateTime, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))

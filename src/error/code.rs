@@ -19,6 +19,11 @@ macro_rules! error_codes {
             /// Every code, in the order API.md lists them.
             pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)+];
 
+            /// The code a client saw (an upstream's answer, read back by a mirror).
+            pub fn parse(code: &str) -> Option<ErrorCode> {
+                ErrorCode::ALL.iter().copied().find(|known| known.as_str() == code)
+            }
+
             /// The code as clients see it.
             pub fn as_str(self) -> &'static str {
                 match self {
@@ -83,6 +88,12 @@ error_codes! {
     AlreadyExists => "already_exists",
     /// This node mirrors an upstream: change the catalogue there.
     ReadOnlyMirror => "read_only_mirror",
+    /// This node mirrors an upstream, where accounts are kept: register and manage them there.
+    AccountsAtUpstream => "accounts_at_upstream",
+    /// A mirror credential that is missing, unknown or revoked.
+    InvalidMirrorCredential => "invalid_mirror_credential",
+    /// This mirror cannot reach its upstream (or was refused by it) for what was asked.
+    UpstreamUnreachable => "upstream_unreachable",
     /// The standard's texts have been read: it cannot be removed (withdraw it instead), so that
     /// usage reports keep every read.
     StandardInUse => "standard_in_use",

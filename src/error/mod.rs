@@ -84,6 +84,9 @@ pub enum AppError {
     /// The body's media type is not one this address reads.
     #[error("{message}")]
     Unsupported { message: String },
+    /// Something this node needs from elsewhere (its upstream) is out of reach for now.
+    #[error("{message}")]
+    Unavailable { code: ErrorCode, message: String },
 }
 
 /// The body of every error response.
@@ -128,6 +131,7 @@ impl AppError {
             AppError::TooManyRequests { code, .. } => (StatusCode::TOO_MANY_REQUESTS, *code),
             AppError::Unsupported { .. } => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedMediaType),
             AppError::NotImplemented { .. } => (StatusCode::NOT_IMPLEMENTED, ErrorCode::NotImplemented),
+            AppError::Unavailable { code, .. } => (StatusCode::SERVICE_UNAVAILABLE, *code),
             AppError::Database(diesel::result::Error::NotFound) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             AppError::Database(diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::UniqueViolation,

@@ -97,7 +97,8 @@ impl FeedKey {
     /// per use.
     pub fn derived_seed(&self, purpose: &str) -> [u8; 32] {
         use sha2::{Digest, Sha256};
-        let digest = Sha256::new().chain_update(purpose.as_bytes()).chain_update([0]).chain_update(self.signing.as_bytes());
+        let digest =
+            Sha256::new().chain_update(purpose.as_bytes()).chain_update([0]).chain_update(self.signing.as_bytes());
         digest.finalize().into()
     }
 

@@ -5,11 +5,15 @@
 //! each page with its position in one transaction (`apply`); its search index follows its own
 //! change log as on any node. Writes to its catalogue are refused: the upstream is the master.
 
+pub mod accounts;
 mod apply;
 mod follow;
+pub mod link;
+pub mod relay;
 mod status;
-mod texts;
+pub mod texts;
 pub mod upstream;
+pub mod wire;
 
 pub use follow::spawn;
 pub use status::MirrorHealth;

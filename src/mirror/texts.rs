@@ -1,14 +1,16 @@
 //! The mirror's public texts: each public text its records name is fetched from the upstream by
 //! its hash (resumed with `Range` where the line broke), checked against the hash, extracted here
 //! into sections (between units of work), and kept; the standard's entry in the mirror's own log
-//! then lets its search index take in the body. Restricted texts are not fetched this way (their
-//! hashes are not published).
+//! then lets its search index take in the body. Restricted texts, whose hashes are not published,
+//! are fetched with the mirror's credential the first time an entitled official reads one, and
+//! kept by `keep` alike.
 
 use std::time::Duration;
 
 use chrono::Utc;
 
 use super::upstream::{Fetch, Upstream};
+use crate::db::documents::DocumentRow;
 use crate::db::{DbPool, catalogue_transaction, documents};
 use crate::domain::digest::sha256_hex;
 use crate::error::AppError;
@@ -52,32 +54,10 @@ pub async fn fetch(
             tracing::warn!(text = text.id, "a text from the upstream does not match its hash; it is not kept");
             continue;
         }
-        let (format, max_pages) = (text.format, storage.max_pdf_pages);
-        let extracted =
-            actix_web::web::block(move || extraction::extract(&bytes, Some(format), max_pages).map(|e| (bytes, e)))
-                .await
-                .map_err(|e| Fetch::Unreachable(e.to_string()))?;
-        let (bytes, extracted) = match extracted {
-            Ok(done) => done,
-            Err(error) => {
-                tracing::warn!(text = text.id, %error, "a text from the upstream cannot be read here; it is not kept");
-                continue;
-            }
-        };
-        let store = storage.store.clone();
-        with_connection(pool, move |conn| {
-            catalogue_transaction(conn, |conn| {
-                store.put(conn, &text.sha256, &bytes)?;
-                let sections: Vec<(String, String)> =
-                    extracted.sections.into_iter().map(|s| (s.heading, s.body)).collect();
-                documents::replace_sections(conn, text.id, &sections, extracted.pages, extracted.needs_ocr)?;
-                let change = Change { action: "text_fetched", changed_at: Utc::now().naive_utc() };
-                log::upsert(conn, text.standard_id, change, format!("text {} fetched from the upstream", text.id))?;
-                Ok::<_, AppError>(())
-            })
-        })
-        .await
-        .map_err(|e| Fetch::Unreachable(format!("the mirror's database: {e}")))?;
+        let sha256 = text.sha256.clone();
+        if !keep(pool, storage, text, sha256, bytes).await.map_err(|e| Fetch::Unreachable(e.to_string()))? {
+            continue;
+        }
         stored += 1;
         // A mirror on a slow line shares it with its officials: texts come one after another.
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -89,4 +69,40 @@ pub async fn fetch(
         }
         None => Ok(stored),
     }
+}
+
+/// Keeps a text fetched from the upstream (its bytes already checked against `sha256`): extracted
+/// here off the async workers, then stored with its sections in one transaction whose log entry
+/// lets search take the body in. False when the text cannot be read here (it is not kept).
+pub async fn keep(
+    pool: &DbPool,
+    storage: &TextStorage,
+    text: DocumentRow,
+    sha256: String,
+    bytes: Vec<u8>,
+) -> Result<bool, AppError> {
+    let (format, max_pages) = (text.format, storage.max_pdf_pages);
+    let extracted =
+        actix_web::web::block(move || extraction::extract(&bytes, Some(format), max_pages).map(|e| (bytes, e))).await?;
+    let (bytes, extracted) = match extracted {
+        Ok(done) => done,
+        Err(error) => {
+            tracing::warn!(text = text.id, %error, "a text from the upstream cannot be read here; it is not kept");
+            return Ok(false);
+        }
+    };
+    let store = storage.store.clone();
+    with_connection(pool, move |conn| {
+        catalogue_transaction(conn, |conn| {
+            store.put(conn, &sha256, &bytes)?;
+            documents::set_sha256(conn, text.id, &sha256)?;
+            let sections: Vec<(String, String)> = extracted.sections.into_iter().map(|s| (s.heading, s.body)).collect();
+            documents::replace_sections(conn, text.id, &sections, extracted.pages, extracted.needs_ocr)?;
+            let change = Change { action: "text_fetched", changed_at: Utc::now().naive_utc() };
+            log::upsert(conn, text.standard_id, change, format!("text {} fetched from the upstream", text.id))?;
+            Ok::<_, AppError>(())
+        })
+    })
+    .await?;
+    Ok(true)
 }

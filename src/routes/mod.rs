@@ -7,6 +7,7 @@ pub mod documents;
 pub mod feed;
 pub mod imports;
 pub mod json_body;
+pub mod mirror_links;
 pub mod oai;
 pub mod odata;
 pub mod openapi;
@@ -66,6 +67,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(oai::harvest_post)
         .service(snapshot::data_file)
         .service(snapshot::text)
+        .service(mirror_links::issue_credential)
+        .service(mirror_links::list_credentials)
+        .service(mirror_links::revoke_credential)
+        .service(mirror_links::mirror_accounts)
+        .service(mirror_links::mirror_text)
+        .service(mirror_links::relay_events)
+        .service(mirror_links::forwarded_sign_in)
+        .service(mirror_links::forwarded_refresh)
         .service(operations::healthz)
         .service(operations::readyz)
         .service(operations::metrics)

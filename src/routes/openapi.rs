@@ -6,8 +6,8 @@ use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    atom, auth, documents, feed, imports, oai, odata, operations, record_schema, relaton, reports, search, snapshot,
-    standards, users,
+    atom, auth, documents, feed, imports, mirror_links, oai, odata, operations, record_schema, relaton, reports,
+    search, snapshot, standards, users,
 };
 use crate::error::{ErrorBody, ErrorEnvelope};
 use crate::search::SearchResponse;
@@ -71,6 +71,14 @@ use crate::services::usage::{UsageReport, UsageRow};
         oai::native_schema,
         snapshot::data_file,
         snapshot::text,
+        mirror_links::issue_credential,
+        mirror_links::list_credentials,
+        mirror_links::revoke_credential,
+        mirror_links::mirror_accounts,
+        mirror_links::mirror_text,
+        mirror_links::relay_events,
+        mirror_links::forwarded_sign_in,
+        mirror_links::forwarded_refresh,
         operations::healthz,
         operations::readyz,
         operations::metrics,
@@ -85,6 +93,11 @@ use crate::services::usage::{UsageReport, UsageRow};
         crate::services::feed::Checkpoint, crate::feed::record::PublicRecord, crate::feed::signing::KeySet,
         crate::services::snapshots::SignedManifest, crate::services::catalogue::Removal, crate::services::snapshots::SnapshotManifest,
         crate::services::snapshots::SnapshotFile, crate::services::snapshots::SnapshotText,
+        crate::services::mirror_links::CredentialRequest, crate::services::mirror_links::CredentialView,
+        crate::services::mirror_links::IssuedCredential, crate::mirror::wire::ReplicaAccounts,
+        crate::mirror::wire::ReplicaAccount, crate::mirror::wire::RelayBatch, crate::mirror::wire::RelayedEvent,
+        crate::mirror::wire::RelayOutcome, crate::mirror::wire::RejectedEvent, crate::mirror::wire::ForwardedSignIn,
+        crate::mirror::wire::ForwardedRefresh,
     )),
     tags(
         (name = "accounts", description = "Registration, sign-in, tokens, accounts and their approval"),
@@ -94,6 +107,7 @@ use crate::services::usage::{UsageReport, UsageRow};
         (name = "catalogue", description = "Standards and regulations: metadata, status, relations"),
         (name = "odata", description = "OData v4, read-only: the entity set Standards"),
         (name = "connection", description = "The connection standard (chuẩn kết nối): the change feed, checkpoints, keys"),
+        (name = "mirrors", description = "Provincial mirrors: their credentials, and what they ask the national library with them"),
         (name = "operations", description = "Health and metrics"),
     ),
     modifiers(&BearerAuth, &CommonAnswers)
@@ -109,6 +123,16 @@ impl Modify for BearerAuth {
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+        components.add_security_scheme(
+            "mirror",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("tcm_")
+                    .description(Some("A provincial mirror's credential, issued by an admin"))
+                    .build(),
+            ),
         );
     }
 }

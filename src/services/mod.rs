@@ -13,6 +13,7 @@ pub mod feed;
 pub mod gate;
 pub mod harvest;
 pub mod import;
+pub mod mirror_links;
 pub mod odata;
 pub mod relevance;
 pub mod search;
@@ -38,7 +39,12 @@ impl CatalogueWrites {
 
     /// Allows a catalogue write by this caller, or says why not.
     pub fn allow(&self, caller: &crate::auth::Caller) -> Result<(), AppError> {
-        crate::auth::policy::authorize(caller, crate::auth::policy::Action::EditCatalogue)?;
+        self.refuse_on_mirror()?;
+        crate::auth::policy::authorize(caller, crate::auth::policy::Action::EditCatalogue)
+    }
+
+    /// On a mirror nobody writes, whoever asks: the refusal names where to write instead.
+    pub fn refuse_on_mirror(&self) -> Result<(), AppError> {
         match &self.mirror_of {
             None => Ok(()),
             Some(upstream) => Err(AppError::conflict(

@@ -25,10 +25,17 @@ pub fn embedded_provinces() -> Result<Vec<Province>, serde_json::Error> {
     serde_json::from_str(PROVINCES)
 }
 
+/// Brings the 34 provinces up to date (every node, mirrors too: accounts name them). Safe to run
+/// on every start and from several nodes at once.
+pub fn provinces(conn: &mut DbConnection) -> Result<(), SeedError> {
+    provinces::sync(conn, &embedded_provinces()?)?;
+    Ok(())
+}
+
 /// Brings the provinces up to date, and imports the seed catalogue if the catalogue is empty.
 /// Safe to run on every start and from several nodes at once.
 pub fn seed(conn: &mut DbConnection) -> Result<ImportReport, SeedError> {
-    provinces::sync(conn, &embedded_provinces()?)?;
+    provinces(conn)?;
     let options = ImportOptions { only_if_empty: true, ..ImportOptions::default() };
     let report = import::import_text(conn, SEED_CATALOGUE, FileFormat::JsonLines, options, &mut || {})?;
     if !report.invalid.is_empty() {

@@ -136,6 +136,7 @@ fn record_read(app: &TestApp, user_id: i64) {
         standard,
         None,
         tieuchuan::domain::AccessAction::View,
+        false,
     )
     .expect("record");
 }

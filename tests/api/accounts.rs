@@ -262,7 +262,7 @@ async fn seed_reads(app: &TestApp) -> (i64, i64) {
     {
         let row = tieuchuan::db::users::find_by_id(&mut conn, user).expect("query").expect("user");
         let account = tieuchuan::auth::Account::from_row(&row, chrono::Utc::now().naive_utc());
-        tieuchuan::services::usage::record_access(&mut conn, &account, standard, None, action).expect("record");
+        tieuchuan::services::usage::record_access(&mut conn, &account, standard, None, action, false).expect("record");
     }
     (ha_tinh, phu_tho)
 }

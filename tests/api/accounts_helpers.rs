@@ -3,14 +3,14 @@
 
 use std::sync::LazyLock;
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Duration, NaiveDateTime, Utc};
 use serde_json::Value;
 use tieuchuan::auth::password;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use tieuchuan::auth::tokens::{self, TokenKeys};
-use tieuchuan::feed::signing::FeedKey;
 use tieuchuan::db::users::{self, NewUser};
+use tieuchuan::feed::signing::FeedKey;
 
 use crate::helpers::TestApp;
 

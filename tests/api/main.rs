@@ -21,6 +21,8 @@ mod helpers;
 mod import;
 mod import_texts;
 mod mirror;
+mod mirror_accounts;
+mod mirror_helpers;
 mod oai;
 mod odata;
 mod openapi_limits;

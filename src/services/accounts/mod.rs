@@ -1,6 +1,7 @@
 //! Accounts: registration, creation by an admin, approval, suspension, renewal, roles, and the
 //! views the API answers. Every change is an account event in the same transaction.
 
+mod mirrored;
 mod service;
 pub mod session;
 pub mod validation;
@@ -29,8 +30,9 @@ pub const DEFAULT_VALIDITY_DAYS: i64 = 365;
 /// The furthest an expiry may be set.
 const MAX_VALIDITY_DAYS: i64 = 5 * 366;
 
-/// An account as the API shows it (never its password hash).
-#[derive(Debug, Clone, Serialize, ToSchema)]
+/// An account as the API shows it (never its password hash); a mirror reads it back from its
+/// upstream's answers.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct UserView {
     pub id: i64,
     pub username: String,
@@ -41,15 +43,21 @@ pub struct UserView {
     pub commune: Option<String>,
     pub unit: Option<String>,
     pub status: AccountStatus,
-    #[serde(serialize_with = "crate::domain::time::optional_utc_instant")]
+    #[serde(
+        serialize_with = "crate::domain::time::optional_utc_instant",
+        deserialize_with = "crate::domain::time::optional_instant"
+    )]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub expires_at: Option<NaiveDateTime>,
     /// Whether the expiry has passed (the account cannot sign in until renewed).
     pub expired: bool,
-    #[serde(serialize_with = "crate::domain::time::utc_instant")]
+    #[serde(serialize_with = "crate::domain::time::utc_instant", deserialize_with = "crate::domain::time::instant")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
-    #[serde(serialize_with = "crate::domain::time::optional_utc_instant")]
+    #[serde(
+        serialize_with = "crate::domain::time::optional_utc_instant",
+        deserialize_with = "crate::domain::time::optional_instant"
+    )]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub approved_at: Option<NaiveDateTime>,
 }

@@ -9,12 +9,17 @@ use super::validation::RegistrationBody;
 use super::{
     AccountChange, Creation, Origin, Province, UserFilter, UserPage, UserView, hash_new_password, validate_registration,
 };
-use crate::auth::caller::{self, Caller};
+use chrono::Utc;
+
+use super::mirrored;
+use crate::auth::caller::{self, Caller, Standing};
 use crate::auth::password;
 use crate::auth::policy::{self, Action};
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::error::{AppError, ErrorCode};
+use crate::mirror::accounts::MirrorAccounts;
+use crate::mirror::wire::ForwardedRefresh;
 use crate::services::gate::Gate;
 use crate::services::{DbPool, with_connection};
 
@@ -29,22 +34,51 @@ pub struct Accounts {
     keys: Arc<TokenKeys>,
     limiter: Arc<LoginLimiter>,
     cpu: Gate,
+    /// On a mirror: the upstream, where accounts live and sessions are made.
+    upstream: Option<Arc<MirrorAccounts>>,
 }
 
 impl Accounts {
     /// The accounts in `pool`; argon2 runs through `cpu`.
     pub fn new(pool: DbPool, keys: Arc<TokenKeys>, limiter: Arc<LoginLimiter>, cpu: Gate) -> Accounts {
-        Accounts { pool, keys, limiter, cpu }
+        Accounts { pool, keys, limiter, cpu, upstream: None }
+    }
+
+    /// The same accounts on a mirror: kept from the upstream, which makes every session and every
+    /// change; an account counts only while the upstream confirmed it lately.
+    pub fn with_upstream(self, upstream: Arc<MirrorAccounts>) -> Accounts {
+        Accounts { upstream: Some(upstream), ..self }
     }
 
     /// The caller a verified access token names, read afresh (a suspension or a new password
     /// takes effect at once).
     pub async fn caller(&self, id: i64, token_version: i32) -> Result<Caller, AppError> {
-        with_connection(&self.pool, move |conn| caller::resolve(conn, id, token_version)).await
+        let caller = with_connection(&self.pool, move |conn| caller::resolve(conn, id, token_version)).await?;
+        Ok(match (caller, &self.upstream) {
+            (Caller::Account(mut account), Some(upstream))
+                if account.standing == Standing::Active && !upstream.sync.confirmed(Utc::now().naive_utc()) =>
+            {
+                account.standing = Standing::Unconfirmed;
+                Caller::Account(account)
+            }
+            (caller, _) => caller,
+        })
+    }
+
+    /// 409 on a mirror: accounts are registered and managed at its upstream.
+    fn managed_here(&self) -> Result<(), AppError> {
+        match &self.upstream {
+            None => Ok(()),
+            Some(upstream) => Err(AppError::conflict(
+                ErrorCode::AccountsAtUpstream,
+                format!("this node mirrors {}: accounts are registered and managed there", upstream.link.base()),
+            )),
+        }
     }
 
     /// Self-registration: a `pending` account that waits for its province.
     pub async fn register(&self, body: RegistrationBody, origin: Origin) -> Result<UserView, AppError> {
+        self.managed_here()?;
         self.limiter.check_registration(origin.address)?;
         self.create_account(body, Creation::Registration, origin).await
     }
@@ -52,6 +86,7 @@ impl Accounts {
     /// An account of any role created by an admin, active at once.
     pub async fn create(&self, caller: &Caller, body: RegistrationBody, origin: Origin) -> Result<UserView, AppError> {
         policy::authorize(caller, Action::CreateAccount)?;
+        self.managed_here()?;
         let creator = caller.require()?.id;
         self.create_account(body, Creation::ByAdmin(creator), origin).await
     }
@@ -74,6 +109,9 @@ impl Accounts {
             return Err(AppError::unauthenticated(ErrorCode::InvalidCredentials, "wrong username or password"));
         }
         self.limiter.check(origin.address, &username)?;
+        if let Some(upstream) = &self.upstream {
+            return mirrored::sign_in(&self.pool, upstream, username, password, origin).await;
+        }
         let (name, at) = (username.clone(), origin.clone());
         let user = with_connection(&self.pool, move |conn| session::begin_sign_in(conn, &name, &at)).await?;
         let hash = user.as_ref().map(|u| u.password_hash.clone());
@@ -85,12 +123,19 @@ impl Accounts {
 
     /// Trades a refresh token for a new pair (a reused one closes its whole family).
     pub async fn refresh(&self, refresh_token: String, origin: Origin) -> Result<TokenPair, AppError> {
+        if let Some(upstream) = &self.upstream {
+            let forwarded = ForwardedRefresh { refresh_token, address: origin.ip };
+            return Ok(upstream.link.refresh(&forwarded).await?);
+        }
         let keys = Arc::clone(&self.keys);
         with_connection(&self.pool, move |conn| session::refresh(conn, &keys, &refresh_token, &origin)).await
     }
 
     /// Signs out: the refresh token's family stops working.
     pub async fn sign_out(&self, refresh_token: String) -> Result<(), AppError> {
+        if let Some(upstream) = &self.upstream {
+            return Ok(upstream.link.sign_out(&refresh_token).await?);
+        }
         with_connection(&self.pool, move |conn| session::logout(conn, &refresh_token)).await
     }
 
@@ -110,6 +155,7 @@ impl Accounts {
         origin: Origin,
     ) -> Result<(), AppError> {
         policy::authorize(caller, Action::ChangeOwnPassword)?;
+        self.managed_here()?;
         let (account, at) = (caller.require()?.clone(), origin.clone());
         let user = with_connection(&self.pool, move |conn| session::begin_password_change(conn, &account, &at)).await?;
         let checking = user.clone();
@@ -143,6 +189,7 @@ impl Accounts {
         change: AccountChange,
         origin: Origin,
     ) -> Result<UserView, AppError> {
+        self.managed_here()?;
         let caller = caller.clone();
         with_connection(&self.pool, move |conn| super::change(conn, &caller, id, change, &origin)).await
     }

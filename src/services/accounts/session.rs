@@ -3,7 +3,7 @@
 //! `Accounts`).
 
 use chrono::{Duration, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Origin, UserView, hash_new_password, record};
@@ -22,11 +22,11 @@ pub const LOCKOUT_FAILURES: i32 = 5;
 pub const LOCKOUT_MINUTES: i64 = 15;
 
 /// The answer of a sign-in or a refresh.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct TokenPair {
     pub access_token: String,
     /// Always `Bearer`.
-    pub token_type: &'static str,
+    pub token_type: String,
     /// Seconds the access token lives.
     pub expires_in: i64,
     pub refresh_token: String,
@@ -74,7 +74,8 @@ pub fn finish_sign_in(
     }
     let account = Account::from_row(&user, now);
     match account.standing {
-        Standing::Active => {}
+        // A row read here is never unconfirmed: only a mirror marks the accounts it cannot vouch for.
+        Standing::Active | Standing::Unconfirmed => {}
         Standing::Pending => {
             return Err(AppError::forbidden(
                 ErrorCode::AccountPending,
@@ -158,7 +159,7 @@ fn issue(conn: &mut DbConnection, keys: &TokenKeys, user: &UserRow, family: &str
         .map_err(|e| AppError::unauthenticated(ErrorCode::InvalidToken, e.to_string()))?;
     let (refresh_token, hash) = tokens::new_refresh_token();
     users::insert_refresh_token(conn, user.id, family, &hash, now, tokens::refresh_expiry(now))?;
-    Ok(TokenPair { access_token, token_type: "Bearer", expires_in, refresh_token, user: UserView::from(user) })
+    Ok(TokenPair { access_token, token_type: "Bearer".into(), expires_in, refresh_token, user: UserView::from(user) })
 }
 
 /// Trades a refresh token for a new pair. A token used twice means it was stolen: the whole

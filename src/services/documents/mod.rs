@@ -15,6 +15,7 @@ use crate::db::{DbConnection, DbPool, catalogue_transaction, provinces};
 use crate::domain::digest::sha256_hex;
 use crate::domain::{AccessAction, AccessLevel};
 use crate::error::{AppError, ErrorCode};
+use crate::mirror::link::UpstreamLink;
 use crate::services::allowances::{Allowance, DailyLimits, Grant};
 use crate::services::gate::Gate;
 use crate::services::import::TextSource;
@@ -24,6 +25,7 @@ use crate::texts::blob_store::{BlobStore, DatabaseBlobStore, FileBlobStore};
 use crate::texts::extraction::{self, TextFormat};
 use crate::texts::{reader, stamp};
 
+mod mirrored;
 mod storing;
 mod views;
 
@@ -47,6 +49,8 @@ pub struct Texts {
     storage: TextStorage,
     cpu: Gate,
     writes: CatalogueWrites,
+    /// On a mirror: the link restricted texts are fetched over, and reads relayed to.
+    upstream: Option<Arc<UpstreamLink>>,
 }
 
 impl TextStorage {
@@ -87,7 +91,13 @@ pub struct Reading {
 impl Texts {
     /// The texts of the catalogue in `pool`, with CPU work admitted through `cpu`.
     pub fn new(pool: DbPool, storage: TextStorage, cpu: Gate) -> Texts {
-        Texts { pool, storage, cpu, writes: CatalogueWrites::default() }
+        Texts { pool, storage, cpu, writes: CatalogueWrites::default(), upstream: None }
+    }
+
+    /// The same texts on a mirror: restricted ones are fetched over `link` the first time an
+    /// entitled official reads them, and every read is queued for the upstream.
+    pub fn with_upstream(self, link: Arc<UpstreamLink>) -> Texts {
+        Texts { upstream: Some(link), ..self }
     }
 
     /// The same texts, with uploads as `writes` allows them (refused on a mirror).
@@ -164,7 +174,9 @@ impl Texts {
         document_id: i64,
         section: Option<usize>,
     ) -> Result<Reading, AppError> {
-        let (reference, who, limits) = (reference.to_string(), caller.clone(), self.storage.limits);
+        self.ensure_kept(caller, reference, document_id).await?;
+        let (reference, who, limits, relay) =
+            (reference.to_string(), caller.clone(), self.storage.limits, self.upstream.is_some());
         let (standard, document, stored) = with_connection(&self.pool, move |conn| {
             let standard = catalogue::resolve(conn, &reference)?;
             let document = entitled(conn, &who, &standard, document_id)?;
@@ -176,7 +188,7 @@ impl Texts {
             if document.access_level != AccessLevel::Public {
                 limits.take(conn, who.require()?, Allowance::Read)?;
             }
-            record(conn, &who, &standard, &document, AccessAction::View)?;
+            record(conn, &who, &standard, &document, AccessAction::View, relay)?;
             Ok((standard, document, stored))
         })
         .await?;
@@ -216,6 +228,7 @@ impl Texts {
         reference: &str,
         document_id: i64,
     ) -> Result<(Vec<u8>, String), AppError> {
+        self.ensure_kept(caller, reference, document_id).await?;
         let (reference, who, storage) = (reference.to_string(), caller.clone(), self.storage.clone());
         let prepared = with_connection(&self.pool, move |conn| {
             let standard = catalogue::resolve(conn, &reference)?;
@@ -252,10 +265,10 @@ impl Texts {
                     .map_err(|e| AppError::unprocessable(ErrorCode::UnstampablePdf, e.to_string()))
             })
             .await;
-        let (who, limits) = (caller.clone(), self.storage.limits);
+        let (who, limits, relay) = (caller.clone(), self.storage.limits, self.upstream.is_some());
         with_connection(&self.pool, move |conn| match stamped {
             Ok(stamped) => {
-                record(conn, &who, &standard, &document, AccessAction::Download)?;
+                record(conn, &who, &standard, &document, AccessAction::Download, relay)?;
                 Ok((stamped, name))
             }
             Err(error) => {
@@ -304,7 +317,7 @@ struct ToStamp {
     document: DocumentRow,
 }
 
-fn entitled(
+pub(super) fn entitled(
     conn: &mut DbConnection,
     caller: &Caller,
     standard: &StandardRow,
@@ -324,10 +337,11 @@ fn record(
     standard: &StandardRow,
     document: &DocumentRow,
     action: AccessAction,
+    relay: bool,
 ) -> Result<(), AppError> {
     match caller.account() {
         Some(account) if document.access_level != AccessLevel::Public => {
-            usage::record_access(conn, account, standard.id, Some(document.id), action)
+            usage::record_access(conn, account, standard.id, Some(document.id), action, relay)
         }
         _ => Ok(()),
     }

@@ -186,13 +186,15 @@ fn cell(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
 }
 
-/// Records that an account read or downloaded a text, with its province and unit at the time.
+/// Records that an account read or downloaded a text, with its province and unit at the time,
+/// under an id of its own; on a mirror (`relay`) it is queued for the upstream with it.
 pub fn record_access(
     conn: &mut DbConnection,
     account: &Account,
     standard_id: i64,
     document_id: Option<i64>,
     action: AccessAction,
+    relay: bool,
 ) -> Result<(), AppError> {
     let now = Utc::now().naive_utc();
     audit::record_access_event(
@@ -206,9 +208,17 @@ pub fn record_access(
             unit: account.unit.clone(),
             at: now,
             day: vietnam_date(now).to_string(),
+            event_id: Some(new_event_id()),
         },
+        relay,
     )?;
     Ok(())
+}
+
+/// A new access event id: 128 random bits, base64url.
+fn new_event_id() -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>())
 }
 
 #[cfg(test)]
