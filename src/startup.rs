@@ -20,6 +20,7 @@ use crate::db::{self, DbPool};
 use crate::error::extractors;
 use crate::feed::signing::FeedKey;
 use crate::metrics::{self, Metrics};
+use crate::mirror::SyncClock;
 use crate::mirror::accounts::MirrorAccounts;
 use crate::mirror::link::UpstreamLink;
 use crate::search::{Abbreviations, SearchIndex, follower};
@@ -159,8 +160,14 @@ struct State {
     search: SearchService,
     keys: Arc<TokenKeys>,
     feed: Feed,
-    /// On a mirror: its side of accounts, with the link to the upstream.
-    mirror: Option<Arc<MirrorAccounts>>,
+    /// On a mirror: what it runs besides serving.
+    mirror: Option<MirrorParts>,
+}
+
+/// A mirror's side of accounts (with the link to the upstream) and its sync clock.
+struct MirrorParts {
+    accounts: Arc<MirrorAccounts>,
+    clock: Arc<SyncClock>,
 }
 
 /// Starts what a mirror runs besides serving: following the feed and, with a credential, keeping
@@ -170,11 +177,12 @@ fn start_mirror(
     upstream: &str,
     pool: &DbPool,
     keys: &Arc<TokenKeys>,
-) -> Result<Arc<MirrorAccounts>, StartupError> {
+) -> Result<MirrorParts, StartupError> {
     let key = crate::mirror::pinned_key(&settings.upstream_public_key);
     let follower = crate::mirror::upstream::Upstream::new(upstream, key).map_err(StartupError::Task)?;
     tracing::info!(upstream = %follower.base, "this node mirrors its upstream");
-    crate::mirror::spawn(pool.clone(), follower, TextStorage::from_settings(settings));
+    let clock = Arc::new(SyncClock::new(&follower.base));
+    crate::mirror::spawn(pool.clone(), follower, TextStorage::from_settings(settings), Arc::clone(&clock));
     let link = Arc::new(UpstreamLink::new(upstream, settings.upstream_credential.clone()).map_err(StartupError::Task)?);
     let accounts = Arc::new(MirrorAccounts::new(Arc::clone(&link), Arc::clone(keys), pool.clone()));
     if link.has_credential() {
@@ -183,7 +191,7 @@ fn start_mirror(
     } else {
         tracing::warn!("this mirror has no upstream_credential: it serves public texts only, and nobody signs in here");
     }
-    Ok(accounts)
+    Ok(MirrorParts { accounts, clock })
 }
 
 /// The longest a client may take to send a request's line and headers.
@@ -214,9 +222,11 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
     let catalogue =
         web::Data::new(Catalogue::new(state.pool.clone(), storage.clone(), cpu.clone()).with_writes(writes.clone()));
     let mut texts = Texts::new(state.pool.clone(), storage.clone(), cpu).with_writes(writes.clone());
+    let mut clock = None;
     if let Some(mirror) = &state.mirror {
-        accounts = accounts.with_upstream(Arc::clone(mirror));
-        texts = texts.with_upstream(Arc::clone(&mirror.link));
+        accounts = accounts.with_upstream(Arc::clone(&mirror.accounts));
+        texts = texts.with_upstream(Arc::clone(&mirror.accounts.link));
+        clock = Some(web::Data::from(Arc::clone(&mirror.clock)));
     }
     let mirror_links = web::Data::new(MirrorLinks::new(state.pool.clone(), accounts.clone(), storage));
     let writes = web::Data::new(writes);
@@ -263,6 +273,11 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
             .app_data(odata.clone())
             .app_data(mirror_links.clone())
             .app_data(writes.clone())
+            .configure(|config| {
+                if let Some(clock) = &clock {
+                    config.app_data(clock.clone());
+                }
+            })
             .app_data(forms.clone())
             .app_data(shared_settings.clone())
             .app_data(proxies.clone())

@@ -5,11 +5,13 @@
 //! and is tried again after a while; an unreachable upstream is retried with backoff, and public
 //! reading and search on the mirror go on meanwhile.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
 
 use super::apply::{self, ApplyError};
+use super::status::SyncClock;
 use super::texts;
 use super::upstream::{Fetch, Upstream};
 use crate::db::DbPool;
@@ -28,13 +30,13 @@ const HALTED_RETRY: Duration = Duration::from_secs(60);
 
 /// Starts following `upstream` into the database in `pool` (texts into `storage`), for the life
 /// of the process.
-pub fn spawn(pool: DbPool, upstream: Upstream, storage: TextStorage) {
+pub fn spawn(pool: DbPool, upstream: Upstream, storage: TextStorage, clock: Arc<SyncClock>) {
     actix_web::rt::spawn(async move {
         let mut backoff = Duration::from_secs(1);
         // Texts that could not be fetched yet are tried again once the feed is at its head.
         let mut texts_pending = true;
         loop {
-            match step(&pool, &upstream, &storage, &mut texts_pending).await {
+            match step(&pool, &upstream, &storage, &clock, &mut texts_pending).await {
                 // Applied something, or at the head: go on at once (the next request long-polls).
                 Ok(()) => backoff = Duration::from_secs(1),
                 Err(Fetch::Unreachable(reason)) => {
@@ -119,6 +121,7 @@ async fn step(
     pool: &DbPool,
     upstream: &Upstream,
     storage: &TextStorage,
+    clock: &SyncClock,
     texts_pending: &mut bool,
 ) -> Result<(), Fetch> {
     let Some(state) = state(pool).await?.filter(|s| s.upstream == upstream.base) else {
@@ -126,6 +129,7 @@ async fn step(
         *texts_pending = true;
         return Ok(());
     };
+    clock.mark(state.caught_up_at);
     if std::mem::take(texts_pending) {
         fetch_texts(pool, upstream, storage, None, texts_pending).await;
     }

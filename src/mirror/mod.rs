@@ -16,7 +16,7 @@ pub mod upstream;
 pub mod wire;
 
 pub use follow::spawn;
-pub use status::MirrorHealth;
+pub use status::{MirrorHealth, SyncClock};
 
 use crate::feed::signing::PublicJwk;
 

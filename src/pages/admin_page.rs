@@ -19,6 +19,7 @@ struct AdminPage {
     lang: &'static str,
     lang_query: &'static str,
     other_lang_url: String,
+    mirror_note: String,
     csrf: String,
     notice: String,
     by_province: String,
@@ -50,6 +51,7 @@ pub async fn admin_page(request: HttpRequest, usage: web::Data<Usage>, done: web
         lang: frame.lang,
         lang_query: frame.lang_query,
         other_lang_url: frame.other_lang_url,
+        mirror_note: frame.mirror_note,
         csrf,
         notice: if done.xong.is_some() { w.done.to_string() } else { String::new() },
         by_province: chart::bars(

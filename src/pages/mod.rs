@@ -8,6 +8,7 @@ mod chart;
 mod edit_page;
 pub mod i18n;
 mod import_page;
+mod mirror_note;
 mod province_pages;
 mod renewal;
 mod search_page;
@@ -54,6 +55,8 @@ pub struct Frame {
     /// `?lang=en` on English pages, empty on Vietnamese ones.
     pub lang_query: &'static str,
     pub other_lang_url: String,
+    /// On a mirror: whose, and when it last synced (empty elsewhere).
+    pub mirror_note: String,
 }
 
 impl Frame {
@@ -75,6 +78,7 @@ impl Frame {
             lang: lang.code(),
             lang_query: if lang == Lang::En { "?lang=en" } else { "" },
             other_lang_url: format!("{}?{query}lang={other}", request.path()),
+            mirror_note: mirror_note::of(request, lang),
         }
     }
 }
@@ -118,6 +122,7 @@ pub struct MessagePage {
     pub lang: &'static str,
     pub lang_query: &'static str,
     pub other_lang_url: String,
+    pub mirror_note: String,
     pub message: String,
 }
 
@@ -129,6 +134,7 @@ impl MessagePage {
             lang: frame.lang,
             lang_query: frame.lang_query,
             other_lang_url: frame.other_lang_url,
+            mirror_note: frame.mirror_note,
             message: message.into(),
         }
     }

@@ -23,6 +23,7 @@ struct RenewPage {
     lang: &'static str,
     lang_query: &'static str,
     other_lang_url: String,
+    mirror_note: String,
     csrf: String,
     next: String,
 }
@@ -44,6 +45,7 @@ pub async fn renew(request: HttpRequest, accounts: web::Data<Accounts>, query: w
             lang: frame.lang,
             lang_query: frame.lang_query,
             other_lang_url: frame.other_lang_url,
+            mirror_note: frame.mirror_note,
             csrf,
             next,
         };

@@ -125,6 +125,26 @@ async fn catalogue_writes_on_a_mirror_are_refused_naming_the_upstream() {
     let upstream = spawn_app_on(TestDatabase::new(), |_| {}).await;
     let mirror = Mirror::start(&upstream).await;
     mirror.caught_up(&upstream).await;
+    // Its pages say whose mirror it is and when it last held the upstream's head.
+    let started = Instant::now();
+    loop {
+        let page = reqwest::get(format!("{}/tieu-chuan/qcvn-06-2022-bxd", mirror.address()))
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
+        if page.contains(&format!("Bản sao của {}", upstream.address)) && page.contains("đồng bộ lần cuối")
+        {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "no sync time on the page: {page}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let home = reqwest::get(format!("{}/?lang=en", mirror.address())).await.expect("home").text().await.expect("html");
+    assert!(home.contains("A mirror of") && home.contains("last synced"), "{home}");
+    let national = reqwest::get(format!("{}/", upstream.address)).await.expect("home").text().await.expect("html");
+    assert!(!national.contains("mirror-note"), "the national pages carry no mirror note");
     let response = (reqwest::Client::new().post(format!("{}/api/v1/imports", mirror.address())))
         .header("content-type", "text/csv")
         .body("code,title_vi\nTCVN 14997:2026,Không được ghi\n")
