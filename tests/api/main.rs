@@ -23,6 +23,7 @@ mod import_texts;
 mod mirror;
 mod mirror_accounts;
 mod mirror_helpers;
+mod national_nodes;
 mod oai;
 mod odata;
 mod openapi_limits;
