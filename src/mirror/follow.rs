@@ -108,7 +108,7 @@ async fn fetch_texts(
     pending: &mut bool,
 ) {
     match texts::fetch(pool, upstream, storage, of).await {
-        Ok(0) => {}
+        Ok(0) => tracing::debug!("no public text to fetch"),
         Ok(fetched) => tracing::info!(fetched, "the mirror fetched public texts"),
         Err(error) => {
             tracing::warn!(%error, "public texts could not be fetched yet");

@@ -82,6 +82,7 @@ pub struct UpstreamLink {
 impl UpstreamLink {
     pub fn new(base: &str, credential: Option<Secret>) -> Result<UpstreamLink, String> {
         let client = reqwest::Client::builder()
+            .gzip(true)
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
             .build()

@@ -1,6 +1,8 @@
 //! Talking to the upstream over HTTP: the snapshot's manifest (signatures checked with the
 //! configured key), its data file (resumed with `Range` where a slow line broke, then checked
-//! against its hashes), pages of the feed with long-polling, and the signed checkpoint.
+//! against its hashes), pages of the feed with long-polling (gzip), and the signed checkpoint. An
+//! answer to another request than the one asked (a stale or duplicated response on the line) is
+//! treated as a failure of the line, not of the feed.
 
 use std::io::Read;
 use std::time::Duration;
@@ -55,7 +57,9 @@ pub struct Upstream {
 
 impl Upstream {
     pub fn new(base: &str, key: PublicJwk) -> Result<Upstream, String> {
+        // gzip on every answer but the snapshot's file and texts (already compressed, or ranged).
         let client = reqwest::Client::builder()
+            .gzip(true)
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(120))
             .build()
@@ -124,6 +128,7 @@ impl Upstream {
                         Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
                         Ok(None) => break,
                         Err(error) => {
+                            tracing::debug!(path, have = bytes.len(), size, %error, "a download broke; resuming");
                             last_error = error.to_string();
                             break;
                         }
@@ -144,7 +149,19 @@ impl Upstream {
     pub async fn page(&self, after: i64, epoch: &str, wait: u64) -> Result<ChangesPage, Fetch> {
         let (status, body) = self.json(&format!("/api/v1/changes?after={after}&epoch={epoch}&wait={wait}")).await?;
         match (status, body["error"]["code"].as_str()) {
-            (200, _) => serde_json::from_value(body).map_err(|e| Fetch::Unreachable(format!("a page: {e}"))),
+            (200, _) => {
+                let page: ChangesPage =
+                    serde_json::from_value(body).map_err(|e| Fetch::Unreachable(format!("a page: {e}")))?;
+                // An answer to another request (a proxy's stale or duplicated response) says nothing
+                // of the feed: ask again. A page at this position that does not check is `Broken`.
+                if page.after != after {
+                    return Err(Fetch::Unreachable(format!(
+                        "asked for the page after {after}, got the one after {}",
+                        page.after
+                    )));
+                }
+                Ok(page)
+            }
             (409, Some("epoch_changed" | "beyond_head")) => Err(Fetch::Resync),
             (status, _) => Err(Fetch::Unreachable(format!("the feed answered {status}"))),
         }

@@ -22,7 +22,7 @@ async fn issue(app: &TestApp, token: Option<&str>, province: &str) -> (u16, Valu
 }
 
 /// An upstream with a text for registered officials, an admin and a credential for Hà Tĩnh.
-async fn upstream_with_text() -> (TestApp, String, String, i64) {
+pub async fn upstream_with_text() -> (TestApp, String, String, i64) {
     let upstream = spawn_app_on(TestDatabase::new(), |_| {}).await;
     let admin = token_for(account("national.admin").role("admin").province(None).insert(&upstream));
     let (status, text) = crate::texts::upload(
@@ -41,7 +41,7 @@ async fn upstream_with_text() -> (TestApp, String, String, i64) {
     (upstream, admin, secret, text["id"].as_i64().expect("an id"))
 }
 
-async fn sign_in(address: &str, username: &str) -> (u16, Value) {
+pub async fn sign_in(address: &str, username: &str) -> (u16, Value) {
     let response = (reqwest::Client::new().post(format!("{address}/api/v1/auth/login")))
         .json(&json!({"username": username, "password": PASSWORD}))
         .send()
@@ -50,7 +50,7 @@ async fn sign_in(address: &str, username: &str) -> (u16, Value) {
     (response.status().as_u16(), response.json().await.unwrap_or_default())
 }
 
-async fn read(address: &str, token: &str, text: i64) -> (u16, Value) {
+pub async fn read(address: &str, token: &str, text: i64) -> (u16, Value) {
     let response = (reqwest::Client::new()
         .get(format!("{address}/api/v1/standards/qcvn-06-2022-bxd/documents/{text}/text")))
     .bearer_auth(token)
@@ -62,7 +62,7 @@ async fn read(address: &str, token: &str, text: i64) -> (u16, Value) {
 
 /// Signs in on the mirror once it knows the account (it fetches accounts every 15 seconds) and
 /// the text reads; returns the access token.
-async fn reading_session(mirror: &Mirror, username: &str, text: i64) -> String {
+pub async fn reading_session(mirror: &Mirror, username: &str, text: i64) -> String {
     let address = &mirror.address();
     let started = Instant::now();
     loop {
@@ -95,7 +95,7 @@ where
 }
 
 /// The upstream's access events of one account: (all, distinct event ids, relayed).
-fn upstream_reads(app: &TestApp, user: i64) -> (i64, i64, i64) {
+pub fn upstream_reads(app: &TestApp, user: i64) -> (i64, i64, i64) {
     #[derive(diesel::QueryableByName)]
     struct Counts {
         #[diesel(sql_type = diesel::sql_types::BigInt)]

@@ -62,6 +62,11 @@ impl Mirror {
 
     /// A mirror of `upstream` with the credential `credential`.
     pub async fn start_with(upstream: &TestApp, credential: Option<&str>) -> Mirror {
+        Mirror::start_via(upstream, &upstream.address, credential).await
+    }
+
+    /// A mirror of `upstream` that reaches it at `via` (a proxy in front of it).
+    pub async fn start_via(upstream: &TestApp, via: &str, credential: Option<&str>) -> Mirror {
         let keys: Value = upstream
             .client
             .get(format!("{}/.well-known/jwks.json", upstream.address))
@@ -76,9 +81,9 @@ impl Mirror {
             .and_then(|keys| keys.iter().find(|k| k["kid"].as_str().is_some_and(|kid| kid.starts_with("feed-"))));
         let key = feed_key.and_then(|k| k["x"].as_str()).expect("a feed key").to_string();
         let (db, port) = (TestDatabase::new(), free_port());
-        let child = spawn_mirror(&db, port, &upstream.address, &key, credential);
+        let child = spawn_mirror(&db, port, via, &key, credential);
         let credential = credential.map(str::to_string);
-        Mirror { child, db, port, upstream: upstream.address.clone(), key, credential }
+        Mirror { child, db, port, upstream: via.to_string(), key, credential }
     }
 
     fn spawn(&self) -> Child {

@@ -90,7 +90,8 @@ impl Nginx {
         let port = free_port();
         let servers: Vec<String> =
             nodes.iter().map(|n| format!("server 127.0.0.1:{} max_fails=1 fail_timeout=10s;", n.port)).collect();
-        let template = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/nginx.conf")).expect("conf");
+        let template =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/nginx.conf")).expect("conf");
         let config = template
             .replace("@PREFIX@", &prefix)
             .replace("@LISTEN@", &format!("127.0.0.1:{port}"))
@@ -182,7 +183,11 @@ async fn two_nodes_behind_nginx_share_every_change_and_survive_a_kill() {
                 let client = reqwest::Client::new();
                 let mut answers = Vec::new();
                 while Instant::now() < deadline {
-                    let path = if i % 2 == 0 { "/api/v1/search?q=b%C3%AA%20t%C3%B4ng" } else { "/api/v1/standards/qcvn-06-2022-bxd" };
+                    let path = if i % 2 == 0 {
+                        "/api/v1/search?q=b%C3%AA%20t%C3%B4ng"
+                    } else {
+                        "/api/v1/standards/qcvn-06-2022-bxd"
+                    };
                     let answer = match client.get(format!("{address}{path}")).send().await {
                         Ok(response) => {
                             let status = response.status().as_u16();
@@ -228,9 +233,7 @@ async fn two_nodes_behind_nginx_share_every_change_and_survive_a_kill() {
         }
     }
     for (code, _) in &written {
-        let found = reqwest::get(format!("{}/api/v1/standards/{}", nginx.address(), encode(code)))
-            .await
-            .expect("get");
+        let found = reqwest::get(format!("{}/api/v1/standards/{}", nginx.address(), encode(code))).await.expect("get");
         assert_eq!(found.status().as_u16(), 200, "{code} was lost");
     }
     let cut = written.iter().filter(|(_, status)| *status != 200).count();
