@@ -41,7 +41,7 @@ pub async fn data_file(
         code: ErrorCode::NotFound,
         message: "no such snapshot (it may have been replaced)".into(),
     };
-    let path = snapshots.data_file(&name).ok_or_else(not_found)?;
+    let path = snapshots.data_file(&name).await?.ok_or_else(not_found)?;
     let file = web::block(move || NamedFile::open(path)).await?.map_err(|_| not_found())?;
     let mut answer = file
         .set_content_type("application/gzip".parse().map_err(|_| AppError::Internal("media type".into()))?)

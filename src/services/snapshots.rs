@@ -125,9 +125,36 @@ impl Snapshots {
         Ok(made)
     }
 
-    /// The path of a snapshot's data file, when `name` is one that exists.
-    pub fn data_file(&self, name: &str) -> Option<PathBuf> {
-        snapshot::is_data_file_name(name).then(|| self.dir.join(name)).filter(|path| path.is_file())
+    /// The path of a snapshot's data file, when `name` is one that exists. Another national node
+    /// may have named it in the manifest a client read (each node keeps its own files): a node
+    /// that lacks the file of its current epoch at a seq it has makes it then, one at a time, and
+    /// it is the same bytes as the other node's (the file is a function of the feed at that seq).
+    pub async fn data_file(&self, name: &str) -> Result<Option<PathBuf>, AppError> {
+        let Some((epoch_name, seq)) = (name.strip_suffix(".jsonl.gz"))
+            .and_then(|stem| snapshot::parse_manifest_name(&format!("{stem}.json")).map(|(e, s)| (e.to_string(), s)))
+        else {
+            return Ok(None);
+        };
+        let path = self.dir.join(name);
+        if path.is_file() {
+            return Ok(Some(path));
+        }
+        let _one_at_a_time = self.making.lock().await;
+        if path.is_file() {
+            return Ok(Some(path));
+        }
+        let epoch = with_connection(&self.pool, move |conn| {
+            let Some(epoch) = change_log::current_epoch(conn)? else { return Ok(None) };
+            let head = change_log::latest_seq(conn)?.max(epoch.first_seq - 1);
+            Ok((epoch.epoch == epoch_name && seq <= head && seq >= epoch.first_seq - 1).then_some(epoch))
+        })
+        .await?;
+        let Some(epoch) = epoch else { return Ok(None) };
+        tracing::info!(seq, "making a snapshot another node named");
+        let (dir, current) = (self.dir.clone(), epoch.epoch.clone());
+        self.make(epoch, seq).await?;
+        actix_web::web::block(move || remove_old(&dir, &current)).await??;
+        Ok(Some(path).filter(|path| path.is_file()))
     }
 
     fn older_than_interval(&self, manifest: &SnapshotManifest) -> bool {
