@@ -51,8 +51,9 @@ async fn the_openapi_document_and_swagger_ui_are_served_without_internet() {
 #[tokio::test]
 async fn responses_are_compressed_when_the_client_accepts_it() {
     let app = spawn_app().await;
-    let response = app
-        .client
+    // A client that shows the answer as sent (reqwest would otherwise decode it and drop the header).
+    let raw = reqwest::Client::builder().no_gzip().build().expect("client");
+    let response = raw
         .get(format!("{}/api/v1/standards?per_page=100", app.address))
         .header("accept-encoding", "gzip")
         .send()
