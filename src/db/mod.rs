@@ -9,6 +9,7 @@ pub mod harvest;
 pub mod ics;
 pub mod mirror_links;
 pub mod odata;
+pub mod outbox;
 pub mod pool;
 pub mod provinces;
 pub mod relations;

@@ -1,12 +1,10 @@
-//! What a mirror keeps of the accounts of its province (as its upstream sent them, under the
-//! upstream's ids, never with a password hash), and its outbox of access events for the upstream.
+//! What a mirror keeps of the accounts of its province: as its upstream sent them, under the
+//! upstream's ids, never with a password hash.
 
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::audit::AccessEventRow;
-use super::schema::{access_event_outbox, access_events, standards, users};
+use super::schema::users;
 use crate::domain::AccountStatus;
 use crate::mirror::wire::ReplicaAccount;
 
@@ -61,28 +59,4 @@ pub fn replace(conn: &mut DbConnection, accounts: &[ReplicaAccount]) -> QueryRes
             .execute(conn)?;
     }
     Ok(changed)
-}
-
-/// The oldest access events waiting for the upstream, at most `limit`, each with its standard's
-/// code (`None` if the standard is gone).
-pub fn queued(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<(AccessEventRow, Option<String>)>> {
-    access_events::table
-        .inner_join(access_event_outbox::table.on(access_event_outbox::event_id.nullable().eq(access_events::event_id)))
-        .left_join(standards::table.on(standards::id.eq(access_events::standard_id)))
-        .order(access_events::id)
-        .limit(limit)
-        .select((AccessEventRow::as_select(), standards::code.nullable()))
-        .load(conn)
-}
-
-/// Takes events the upstream has out of the outbox.
-pub fn dequeue(conn: &mut DbConnection, event_ids: &[String]) -> QueryResult<usize> {
-    diesel::delete(access_event_outbox::table.filter(access_event_outbox::event_id.eq_any(event_ids))).execute(conn)
-}
-
-/// How many events wait, and since when the oldest.
-pub fn backlog(conn: &mut DbConnection) -> QueryResult<(i64, Option<NaiveDateTime>)> {
-    access_event_outbox::table
-        .select((diesel::dsl::count_star(), diesel::dsl::min(access_event_outbox::queued_at)))
-        .first(conn)
 }

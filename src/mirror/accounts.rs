@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{NaiveDateTime, Utc};
 
 use super::link::{LinkError, UpstreamLink};
 use crate::auth::tokens::TokenKeys;
@@ -33,12 +33,6 @@ impl AccountSync {
     pub fn confirmed(&self, now: NaiveDateTime) -> bool {
         let at = self.confirmed_at.load(Ordering::Relaxed);
         at > 0 && now.and_utc().timestamp() - at <= CONFIRMATION_SECONDS
-    }
-
-    /// The last good fetch.
-    pub fn confirmed_at(&self) -> Option<NaiveDateTime> {
-        let at = self.confirmed_at.load(Ordering::Relaxed);
-        (at > 0).then(|| DateTime::from_timestamp(at, 0).map(|t| t.naive_utc())).flatten()
     }
 
     fn mark(&self, now: NaiveDateTime) {

@@ -1,9 +1,11 @@
 //! A provincial mirror (`upstream` set): a node that follows the national catalogue through the
 //! connection standard and serves its officials locally. It loads a snapshot, follows the feed,
 //! checks every page, entry and checkpoint with the upstream's configured public key
-//! (`feed::verify`), and applies
-//! each page with its position in one transaction (`apply`); its search index follows its own
-//! change log as on any node. Writes to its catalogue are refused: the upstream is the master.
+//! (`feed::verify`, `upstream`, `follow`), and applies each page with its position in one
+//! transaction (`apply`); its search index follows its own change log as on any node; public
+//! texts are fetched by hash (`texts`). With its credential (`link`, speaking `wire`) it keeps its
+//! province's accounts (`accounts`) and relays its officials' reads (`relay`). Writes to its
+//! catalogue are refused: the upstream is the master.
 
 pub mod accounts;
 mod apply;

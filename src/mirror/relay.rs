@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use super::link::{LinkError, UpstreamLink};
 use super::wire::{MAX_RELAY_EVENTS, RelayBatch, RelayedEvent};
-use crate::db::{DbPool, replica_accounts};
+use crate::db::{DbPool, outbox};
 use crate::services::with_connection;
 
 /// How long the relay rests when the outbox is empty or the upstream is out of reach.
@@ -17,7 +17,7 @@ pub const RELAY_INTERVAL: Duration = Duration::from_secs(5);
 
 /// Relays one batch; returns how many events left the outbox.
 pub async fn relay_once(pool: &DbPool, link: &UpstreamLink) -> Result<usize, String> {
-    let queued = with_connection(pool, |conn| Ok(replica_accounts::queued(conn, MAX_RELAY_EVENTS as i64)?))
+    let queued = with_connection(pool, |conn| Ok(outbox::queued(conn, MAX_RELAY_EVENTS as i64)?))
         .await
         .map_err(|e| e.to_string())?;
     if queued.is_empty() {
@@ -50,7 +50,7 @@ pub async fn relay_once(pool: &DbPool, link: &UpstreamLink) -> Result<usize, Str
     }
     done.extend(batch.events.into_iter().map(|e| e.event_id));
     let count = done.len();
-    with_connection(pool, move |conn| Ok(replica_accounts::dequeue(conn, &done)?)).await.map_err(|e| e.to_string())?;
+    with_connection(pool, move |conn| Ok(outbox::dequeue(conn, &done)?)).await.map_err(|e| e.to_string())?;
     tracing::debug!(count, stored = outcome.stored, duplicates = outcome.duplicates, "access events relayed");
     Ok(count)
 }

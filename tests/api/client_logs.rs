@@ -12,11 +12,7 @@ use tieuchuan::db::schema::account_events;
 
 use crate::accounts::registration;
 use crate::accounts_helpers::TEST_SECRET;
-use crate::helpers::{TestDatabase, spawn_app_on};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
-}
+use crate::helpers::{TestDatabase, free_port, spawn_app_on};
 
 #[tokio::test]
 async fn forged_addresses_and_control_characters_never_reach_the_log_as_sent() {

@@ -183,8 +183,3 @@ pub fn slow_line() -> Faults {
     faults.bytes_per_second.store(32_000, Ordering::Relaxed);
     faults
 }
-
-/// What the proxy counted.
-pub fn bytes_down(faults: &Faults) -> u64 {
-    faults.bytes_down.load(Ordering::Relaxed)
-}

@@ -13,7 +13,7 @@ use crate::helpers::{TestApp, TestDatabase, spawn_app_on};
 use tieuchuan::db::{self, DbConnection};
 use tieuchuan::feed;
 
-async fn import_csv(app: &TestApp, admin: &str, csv: String) -> u16 {
+pub async fn import_csv(app: &TestApp, admin: &str, csv: String) -> u16 {
     let response = app
         .client
         .post(format!("{}/api/v1/imports", app.address))

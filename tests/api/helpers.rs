@@ -139,6 +139,27 @@ pub async fn spawn_app_on(db: TestDatabase, adjust: impl FnOnce(&mut Settings)) 
     TestApp { address, client: reqwest::Client::new(), db }
 }
 
+/// A free port on loopback, for a process the test starts.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+/// `tieuchuan serve` on the test database, with its data in `data_dir` and listening on `port`
+/// (the test secret, warnings only, no configuration file); the caller adds what its node is.
+pub fn serve_command(db: &TestDatabase, data_dir: &std::path::Path, port: u16) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tieuchuan"));
+    command
+        .arg("serve")
+        .env("DATABASE_URL", &db.url)
+        .env("TIEUCHUAN_DATA_DIR", data_dir)
+        .env("TIEUCHUAN_LISTEN", format!("127.0.0.1:{port}"))
+        .env("TIEUCHUAN_JWT_SECRET", crate::accounts_helpers::TEST_SECRET)
+        .env("RUST_LOG", "warn")
+        .env_remove("TIEUCHUAN_CONFIG")
+        .current_dir(db.dir.path());
+    command
+}
+
 /// Runs the `tieuchuan` binary against the test database.
 pub fn run_cli(db: &TestDatabase, args: &[&str]) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_tieuchuan"))

@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use crate::accounts_helpers::account;
-use crate::fault_proxy::{FaultProxy, bytes_down, slow_line};
+use crate::fault_proxy::{FaultProxy, slow_line};
 use crate::mirror_accounts::{read, reading_session, upstream_reads, upstream_with_text};
 use crate::mirror_helpers::{Mirror, import, upstream_digest};
 
@@ -80,5 +80,5 @@ async fn a_mirror_converges_over_a_slow_line_that_cuts_truncates_repeats_and_goe
         );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    eprintln!("bytes through the proxy towards the mirror: {}", bytes_down(&proxy.faults));
+    eprintln!("bytes through the proxy towards the mirror: {}", proxy.faults.bytes_down.load(Ordering::Relaxed));
 }

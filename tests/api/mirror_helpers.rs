@@ -1,14 +1,13 @@
 //! A provincial mirror as a real process for the tests: a second `tieuchuan serve` with
 //! `upstream` set (and, when given, its credential), on its own database; killed when dropped.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use diesel::RunQueryDsl;
 use serde_json::Value;
 
-use crate::accounts_helpers::TEST_SECRET;
-use crate::helpers::{TestApp, TestDatabase};
+use crate::helpers::{TestApp, TestDatabase, free_port, serve_command};
 use tieuchuan::feed::record::catalogue_digest;
 
 /// A mirror process on its own database; killed when dropped.
@@ -23,21 +22,13 @@ pub struct Mirror {
 
 /// `tieuchuan serve` on `db`, mirroring `upstream`, whose feed key is `key`, with a credential.
 fn spawn_mirror(db: &TestDatabase, port: u16, upstream: &str, key: &str, credential: Option<&str>) -> Child {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tieuchuan"));
+    let mut command = serve_command(db, &db.dir.path().join("data"), port);
     if let Some(credential) = credential {
         command.env("TIEUCHUAN_UPSTREAM_CREDENTIAL", credential);
     }
     command
-        .arg("serve")
-        .env("DATABASE_URL", &db.url)
-        .env("TIEUCHUAN_DATA_DIR", db.dir.path().join("data"))
-        .env("TIEUCHUAN_LISTEN", format!("127.0.0.1:{port}"))
-        .env("TIEUCHUAN_JWT_SECRET", TEST_SECRET)
         .env("TIEUCHUAN_UPSTREAM", upstream)
         .env("TIEUCHUAN_UPSTREAM_PUBLIC_KEY", key)
-        .env("RUST_LOG", "warn")
-        .env_remove("TIEUCHUAN_CONFIG")
-        .current_dir(db.dir.path())
         .stdout(Stdio::null())
         .stderr(
             std::fs::OpenOptions::new()
@@ -48,10 +39,6 @@ fn spawn_mirror(db: &TestDatabase, port: u16, upstream: &str, key: &str, credent
         )
         .spawn()
         .expect("the mirror starts")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
 impl Mirror {
@@ -163,14 +150,7 @@ impl Drop for Mirror {
 }
 
 pub async fn import(app: &TestApp, admin: &str, csv: String) {
-    let response = (app.client.post(format!("{}/api/v1/imports", app.address)))
-        .header("content-type", "text/csv")
-        .bearer_auth(admin)
-        .body(csv)
-        .send()
-        .await
-        .expect("import");
-    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(crate::feed::import_csv(app, admin, csv).await, 200);
 }
 
 pub fn upstream_digest(app: &TestApp) -> String {

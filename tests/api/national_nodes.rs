@@ -11,14 +11,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::accounts_helpers::{TEST_FEED_SEED, TEST_SECRET, account, token_for};
-use crate::helpers::{TestApp, TestDatabase, encode};
+use crate::accounts_helpers::{TEST_FEED_SEED, account, token_for};
+use crate::helpers::{TestApp, TestDatabase, encode, free_port, serve_command};
 use crate::mirror_accounts::{read, reading_session, upstream_reads};
 use crate::mirror_helpers::{self, Mirror, upstream_digest};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
-}
 
 /// One national node; killed when dropped.
 struct Node {
@@ -31,18 +27,10 @@ impl Node {
         let port = free_port();
         let data = db.dir.path().join(name);
         let log = std::fs::File::create(db.dir.path().join(format!("{name}.log"))).expect("log");
-        let child = Command::new(env!("CARGO_BIN_EXE_tieuchuan"))
-            .arg("serve")
-            .env("DATABASE_URL", &db.url)
-            .env("TIEUCHUAN_DATA_DIR", &data)
-            .env("TIEUCHUAN_LISTEN", format!("127.0.0.1:{port}"))
-            .env("TIEUCHUAN_JWT_SECRET", TEST_SECRET)
+        let child = serve_command(db, &data, port)
             .env("TIEUCHUAN_FEED_SIGNING_KEY", TEST_FEED_SEED)
             .env("TIEUCHUAN_BLOB_STORE", "database")
             .env("TIEUCHUAN_TRUSTED_PROXIES", "127.0.0.1")
-            .env("RUST_LOG", "warn")
-            .env_remove("TIEUCHUAN_CONFIG")
-            .current_dir(db.dir.path())
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
