@@ -101,6 +101,9 @@ impl FromRequest for Caller {
             let (keys, accounts) = keys.zip(accounts).ok_or_else(invalid_token)?;
             let claims = keys.verify(&token).map_err(|error| match error {
                 TokenError::Expired => AppError::unauthenticated(ErrorCode::TokenExpired, error.to_string()),
+                TokenError::KeysNotYetKnown => {
+                    AppError::Unavailable { code: ErrorCode::UpstreamUnreachable, message: error.to_string() }
+                }
                 TokenError::NotYetValid | TokenError::Invalid | TokenError::NotIssuer => invalid_token(),
             })?;
             let id: i64 = claims.sub.parse().map_err(|_| invalid_token())?;

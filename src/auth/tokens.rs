@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::RwLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -63,6 +64,10 @@ pub enum TokenError {
     Invalid,
     #[error("this node does not issue access tokens; its upstream does")]
     NotIssuer,
+    /// A mirror that has not yet heard its upstream's keys (it has just started and the upstream
+    /// does not answer): the token may well be good, it cannot tell yet.
+    #[error("this mirror has not yet heard its upstream's token keys; try again when the upstream answers")]
+    KeysNotYetKnown,
 }
 
 /// Why the signing secret cannot be used.
@@ -86,6 +91,8 @@ pub struct TokenKeys {
     signer: Option<TokenSigner>,
     /// The keys whose tokens are accepted, by id: this node's own, or the upstream's.
     trusted: RwLock<HashMap<String, DecodingKey>>,
+    /// Whether an upstream's key set was ever taken in (`trust`).
+    heard: AtomicBool,
     validation: Validation,
     /// The MAC of the pages' CSRF tokens, keyed by a key derived from the secret.
     csrf: Hmac<Sha256>,
@@ -108,8 +115,10 @@ impl TokenKeys {
         let csrf_key = Sha256::new().chain_update(b"tieuchuan csrf tokens\0").chain_update(secret).finalize();
         let csrf = <Hmac<Sha256> as KeyInit>::new_from_slice(&csrf_key).map_err(|_| SecretError::TooShort)?;
         let signer = signing_seed.map(|seed| signer_of(&seed));
-        let keys = TokenKeys { signer, trusted: RwLock::new(HashMap::new()), validation, csrf };
+        let heard = AtomicBool::new(false);
+        let keys = TokenKeys { signer, trusted: RwLock::new(HashMap::new()), heard, validation, csrf };
         keys.trust(&keys.public_keys());
+        keys.heard.store(false, Ordering::Relaxed);
         Ok(keys)
     }
 
@@ -133,6 +142,7 @@ impl TokenKeys {
         if let Ok(mut current) = self.trusted.write() {
             std::mem::swap(&mut *current, &mut trusted);
         }
+        self.heard.store(true, Ordering::Relaxed);
         count
     }
 
@@ -170,7 +180,10 @@ impl TokenKeys {
     pub fn verify(&self, token: &str) -> Result<AccessClaims, TokenError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?;
         let kid = header.kid.ok_or(TokenError::Invalid)?;
-        let key = (self.trusted.read().ok().and_then(|keys| keys.get(&kid).cloned())).ok_or(TokenError::Invalid)?;
+        let Some(key) = self.trusted.read().ok().and_then(|keys| keys.get(&kid).cloned()) else {
+            let heard = self.signer.is_some() || self.heard.load(Ordering::Relaxed);
+            return Err(if heard { TokenError::Invalid } else { TokenError::KeysNotYetKnown });
+        };
         jsonwebtoken::decode::<AccessClaims>(token, &key, &self.validation).map(|data| data.claims).map_err(|error| {
             match error.kind() {
                 ErrorKind::ExpiredSignature => TokenError::Expired,
@@ -264,7 +277,7 @@ mod tests {
         let national = keys();
         let (token, _) = national.issue(42, 3, chrono::Utc::now().naive_utc()).expect("issues");
         let mirror = TokenKeys::new(&[1u8; 32], None).expect("keys");
-        assert_eq!(mirror.verify(&token), Err(TokenError::Invalid));
+        assert_eq!(mirror.verify(&token), Err(TokenError::KeysNotYetKnown), "before the first key set");
         assert_eq!(mirror.issue(1, 1, chrono::Utc::now().naive_utc()), Err(TokenError::NotIssuer));
         assert_eq!(mirror.trust(&national.public_keys()), 1);
         assert_eq!(mirror.verify(&token).expect("verifies").sub, "42");

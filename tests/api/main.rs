@@ -26,6 +26,7 @@ mod mirror_accounts;
 mod mirror_faults;
 mod mirror_helpers;
 mod national_nodes;
+mod node;
 mod oai;
 mod odata;
 mod openapi_limits;

@@ -3,15 +3,22 @@
 //! requests with a stale page. Through all of it, and through the line going down for a while and
 //! 1,000 changes made while the mirror is killed, the mirror ends with the upstream's catalogue
 //! digest, applies every upstream entry exactly once, serves a restricted text fetched over the
-//! bad line, and the upstream counts each of its reads exactly once.
+//! bad line, and the upstream counts each of its reads exactly once. And when the upstream's
+//! process itself is killed before the mirror has its latest changes: the mirror serves on (its officials within
+//! the minute, then public reading only), restarts from its own database while the upstream is
+//! still down, and converges once the upstream is started again, with every read counted once.
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use crate::accounts_helpers::account;
+use serde_json::{Value, json};
+
+use crate::accounts_helpers::{account, token_for};
 use crate::fault_proxy::{FaultProxy, slow_line};
-use crate::mirror_accounts::{read, reading_session, upstream_reads, upstream_with_text};
+use crate::helpers::{TestDatabase, encode};
+use crate::mirror_accounts::{read, reading_session, sign_in, upstream_reads, upstream_with_text};
 use crate::mirror_helpers::{Mirror, import, upstream_digest};
+use crate::node::Node;
 
 #[tokio::test]
 async fn a_mirror_converges_over_a_slow_line_that_cuts_truncates_repeats_and_goes_down() {
@@ -81,4 +88,85 @@ async fn a_mirror_converges_over_a_slow_line_that_cuts_truncates_repeats_and_goe
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     eprintln!("bytes through the proxy towards the mirror: {}", proxy.faults.bytes_down.load(Ordering::Relaxed));
+}
+
+async fn search_codes(address: &str, query: &str) -> Vec<String> {
+    let Ok(response) = reqwest::get(format!("{address}/api/v1/search?q={}", encode(query))).await else {
+        return Vec::new();
+    };
+    let body: Value = response.json().await.unwrap_or_default();
+    let hits = body["hits"].as_array().cloned().unwrap_or_default();
+    hits.iter().filter_map(|hit| hit["code"].as_str().map(str::to_string)).collect()
+}
+
+#[tokio::test]
+async fn a_mirror_outlives_its_upstream_process_killed_before_it_sent_300_changes() {
+    let db = TestDatabase::new();
+    let admin = token_for(account("down.admin").role("admin").province(None).insert_into(&db));
+    let mut node = Node::start(&db, "national");
+    node.ready().await;
+    let official = account("down.official").insert_into(&db);
+    let national = node.app(db);
+    let text = "# QCVN 06:2022/BXD\n\nPhần dành cho cán bộ.\n".as_bytes().to_vec();
+    let (status, uploaded) =
+        crate::texts::upload(&national, &admin, "QCVN 06:2022/BXD", "q.md", text, Some("registered")).await;
+    assert_eq!(status, 201, "{uploaded}");
+    let text = uploaded["id"].as_i64().expect("id");
+    let issued = json!({"name": "Cổng Hà Tĩnh", "province": "ha-tinh"});
+    let (status, issued) = national.call("POST", "/api/v1/mirrors", Some(&admin), Some(issued)).await;
+    assert_eq!(status, 201, "{issued}");
+    let mut mirror = Mirror::start_with(&national, issued["secret"].as_str()).await;
+    mirror.caught_up(&national).await;
+    let token = reading_session(&mirror, "down.official", text).await;
+
+    // 300 changes, and the upstream's process killed before the mirror has them all.
+    let mut csv = String::from("code,title_vi\n");
+    for i in 0..300 {
+        csv.push_str(&format!("TCVN {}:2026,Vật liệu khi cổng quốc gia tắt {i}\n", 40000 + i));
+    }
+    import(&national, &admin, csv).await;
+    node.kill();
+
+    // The mirror serves on: search, records, and its officials while their accounts were
+    // confirmed under a minute ago; what needs the upstream now says so.
+    assert!(search_codes(&mirror.address(), "QCVN 06:2022").await.contains(&"QCVN 06:2022/BXD".to_string()));
+    let ready = mirror.readiness().await.expect("the mirror answers /readyz");
+    assert_eq!(ready["status"], "ready", "{ready}");
+    for _ in 0..2 {
+        assert_eq!(read(&mirror.address(), &token, text).await.0, 200, "{}", mirror.log());
+    }
+    let (status, refused) = sign_in(&mirror.address(), "down.official").await;
+    assert_eq!((status, refused["error"]["code"].as_str()), (503, Some("upstream_unreachable")), "{refused}");
+
+    // Restarted while the upstream is still down: it serves its catalogue from its own database;
+    // a token it cannot check yet is not called invalid.
+    mirror.restart();
+    let started = Instant::now();
+    while search_codes(&mirror.address(), "QCVN 06:2022").await.is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(60), "the restarted mirror never served\n{}", mirror.log());
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let (status, waiting) = read(&mirror.address(), &token, text).await;
+    assert_eq!(
+        (status, waiting["error"]["code"].as_str()),
+        (503, Some("upstream_unreachable")),
+        "{waiting}\n{}",
+        mirror.log()
+    );
+
+    // The upstream is started again: the mirror converges, applies every entry once, and the
+    // reads made while the upstream was down reach the usage report once each.
+    node.restart(&national.db);
+    node.ready().await;
+    mirror.caught_up(&national).await;
+    assert_eq!(mirror.digest(), upstream_digest(&national), "it converges\n{}", mirror.log());
+    assert!(mirror.applications().iter().all(|(_, times)| *times == 1), "every upstream entry applied once");
+    let token = reading_session(&mirror, "down.official", text).await;
+    assert_eq!(read(&mirror.address(), &token, text).await.0, 200);
+    let started = Instant::now();
+    while upstream_reads(&national, official) != (5, 5, 5) {
+        let reads = upstream_reads(&national, official);
+        assert!(started.elapsed() < Duration::from_secs(60), "reads at the upstream: {reads:?}\n{}", mirror.log());
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
 }

@@ -11,56 +11,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::accounts_helpers::{TEST_FEED_SEED, account, token_for};
-use crate::helpers::{TestApp, TestDatabase, encode, free_port, serve_command};
+use crate::accounts_helpers::{account, token_for};
+use crate::helpers::{TestApp, TestDatabase, encode, free_port};
 use crate::mirror_accounts::{read, reading_session, upstream_reads};
 use crate::mirror_helpers::{self, Mirror, upstream_digest};
-
-/// One national node; killed when dropped.
-struct Node {
-    child: Child,
-    port: u16,
-}
-
-impl Node {
-    fn start(db: &TestDatabase, name: &str) -> Node {
-        let port = free_port();
-        let data = db.dir.path().join(name);
-        let log = std::fs::File::create(db.dir.path().join(format!("{name}.log"))).expect("log");
-        let child = serve_command(db, &data, port)
-            .env("TIEUCHUAN_FEED_SIGNING_KEY", TEST_FEED_SEED)
-            .env("TIEUCHUAN_BLOB_STORE", "database")
-            .env("TIEUCHUAN_TRUSTED_PROXIES", "127.0.0.1")
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("a node starts");
-        Node { child, port }
-    }
-
-    fn address(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    async fn ready(&self) {
-        let started = Instant::now();
-        while !reqwest::get(format!("{}/readyz", self.address())).await.is_ok_and(|r| r.status().is_success()) {
-            assert!(started.elapsed() < Duration::from_secs(90), "node on {} never became ready", self.port);
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
+use crate::node::Node;
 
 /// nginx running `deploy/nginx.conf` in front of the nodes; stopped when dropped.
 struct Nginx {
