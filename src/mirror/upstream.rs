@@ -120,20 +120,31 @@ impl Upstream {
             if bytes.len() as u64 >= size {
                 break;
             }
-            let request =
-                self.client.get(format!("{}{path}", self.base)).header("range", format!("bytes={}-", bytes.len()));
+            // The whole comes gzip-compressed where it is text; a resumed part comes as stored.
+            let mut request = self.client.get(format!("{}{path}", self.base));
+            if !bytes.is_empty() {
+                request = request.header("range", format!("bytes={}-", bytes.len()));
+            }
             match request.send().await {
-                Ok(mut response) if response.status().as_u16() == 206 => loop {
-                    match response.chunk().await {
-                        Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
-                        Ok(None) => break,
-                        Err(error) => {
-                            tracing::debug!(path, have = bytes.len(), size, %error, "a download broke; resuming");
-                            last_error = error.to_string();
-                            break;
+                Ok(mut response) if matches!(response.status().as_u16(), 200 | 206) => {
+                    if response.status().as_u16() == 200 {
+                        bytes.clear();
+                    }
+                    loop {
+                        match response.chunk().await {
+                            Ok(Some(chunk)) if bytes.len() + chunk.len() <= size as usize => {
+                                bytes.extend_from_slice(&chunk);
+                            }
+                            Ok(Some(_)) => return Err(Fetch::Unreachable(format!("{path}: more than {size} bytes"))),
+                            Ok(None) => break,
+                            Err(error) => {
+                                tracing::debug!(path, have = bytes.len(), size, %error, "a download broke; resuming");
+                                last_error = error.to_string();
+                                break;
+                            }
                         }
                     }
-                },
+                }
                 // Not there (any more) or refused: no point in asking again this round.
                 Ok(response) if response.status().is_client_error() => {
                     return Err(Fetch::Unreachable(format!("{path}: {}", response.status())));

@@ -134,10 +134,30 @@ async fn public_texts_are_fetched_by_hash_with_ranges_and_no_other_text_is() {
     assert!(!texts.iter().any(|t| t["sha256"] == feed_hash(&restricted).as_str()), "a restricted text is not listed");
 
     let path = format!("/api/v1/texts/{public_hash}");
-    let whole = get(&app, &path, &[]).await;
+    let raw = reqwest::Client::builder().no_gzip().build().expect("client");
+    let whole = raw.get(format!("{}{path}", app.address)).send().await.expect("whole");
     assert_eq!(whole.status().as_u16(), 200);
     assert_eq!(whole.headers()["etag"], format!("\"{public_hash}\"").as_str());
     assert_eq!(whole.bytes().await.expect("bytes"), public);
+    // Whole, to a client that takes gzip: compressed on the way, with a weak tag; a part never is.
+    let gzipped = raw.get(format!("{}{path}", app.address)).header("accept-encoding", "gzip").send().await;
+    let gzipped = gzipped.expect("gzipped");
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    assert_eq!(gzipped.headers()["etag"], format!("W/\"{public_hash}\"").as_str());
+    let sent = gzipped.bytes().await.expect("bytes");
+    assert!(sent.len() < public.len() / 3, "{} bytes sent for {}", sent.len(), public.len());
+    let mut decoded = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&sent[..]), &mut decoded).expect("gzip");
+    assert_eq!(decoded, public);
+    let refused = raw.get(format!("{}{path}", app.address)).header("accept-encoding", "gzip;q=0, identity").send();
+    assert_eq!(refused.await.expect("identity").headers().get("content-encoding").map(|v| v.as_bytes()), Some(&b"identity"[..]));
+    let weak = get(&app, &path, &[("if-none-match", &format!("W/\"{public_hash}\""))]).await;
+    assert_eq!(weak.status().as_u16(), 304, "the weak tag revalidates");
+    let part = raw.get(format!("{}{path}", app.address)).header("accept-encoding", "gzip").header("range", "bytes=0-");
+    let part = part.send().await.expect("part");
+    assert_eq!(part.status().as_u16(), 206);
+    assert_eq!(part.headers()["content-encoding"], "identity");
+    assert_eq!(part.bytes().await.expect("part"), public);
     let part = get(&app, &path, &[("range", "bytes=100-199")]).await;
     assert_eq!(part.status().as_u16(), 206);
     assert_eq!(part.headers()["content-range"], format!("bytes 100-199/{}", public.len()).as_str());
