@@ -5,7 +5,7 @@
 //! are fetched with the mirror's credential the first time an entitled official reads one, and
 //! kept by `keep` alike.
 
-use std::time::Duration;
+use futures_util::StreamExt;
 
 use chrono::Utc;
 
@@ -18,6 +18,9 @@ use crate::feed::log::{self, Change};
 use crate::services::documents::TextStorage;
 use crate::services::with_connection;
 use crate::texts::extraction;
+
+/// Texts fetched at once.
+const TEXTS_IN_FLIGHT: usize = 2;
 
 /// Fetches the public texts the mirror lacks, of the given standards (all when `None`); returns
 /// how many it stored. A text that cannot be fetched now is passed over (and the whole is an error
@@ -40,35 +43,34 @@ pub async fn fetch(
     })
     .await
     .map_err(|e| Fetch::Unreachable(format!("the mirror's database: {e}")))?;
-    let (mut stored, mut failed) = (0, None);
-    for text in missing {
-        let size = u64::try_from(text.size_bytes).unwrap_or_default();
-        let bytes = match upstream.download(&format!("/api/v1/texts/{}", text.sha256), size).await {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                failed = Some(error);
-                continue;
-            }
-        };
-        if sha256_hex(&bytes) != text.sha256 {
-            tracing::warn!(text = text.id, "a text from the upstream does not match its hash; it is not kept");
-            continue;
-        }
-        let sha256 = text.sha256.clone();
-        if !keep(pool, storage, text, sha256, bytes).await.map_err(|e| Fetch::Unreachable(e.to_string()))? {
-            continue;
-        }
-        stored += 1;
-        // A mirror on a slow line shares it with its officials: texts come one after another.
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    match failed {
+    // Two at a time: while one text crosses the line the next is asked for, so a long line's
+    // round trip is not paid for each text; no more, as the mirror shares its line with officials.
+    let outcomes: Vec<Result<bool, Fetch>> = futures_util::stream::iter(missing)
+        .map(|text| fetch_one(pool, upstream, storage, text))
+        .buffer_unordered(TEXTS_IN_FLIGHT)
+        .collect()
+        .await;
+    let stored = outcomes.iter().filter(|outcome| matches!(outcome, Ok(true))).count();
+    match outcomes.into_iter().find_map(Result::err) {
         Some(error) => {
             tracing::info!(stored, "public texts fetched before one failed");
             Err(error)
         }
         None => Ok(stored),
     }
+}
+
+/// Fetches one public text, checks it against its hash and keeps it; false when it is not kept
+/// (a text that does not match or cannot be read here).
+async fn fetch_one(pool: &DbPool, upstream: &Upstream, storage: &TextStorage, text: DocumentRow) -> Result<bool, Fetch> {
+    let size = u64::try_from(text.size_bytes).unwrap_or_default();
+    let bytes = upstream.download(&format!("/api/v1/texts/{}", text.sha256), size).await?;
+    if sha256_hex(&bytes) != text.sha256 {
+        tracing::warn!(text = text.id, "a text from the upstream does not match its hash; it is not kept");
+        return Ok(false);
+    }
+    let sha256 = text.sha256.clone();
+    keep(pool, storage, text, sha256, bytes).await.map_err(|e| Fetch::Unreachable(e.to_string()))
 }
 
 /// Keeps a text fetched from the upstream (its bytes already checked against `sha256`): extracted
