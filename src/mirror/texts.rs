@@ -62,7 +62,12 @@ pub async fn fetch(
 
 /// Fetches one public text, checks it against its hash and keeps it; false when it is not kept
 /// (a text that does not match or cannot be read here).
-async fn fetch_one(pool: &DbPool, upstream: &Upstream, storage: &TextStorage, text: DocumentRow) -> Result<bool, Fetch> {
+async fn fetch_one(
+    pool: &DbPool,
+    upstream: &Upstream,
+    storage: &TextStorage,
+    text: DocumentRow,
+) -> Result<bool, Fetch> {
     let size = u64::try_from(text.size_bytes).unwrap_or_default();
     let bytes = upstream.download(&format!("/api/v1/texts/{}", text.sha256), size).await?;
     if sha256_hex(&bytes) != text.sha256 {

@@ -7,12 +7,11 @@
 //! weak as the encoding differs; a part is always the stored bytes, so an offset counts the same
 //! bytes however the whole came.
 
+use actix_web::http::Method;
 use actix_web::http::header::{
-    ACCEPT_ENCODING, ACCEPT_RANGES, CACHE_CONTROL, CONTENT_RANGE, ContentEncoding, ETAG, IF_NONE_MATCH, IF_RANGE,
-    RANGE,
+    ACCEPT_ENCODING, ACCEPT_RANGES, CACHE_CONTROL, CONTENT_RANGE, ContentEncoding, ETAG, IF_NONE_MATCH, IF_RANGE, RANGE,
 };
 use actix_web::http::header::{ByteRangeSpec, Range};
-use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse};
 
 use crate::error::AppError;

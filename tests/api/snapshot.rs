@@ -150,7 +150,10 @@ async fn public_texts_are_fetched_by_hash_with_ranges_and_no_other_text_is() {
     std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&sent[..]), &mut decoded).expect("gzip");
     assert_eq!(decoded, public);
     let refused = raw.get(format!("{}{path}", app.address)).header("accept-encoding", "gzip;q=0, identity").send();
-    assert_eq!(refused.await.expect("identity").headers().get("content-encoding").map(|v| v.as_bytes()), Some(&b"identity"[..]));
+    assert_eq!(
+        refused.await.expect("identity").headers().get("content-encoding").map(|v| v.as_bytes()),
+        Some(&b"identity"[..])
+    );
     let weak = get(&app, &path, &[("if-none-match", &format!("W/\"{public_hash}\""))]).await;
     assert_eq!(weak.status().as_u16(), 304, "the weak tag revalidates");
     let part = raw.get(format!("{}{path}", app.address)).header("accept-encoding", "gzip").header("range", "bytes=0-");

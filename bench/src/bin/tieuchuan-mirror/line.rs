@@ -96,11 +96,13 @@ impl Line {
     }
 }
 
+/// Bytes on the line, and when they may arrive.
+type Segment = (Instant, Vec<u8>);
+
 /// Carries one direction of a connection over `link`: a reader that stamps each segment with the
 /// moment it may arrive, and a writer that delivers it then, at the link's rate.
 fn carry(mut from: TcpStream, to: TcpStream, link: Arc<Link>) {
-    let (segments, arriving): (SyncSender<(Instant, Vec<u8>)>, Receiver<(Instant, Vec<u8>)>) =
-        sync_channel(BUFFER_SEGMENTS);
+    let (segments, arriving): (SyncSender<Segment>, Receiver<Segment>) = sync_channel(BUFFER_SEGMENTS);
     let delay = link.delay;
     std::thread::spawn(move || {
         let mut buffer = [0u8; SEGMENT];
