@@ -12,7 +12,7 @@ use chrono::Utc;
 
 use super::apply::{self, ApplyError};
 use super::status::SyncClock;
-use super::texts;
+use super::texts::TextFetcher;
 use super::upstream::{Fetch, Upstream};
 use crate::db::DbPool;
 use crate::db::replica::{self, MirrorState};
@@ -31,12 +31,13 @@ const HALTED_RETRY: Duration = Duration::from_secs(60);
 /// Starts following `upstream` into the database in `pool` (texts into `storage`), for the life
 /// of the process.
 pub fn spawn(pool: DbPool, upstream: Upstream, storage: TextStorage, clock: Arc<SyncClock>) {
+    let texts = TextFetcher::spawn(pool.clone(), upstream.clone(), storage);
+    // Whatever an earlier run left unfetched.
+    texts.want(None);
     actix_web::rt::spawn(async move {
         let mut backoff = Duration::from_secs(1);
-        // Texts that could not be fetched yet are tried again once the feed is at its head.
-        let mut texts_pending = true;
         loop {
-            match step(&pool, &upstream, &storage, &clock, &mut texts_pending).await {
+            match step(&pool, &upstream, &clock, &texts).await {
                 // Applied something, or at the head: go on at once (the next request long-polls).
                 Ok(()) => backoff = Duration::from_secs(1),
                 Err(Fetch::Unreachable(reason)) => {
@@ -46,10 +47,12 @@ pub fn spawn(pool: DbPool, upstream: Upstream, storage: TextStorage, clock: Arc<
                 }
                 Err(Fetch::Resync) => {
                     tracing::warn!(upstream = %upstream.base, "the upstream's epoch changed; resyncing from a snapshot");
-                    texts_pending = true;
-                    if let Err(error) = resync(&pool, &upstream).await {
-                        tracing::warn!(%error, "the resync failed; retrying");
-                        tokio::time::sleep(backoff).await;
+                    match resync(&pool, &upstream).await {
+                        Ok(()) => texts.want(None),
+                        Err(error) => {
+                            tracing::warn!(%error, "the resync failed; retrying");
+                            tokio::time::sleep(backoff).await;
+                        }
                     }
                 }
                 Err(Fetch::Broken(broken)) => {
@@ -98,41 +101,13 @@ async fn resync(pool: &DbPool, upstream: &Upstream) -> Result<(), Fetch> {
     Ok(())
 }
 
-/// Fetches the public texts the mirror lacks (of some standards, or all); a failure leaves them
-/// pending for the next round at the head.
-async fn fetch_texts(
-    pool: &DbPool,
-    upstream: &Upstream,
-    storage: &TextStorage,
-    of: Option<Vec<i64>>,
-    pending: &mut bool,
-) {
-    match texts::fetch(pool, upstream, storage, of).await {
-        Ok(0) => tracing::debug!("no public text to fetch"),
-        Ok(fetched) => tracing::info!(fetched, "the mirror fetched public texts"),
-        Err(error) => {
-            tracing::warn!(%error, "public texts could not be fetched yet");
-            *pending = true;
-        }
-    }
-}
-
-async fn step(
-    pool: &DbPool,
-    upstream: &Upstream,
-    storage: &TextStorage,
-    clock: &SyncClock,
-    texts_pending: &mut bool,
-) -> Result<(), Fetch> {
+async fn step(pool: &DbPool, upstream: &Upstream, clock: &SyncClock, texts: &TextFetcher) -> Result<(), Fetch> {
     let Some(state) = state(pool).await?.filter(|s| s.upstream == upstream.base) else {
         resync(pool, upstream).await?;
-        *texts_pending = true;
+        texts.want(None);
         return Ok(());
     };
     clock.mark(state.caught_up_at);
-    if std::mem::take(texts_pending) {
-        fetch_texts(pool, upstream, storage, None, texts_pending).await;
-    }
     let page = upstream.page(state.seq, &state.epoch, WAIT_SECONDS).await?;
     if page.epoch != state.epoch {
         return Err(Fetch::Resync);
@@ -160,7 +135,7 @@ async fn step(
         .await
         .map_err(unreachable)?;
     if !with_texts.is_empty() {
-        fetch_texts(pool, upstream, storage, Some(with_texts), texts_pending).await;
+        texts.want(Some(with_texts));
     }
     Ok(())
 }

@@ -3,9 +3,14 @@
 //! into sections (between units of work), and kept; the standard's entry in the mirror's own log
 //! then lets its search index take in the body. Restricted texts, whose hashes are not published,
 //! are fetched with the mirror's credential the first time an entitled official reads one, and
-//! kept by `keep` alike.
+//! kept by `keep` alike. The fetching runs in its own task (`TextFetcher`), which the follower
+//! tells what it applied: a bootstrap of thousands of texts over a slow line never holds up the
+//! catalogue, whose changes go on arriving meanwhile.
+
+use std::time::Duration;
 
 use futures_util::StreamExt;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use chrono::Utc;
 
@@ -21,6 +26,66 @@ use crate::texts::extraction;
 
 /// Texts fetched at once.
 const TEXTS_IN_FLIGHT: usize = 2;
+/// How long the fetcher waits before asking again for texts it could not fetch.
+const RETRY: Duration = Duration::from_secs(60);
+
+/// The standards whose public texts are wanted: some, or all (`None`).
+type Wanted = Option<Vec<i64>>;
+
+/// The mirror's text fetcher, told by the follower what to fetch; it runs for the life of the
+/// process.
+#[derive(Clone)]
+pub struct TextFetcher {
+    wanted: UnboundedSender<Wanted>,
+}
+
+impl TextFetcher {
+    pub fn spawn(pool: DbPool, upstream: Upstream, storage: TextStorage) -> TextFetcher {
+        let (wanted, asked) = unbounded_channel();
+        actix_web::rt::spawn(run(pool, upstream, storage, asked));
+        TextFetcher { wanted }
+    }
+
+    /// Asks for the public texts of `standards` (all of them when `None`) without waiting.
+    pub fn want(&self, standards: Wanted) {
+        let _ = self.wanted.send(standards);
+    }
+}
+
+/// Fetches what is asked, all that was asked meanwhile at once; after a failure, everything
+/// missing again once `RETRY` has passed.
+async fn run(pool: DbPool, upstream: Upstream, storage: TextStorage, mut asked: UnboundedReceiver<Wanted>) {
+    let mut failed = false;
+    loop {
+        let first = match tokio::time::timeout(RETRY, asked.recv()).await {
+            Ok(Some(wanted)) => wanted,
+            Ok(None) => return,
+            Err(_) if failed => None,
+            Err(_) => continue,
+        };
+        let mut wanted = first;
+        while let Ok(more) = asked.try_recv() {
+            wanted = match (wanted, more) {
+                (Some(mut some), Some(more)) => {
+                    some.extend(more);
+                    Some(some)
+                }
+                _ => None,
+            };
+        }
+        failed = match fetch(&pool, &upstream, &storage, wanted).await {
+            Ok(0) => false,
+            Ok(fetched) => {
+                tracing::info!(fetched, "the mirror fetched public texts");
+                false
+            }
+            Err(error) => {
+                tracing::warn!(%error, "public texts could not be fetched yet; trying again in a minute");
+                true
+            }
+        };
+    }
+}
 
 /// Fetches the public texts the mirror lacks, of the given standards (all when `None`); returns
 /// how many it stored. A text that cannot be fetched now is passed over (and the whole is an error

@@ -7,6 +7,7 @@
 //! process itself is killed before the mirror has its latest changes: the mirror serves on (its officials within
 //! the minute, then public reading only), restarts from its own database while the upstream is
 //! still down, and converges once the upstream is started again, with every read counted once.
+//! And the catalogue's changes reach the mirror while a slow line is still carrying its texts.
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -169,4 +170,54 @@ async fn a_mirror_outlives_its_upstream_process_killed_before_it_sent_300_change
         assert!(started.elapsed() < Duration::from_secs(60), "reads at the upstream: {reads:?}\n{}", mirror.log());
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
+}
+
+#[tokio::test]
+async fn the_catalogue_follows_while_a_slow_line_still_carries_the_texts() {
+    let (upstream, admin, _, _) = upstream_with_text().await;
+    let codes: Vec<String> = (0..6).map(|i| format!("TCVN {}:2026", 41000 + i)).collect();
+    let rows: String = codes.iter().map(|code| format!("{code},Văn bản dài qua đường chậm\n")).collect();
+    import(&upstream, &admin, format!("code,title_vi\n{rows}")).await;
+    // Six public texts of 120 KB of hex digits (which gzip halves at best): some twenty seconds
+    // of a 256 kbit/s line.
+    let mut hashes = Vec::new();
+    for (i, code) in codes.iter().enumerate() {
+        let body: String =
+            (0..1900).map(|j| tieuchuan::domain::digest::sha256_hex(format!("{i}/{j}").as_bytes())).collect();
+        let text = format!("# {code}\n\n{body}\n").into_bytes();
+        hashes.push(tieuchuan::domain::digest::sha256_hex(&text));
+        let (status, _) = crate::texts::upload(&upstream, &admin, code, "dai.md", text, Some("public")).await;
+        assert_eq!(status, 201);
+    }
+    let proxy = FaultProxy::start(&upstream.address, slow_line()).await;
+    let mirror = Mirror::start_via(&upstream, &proxy.address, None).await;
+    mirror.caught_up(&upstream).await;
+    let kept = || async {
+        let mut kept = 0;
+        for hash in &hashes {
+            let url = format!("{}/api/v1/texts/{hash}", mirror.address());
+            kept += usize::from(reqwest::get(url).await.is_ok_and(|r| r.status() == 200));
+        }
+        kept
+    };
+
+    // A change made now reaches the mirror's search while the texts are still on the line.
+    import(&upstream, &admin, "code,title_vi\nTCVN 41999:2026,Thay đổi giữa lúc tải văn bản\n".into()).await;
+    let started = Instant::now();
+    while !search_codes(&mirror.address(), "TCVN 41999:2026").await.contains(&"TCVN 41999:2026".to_string()) {
+        assert!(started.elapsed() < Duration::from_secs(60), "the change never arrived\n{}", mirror.log());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let on_arrival = kept().await;
+    assert!(on_arrival < hashes.len(), "the change waited for all {on_arrival} texts");
+    let started = Instant::now();
+    while kept().await < hashes.len() {
+        assert!(started.elapsed() < Duration::from_secs(240), "the texts never all arrived\n{}", mirror.log());
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    eprintln!(
+        "the change arrived with {on_arrival} of {} texts kept; all kept after {:?}",
+        hashes.len(),
+        started.elapsed()
+    );
 }
