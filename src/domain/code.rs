@@ -15,6 +15,10 @@ const MAX_CODE_LEN: usize = 120;
 /// Issuer suffixes whose canonical spelling has a `Đ`, so that `BLDTBXH` becomes `BLĐTBXH`.
 const ISSUERS_WITH_D_STROKE: &[&str] = &["BLĐTBXH", "BGDĐT", "BKHĐT", "BVHTTDL"];
 
+/// The one sector series of national regulations numbered apart, as its codes write it: the
+/// electricity sector's technical regulations, `QCVN QTĐ 5:2009/BCT` to `QCVN QTĐ 8:2010/BCT`.
+const SECTOR_SERIES: &str = "QTĐ";
+
 /// Issuer suffixes of national regulations (ministries, before and after the 2025 mergers).
 pub const KNOWN_ISSUERS: &[&str] = &[
     "BXD", "BYT", "BTNMT", "BNNMT", "BGTVT", "BCT", "BTTTT", "BKHCN", "BLĐTBXH", "BCA", "BQP", "BNNPTNT", "BVHTTDL",
@@ -56,7 +60,8 @@ pub struct CanonicalCode {
     pub kind: Kind,
     /// International prefix of an adopted standard: `ISO`, `ISO/IEC`.
     pub adopted_prefix: Option<String>,
-    /// Number with its parts as written: `06`, `01-1`, `7447-4-41`, `08-MT`.
+    /// Number with its parts as written: `06`, `01-1`, `7447-4-41`, `08-MT`, and a sector
+    /// series before it: `QTĐ 8`.
     pub number: String,
     pub year: Option<u32>,
     /// Issuer suffix of regulations: `BXD`, `BLĐTBXH`.
@@ -71,6 +76,7 @@ static CODE_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
         (?P<kind>TCVN|QCVN|QCĐP|QCDP|ĐLVN|DLVN)
         \s*:?\s*
         (?:(?P<intl>(?:ISO|IEC|ASTM|CODEX|CAC|OIML|IEEE|EN)(?:\s*/\s*(?:ISO|IEC|TS|TR|PAS|ASTM|IEEE|GUIDE))*)\s*)?
+        (?:(?P<sector>QTĐ|QTD)\s*-?\s*)?
         (?P<number>\d{1,6}[A-Z]{0,2}(?:\s*-\s*(?:\d{1,6}|[A-ZĐ]{1,8}))*)
         (?:\s*[:\-\s]\s*(?P<year>\d{4}))?
         (?:\s*[/\s\-]\s*(?P<issuer>[A-ZĐ][A-ZĐ&]{1,14}(?:-[A-ZĐ]{1,10})?))?
@@ -123,12 +129,17 @@ impl CanonicalCode {
             }),
             _ => None,
         };
+        // A sector's series of regulations is part of the number: `QCVN QTĐ 8:2010/BCT`.
+        let mut number = segments.join("-");
+        if caps.name("sector").is_some() {
+            number = format!("{SECTOR_SERIES} {number}");
+        }
         Ok(CanonicalCode {
             kind,
             adopted_prefix: caps
                 .name("intl")
                 .map(|m| m.as_str().split('/').map(str::trim).collect::<Vec<_>>().join("/")),
-            number: segments.join("-"),
+            number,
             year,
             issuer,
             amendment,
@@ -214,9 +225,11 @@ pub fn slugify(text: &str) -> String {
     slug.trim_end_matches('-').to_string()
 }
 
-/// A number as keys write it: lowercase, leading zeros removed from each part (`01-1` → `1-1`).
+/// A number as keys write it: lowercase without diacritics, leading zeros removed from each part
+/// (`01-1` → `1-1`, `QTĐ 08` → `qtd 8`).
 pub fn normalized_number(number: &str) -> String {
-    number.split('-').map(|part| strip_leading_zeros(part.trim())).collect::<Vec<_>>().join("-").to_lowercase()
+    let part = |part: &str| part.split_whitespace().map(strip_leading_zeros).collect::<Vec<_>>().join(" ");
+    fold_diacritics(number).split('-').map(part).collect::<Vec<_>>().join("-").to_lowercase()
 }
 
 /// `08` → `8`, `012A` → `12A`, `0` stays `0`, letters stay as they are.

@@ -62,6 +62,18 @@ fn codes_seen_in_real_documents_parse() {
 }
 
 #[test]
+fn the_electricity_sectors_series_is_a_code_of_its_own() {
+    for spelling in ["QCVN QTĐ 8:2010/BCT", "qcvn qtd 8 2010 bct", "QCVN QTĐ-8:2010/BCT", "QCVN QTD 8:2010/BCT"] {
+        assert_eq!(canonical(spelling), "QCVN QTĐ 8:2010/BCT", "{spelling}");
+    }
+    // QCVN 04:2021/BXD cites it as `QCVN QTĐ 08:2010/BCT`: the same document.
+    assert_eq!(key("QCVN QTĐ 08:2010/BCT"), key("QCVN QTĐ 8:2010/BCT"));
+    assert_eq!(key("QCVN QTĐ 8:2010/BCT"), "qcvn qtd 8:2010/bct");
+    assert_eq!(CanonicalCode::parse("QCVN QTĐ 5:2009/BCT").expect("parses").slug(), "qcvn-qtd-5-2009-bct");
+    assert_ne!(key("QCVN QTĐ 8:2010/BCT"), key("QCVN 8:2010/BCT"), "the series is part of the identity");
+}
+
+#[test]
 fn decomposed_diacritics_are_composed_first() {
     use unicode_normalization::UnicodeNormalization;
     let nfd: String = "ĐLVN 31:2017".nfd().collect();
