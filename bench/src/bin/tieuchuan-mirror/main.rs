@@ -35,8 +35,7 @@ struct Args {
     /// An admin of the national instance (username:password), who makes the changes.
     #[arg(long)]
     admin: String,
-    /// The gen-corpus directory the national instance imported (its public texts are counted,
-    /// its queries searched).
+    /// The gen-corpus directory the national instance imported (its queries are searched).
     #[arg(long)]
     corpus: Option<PathBuf>,
     /// The line's rate each way, in kbit/s.
@@ -124,17 +123,19 @@ fn count_files(path: &Path) -> usize {
         .sum()
 }
 
-/// The public texts and the queries of a gen-corpus directory.
-fn corpus(dir: Option<&Path>, searches: usize) -> Result<(usize, Vec<String>), String> {
+/// The queries of a gen-corpus directory (its first `searches`), or a few real ones.
+fn queries(dir: Option<&Path>, searches: usize) -> Result<Vec<String>, String> {
     let builtin = ["bê tông cốt thép", "QCVN 06:2022", "phòng cháy chữa cháy", "nuoc sach sinh hoat", "TCVN 5574"];
-    let Some(dir) = dir else { return Ok((0, builtin.iter().map(|q| q.to_string()).collect())) };
-    let read = |name: &str| std::fs::read_to_string(dir.join(name)).map_err(|e| format!("{name}: {e}"));
-    let records: Vec<Value> = read("catalogue.jsonl")?.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
-    let public = records.iter().filter(|r| r.get("text_file").is_some() && r["access_level"] == "public").count();
-    let queries =
-        read("queries.jsonl")?.lines().filter_map(|l| serde_json::from_str::<Value>(l).ok()).collect::<Vec<_>>();
-    let queries = queries.iter().filter_map(|q| q["q"].as_str().map(str::to_string)).take(searches).collect();
-    Ok((public, queries))
+    let Some(dir) = dir else { return Ok(builtin.iter().map(|q| q.to_string()).collect()) };
+    let text = std::fs::read_to_string(dir.join("queries.jsonl")).map_err(|e| format!("queries.jsonl: {e}"))?;
+    let queries = text.lines().filter_map(|l| serde_json::from_str::<Value>(l).ok()).collect::<Vec<_>>();
+    Ok(queries.iter().filter_map(|q| q["q"].as_str().map(str::to_string)).take(searches).collect())
+}
+
+/// The public texts the national instance publishes by hash (its snapshot manifest lists them).
+fn public_texts(national: &Probe) -> Result<usize, String> {
+    let signed = national.json("/api/v1/snapshot")?;
+    signed["manifest"]["texts"].as_array().map(Vec::len).ok_or_else(|| "the manifest lists no texts".into())
 }
 
 fn percentile(values: &[f64], share: f64) -> f64 {
@@ -218,7 +219,7 @@ fn searches(mirror: &Probe, over_line: &Probe, queries: &[String]) -> Result<(Ve
 fn main() -> Result<(), String> {
     let args = Args::parse();
     let national = Probe::new(&args.national);
-    let (public_texts, queries) = corpus(args.corpus.as_deref(), args.searches)?;
+    let (public_texts, queries) = (public_texts(&national)?, queries(args.corpus.as_deref(), args.searches)?);
     let head = national.head()?;
     let standards = national.readiness().and_then(|r| r["standards"].as_i64()).ok_or("the national is not ready")?;
     let upstream = args.national.trim_start_matches("http://").trim_end_matches('/').to_string();
