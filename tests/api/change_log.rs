@@ -10,7 +10,7 @@ async fn every_seeded_record_has_one_entry_in_increasing_sequence() {
     let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
     let mut conn = app.db.connect();
     let entries = change_log::since(&mut conn, 0, 10_000).expect("log");
-    assert_eq!(entries.len(), 371);
+    assert_eq!(entries.len(), crate::helpers::seed_records());
     assert!(entries.windows(2).all(|w| w[0].seq < w[1].seq));
     assert!(entries.iter().all(|e| e.action == "created" && e.version == 1));
 }
@@ -45,7 +45,7 @@ async fn the_change_log_refuses_updates_and_deletes() {
     let mut conn = app.db.connect();
     assert!(diesel::sql_query("UPDATE change_log SET code = 'x'").execute(&mut *conn).is_err());
     assert!(diesel::sql_query("DELETE FROM change_log").execute(&mut *conn).is_err());
-    assert_eq!(change_log::latest_seq(&mut conn).expect("seq"), 371);
+    assert_eq!(change_log::latest_seq(&mut conn).expect("seq"), crate::helpers::seed_records() as i64);
 }
 
 #[test]
@@ -63,8 +63,8 @@ fn nodes_starting_together_on_an_empty_database_seed_it_once() {
         })
         .collect();
     let created: Vec<usize> = threads.into_iter().map(|t| t.join().expect("thread").expect("seed succeeds")).collect();
-    assert_eq!(created.iter().sum::<usize>(), 371, "{created:?}");
+    assert_eq!(created.iter().sum::<usize>(), crate::helpers::seed_records(), "{created:?}");
     let mut conn = db.connect();
-    assert_eq!(tieuchuan::db::standards::count(&mut conn).expect("count"), 371);
-    assert_eq!(change_log::latest_seq(&mut conn).expect("seq"), 371);
+    assert_eq!(tieuchuan::db::standards::count(&mut conn).expect("count"), crate::helpers::seed_records() as i64);
+    assert_eq!(change_log::latest_seq(&mut conn).expect("seq"), crate::helpers::seed_records() as i64);
 }

@@ -39,7 +39,7 @@ async fn a_follower_reproduces_the_catalogue_from_the_feed_and_checks_the_signed
     let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
     let mut follower = Follower::default();
     let applied = follower.sync(&app.client, &app.address).await.expect("the feed verifies");
-    assert!(applied >= 371, "the epoch starts with the whole catalogue: {applied}");
+    assert!(applied >= crate::helpers::seed_records(), "the epoch starts with the whole catalogue: {applied}");
     let admin = admin(&app);
     let csv = "code,title_vi,status\nQCVN 06:2022/BXD,An toàn cháy cho nhà và công trình (sửa),in_force\nTCVN 14998:2026,Cửa sổ - Phương pháp thử,unknown\n";
     assert_eq!(import_csv(&app, &admin, csv.into()).await, 200);
@@ -70,14 +70,14 @@ async fn writers_on_two_connections_never_let_a_follower_skip_an_entry() {
     };
     let follow = async {
         let mut rounds = 0;
-        while follower.records.len() < 371 + 60 && rounds < 400 {
+        while follower.records.len() < crate::helpers::seed_records() + 60 && rounds < 400 {
             follower.sync(&app.client, &app.address).await.expect("no gap, no broken chain while writers write");
             rounds += 1;
         }
     };
     futures_util::join!(write(20_000), write(30_000), follow);
     follower.sync(&app.client, &app.address).await.expect("the rest");
-    assert_eq!(follower.records.len(), 371 + 60);
+    assert_eq!(follower.records.len(), crate::helpers::seed_records() + 60);
     let mut conn = app.db.connect();
     assert_eq!(follower.digest(), server_digest(&mut conn));
 }

@@ -180,6 +180,11 @@ pub fn write_file(db: &TestDatabase, name: &str, content: &[u8]) -> PathBuf {
     path
 }
 
+/// How many records the embedded seed catalogue holds.
+pub fn seed_records() -> usize {
+    tieuchuan::services::import::SEED_CATALOGUE.lines().filter(|line| !line.trim().is_empty()).count()
+}
+
 /// The seed catalogue shipped with the project.
 pub fn seed_catalogue_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("standards-data/catalogue.jsonl")

@@ -8,7 +8,7 @@ async fn health_and_readiness_report_the_catalogue() {
     let (status, body) = app.get_json("/healthz").await;
     assert_eq!((status, body["status"].as_str()), (200, Some("ok")));
     let (status, body) = app.get_json("/readyz").await;
-    assert_eq!((status, body["status"].as_str(), body["standards"].as_i64()), (200, Some("ready"), Some(371)));
+    assert_eq!((status, body["status"].as_str(), body["standards"].as_i64()), (200, Some("ready"), Some(crate::helpers::seed_records() as i64)));
 }
 
 #[tokio::test]
@@ -26,8 +26,8 @@ async fn metrics_count_requests_by_route_and_show_pool_and_catalogue_gauges() {
     );
     assert!(text.contains(r#"route="/api/v1/standards/{reference:.*}",status="404"} 1"#), "{text}");
     assert!(text.contains("tieuchuan_http_request_duration_seconds_bucket"));
-    assert!(text.contains("tieuchuan_catalogue_standards 371"));
-    assert!(text.contains("tieuchuan_change_log_sequence 371"));
+    assert!(text.contains(&format!("tieuchuan_catalogue_standards {}", crate::helpers::seed_records())));
+    assert!(text.contains(&format!("tieuchuan_change_log_sequence {}", crate::helpers::seed_records())));
     assert!(text.contains("tieuchuan_db_pool_connections"));
 }
 

@@ -71,11 +71,11 @@ async fn a_missing_or_corrupt_index_is_rebuilt_from_the_database_at_start() {
     let count = |index: &SearchIndex| index.stats().expect("stats").0;
 
     let fresh = SearchIndex::open(&index_dir, &mut conn, Abbreviations::default()).expect("builds");
-    assert_eq!(count(&fresh), 371);
+    assert_eq!(count(&fresh), crate::helpers::seed_records() as u64);
     drop(fresh);
     std::fs::remove_dir_all(index_dir.join("index")).expect("delete the index");
     let rebuilt = SearchIndex::open(&index_dir, &mut conn, Abbreviations::default()).expect("rebuilds");
-    assert_eq!(count(&rebuilt), 371);
+    assert_eq!(count(&rebuilt), crate::helpers::seed_records() as u64);
     drop(rebuilt);
 
     let current = std::fs::read_to_string(index_dir.join("index/CURRENT")).expect("CURRENT");
@@ -84,7 +84,7 @@ async fn a_missing_or_corrupt_index_is_rebuilt_from_the_database_at_start() {
         std::fs::write(entry.path(), b"garbage").expect("corrupt");
     }
     let repaired = SearchIndex::open(&index_dir, &mut conn, Abbreviations::default()).expect("rebuilds");
-    assert_eq!(count(&repaired), 371);
+    assert_eq!(count(&repaired), crate::helpers::seed_records() as u64);
     let request = SearchRequest { query: "nuoc thai".into(), page: 1, per_page: 5, ..SearchRequest::default() };
     assert!(repaired.search(&request).expect("searches").total > 0);
 }
@@ -94,7 +94,7 @@ async fn a_reindex_swaps_in_a_new_index_while_the_service_keeps_answering() {
     let app = spawn_app().await;
     let output = run_cli(&app.db, &["reindex"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    assert!(String::from_utf8_lossy(&output.stdout).contains("reindexed 371 standards"));
+    assert!(String::from_utf8_lossy(&output.stdout).contains(&format!("reindexed {} standards", crate::helpers::seed_records())));
     let index_dir = app.db.settings().data_dir.join("index");
     let current = std::fs::read_to_string(index_dir.join("CURRENT")).expect("CURRENT").trim().to_string();
     let started = Instant::now();

@@ -8,6 +8,7 @@ Usage: check.py BASE_URL ADMIN PASSWORD
 """
 
 import json
+import pathlib
 import sys
 import time
 
@@ -22,7 +23,9 @@ from sickle import Sickle
 from sickle.oaiexceptions import NoRecordsMatch
 
 BASE, ADMIN, PASSWORD = sys.argv[1], sys.argv[2], sys.argv[3]
-SEED = 371
+# The records of the embedded seed catalogue, which the service starts with.
+SEED_FILE = pathlib.Path(__file__).resolve().parents[2] / "standards-data" / "catalogue.jsonl"
+SEED = sum(1 for line in SEED_FILE.read_text(encoding="utf-8").splitlines() if line.strip())
 
 
 def check(condition, message):
