@@ -13,11 +13,17 @@ async fn importing_the_catalogue_twice_changes_nothing_the_second_time_and_says_
     let first = run_cli(&db, &["import", &seed]);
     let (stdout, stderr) = output_text(&first);
     assert!(first.status.success(), "{stdout}{stderr}");
-    assert!(stdout.contains(&format!("{} created, 0 updated, 0 unchanged", crate::helpers::seed_records())), "{stdout}");
+    assert!(
+        stdout.contains(&format!("{} created, 0 updated, 0 unchanged", crate::helpers::seed_records())),
+        "{stdout}"
+    );
     let second = run_cli(&db, &["import", &seed]);
     let (stdout, _) = output_text(&second);
     assert!(second.status.success());
-    assert!(stdout.contains(&format!("0 created, 0 updated, {} unchanged", crate::helpers::seed_records())), "{stdout}");
+    assert!(
+        stdout.contains(&format!("0 created, 0 updated, {} unchanged", crate::helpers::seed_records())),
+        "{stdout}"
+    );
     assert!(stdout.contains("nothing to change"), "{stdout}");
     let app = spawn_app_on(db, no_seed).await;
     let (_, body) = app.get_standard("QCVN 06:2022/BXD").await;
@@ -31,7 +37,10 @@ async fn a_dry_run_reports_and_writes_nothing() {
     let output = run_cli(&db, &["import", "--dry-run", &seed]);
     let (stdout, stderr) = output_text(&output);
     assert!(output.status.success(), "{stdout}{stderr}");
-    assert!(stdout.contains(&format!("would import {0} rows: {0} created", crate::helpers::seed_records())), "{stdout}");
+    assert!(
+        stdout.contains(&format!("would import {0} rows: {0} created", crate::helpers::seed_records())),
+        "{stdout}"
+    );
     assert!(stdout.contains("dry run: nothing was written"), "{stdout}");
     let app = spawn_app_on(db, no_seed).await;
     let (_, body) = app.get_json("/api/v1/standards").await;

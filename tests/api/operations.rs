@@ -8,7 +8,10 @@ async fn health_and_readiness_report_the_catalogue() {
     let (status, body) = app.get_json("/healthz").await;
     assert_eq!((status, body["status"].as_str()), (200, Some("ok")));
     let (status, body) = app.get_json("/readyz").await;
-    assert_eq!((status, body["status"].as_str(), body["standards"].as_i64()), (200, Some("ready"), Some(crate::helpers::seed_records() as i64)));
+    assert_eq!(
+        (status, body["status"].as_str(), body["standards"].as_i64()),
+        (200, Some("ready"), Some(crate::helpers::seed_records() as i64))
+    );
 }
 
 #[tokio::test]

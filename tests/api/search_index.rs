@@ -94,7 +94,10 @@ async fn a_reindex_swaps_in_a_new_index_while_the_service_keeps_answering() {
     let app = spawn_app().await;
     let output = run_cli(&app.db, &["reindex"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    assert!(String::from_utf8_lossy(&output.stdout).contains(&format!("reindexed {} standards", crate::helpers::seed_records())));
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains(&format!("reindexed {} standards", crate::helpers::seed_records()))
+    );
     let index_dir = app.db.settings().data_dir.join("index");
     let current = std::fs::read_to_string(index_dir.join("CURRENT")).expect("CURRENT").trim().to_string();
     let started = Instant::now();
