@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
+pub use tieuchuan::pages::encode;
 
 /// A client of one node.
 pub struct Probe {
@@ -87,14 +88,4 @@ impl Probe {
         }
         Ok(())
     }
-}
-
-/// Percent-encodes a query's value.
-pub fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
