@@ -22,8 +22,28 @@ pub async fn harvest_get(harvest: web::Data<Harvest>, request: HttpRequest) -> R
     answer(&harvest, request.query_string().as_bytes()).await
 }
 
+/// The arguments of an OAI-PMH request (§3.1.1 of the specification), as the form's fields.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code, non_snake_case)]
+pub struct OaiArguments {
+    /// `Identify`, `ListMetadataFormats`, `ListSets`, `ListIdentifiers`, `ListRecords` or `GetRecord`.
+    verb: String,
+    #[schema(required = false)]
+    identifier: String,
+    #[schema(required = false)]
+    metadataPrefix: String,
+    #[schema(required = false)]
+    from: String,
+    #[schema(required = false)]
+    until: String,
+    #[schema(required = false)]
+    set: String,
+    #[schema(required = false)]
+    resumptionToken: String,
+}
+
 /// OAI-PMH with the arguments in an `application/x-www-form-urlencoded` body.
-#[utoipa::path(tag = "connection", request_body(content = String, content_type = "application/x-www-form-urlencoded"),
+#[utoipa::path(tag = "connection", request_body(content = OaiArguments, content_type = "application/x-www-form-urlencoded"),
     responses((status = 200, content_type = "text/xml", description = "An OAI-PMH answer (errors included)")))]
 #[post("/oai")]
 pub async fn harvest_post(
