@@ -89,9 +89,17 @@ fn prepare(settings: &Settings) -> Result<(DbPool, Arc<SearchIndex>), StartupErr
     seed::provinces(&mut conn)?;
     // A mirror's catalogue comes from its upstream, never from the seed.
     if settings.seed_on_empty && settings.mirror_of().is_none() {
-        let report = seed::seed(&mut conn)?;
-        if report.applied {
-            tracing::info!(created = report.created, "seed catalogue imported into the empty database");
+        let started = std::time::Instant::now();
+        let report = seed::seed_for(&mut conn, settings)?;
+        if report.applied() {
+            tracing::info!(
+                created = report.catalogue.created,
+                texts = report.catalogue.texts_added,
+                corrections = report.corrections,
+                removals = report.removals,
+                seconds = started.elapsed().as_secs_f64(),
+                "seed catalogue imported into the empty database"
+            );
         }
     }
     let abbreviations = Abbreviations::load(&settings.data_dir).map_err(|e| StartupError::Task(e.to_string()))?;

@@ -20,7 +20,7 @@ pub fn create_admin(
 ) -> Result<ExitCode, String> {
     let pool = startup::open_database(settings).map_err(|e| e.to_string())?;
     let mut conn = pool.get().map_err(|e| format!("cannot open the database: {e}"))?;
-    seed::seed(&mut conn).map_err(|e| e.to_string())?;
+    seed::seed_for(&mut conn, settings).map_err(|e| e.to_string())?;
     let username = username.trim().to_lowercase();
     if let Some(existing) = users::find_by_username(&mut conn, &username).map_err(|e| e.to_string())? {
         println!(

@@ -64,7 +64,7 @@ pub enum Command {
     /// Write a deterministic synthetic corpus for benchmarks: the real records plus N standards
     /// with ~30 KB bodies drawn from the real QCVN 06 text, and a mixed query set.
     GenCorpus {
-        /// Synthetic standards besides the 371 real ones.
+        /// Synthetic standards besides the real ones.
         #[arg(long, default_value_t = 20_000)]
         docs: usize,
         /// The same seed writes the same corpus.

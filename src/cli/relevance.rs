@@ -15,7 +15,7 @@ pub fn run(settings: &Settings, path: &Path, all: bool) -> Result<ExitCode, Stri
     let queries = relevance::parse_judged(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let pool = startup::open_database(settings).map_err(|e| e.to_string())?;
     let mut conn = pool.get().map_err(|e| format!("cannot open the database: {e}"))?;
-    seed::seed(&mut conn).map_err(|e| e.to_string())?;
+    seed::seed_for(&mut conn, settings).map_err(|e| e.to_string())?;
     let abbreviations = Abbreviations::load(&settings.data_dir).map_err(|e| e.to_string())?;
     let index = SearchIndex::in_memory(&mut conn, abbreviations).map_err(|e| e.to_string())?;
     let report = relevance::evaluate(&index, &queries).map_err(|e| e.to_string())?;

@@ -1,4 +1,4 @@
-//! A deterministic synthetic catalogue for benchmarks (`tieuchuan gen-corpus`): the 371 real
+//! A deterministic synthetic catalogue for benchmarks (`tieuchuan gen-corpus`): the 944 real
 //! records, plus N standards whose titles recombine real titles and whose bodies (~30 KB) are
 //! runs of the real QCVN 06:2022/BXD text; and a fixed mixed query set drawn from the same words.
 

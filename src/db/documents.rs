@@ -23,6 +23,10 @@ pub struct DocumentRow {
     pub access_level: AccessLevel,
     pub uploaded_by: Option<i64>,
     pub uploaded_at: NaiveDateTime,
+    /// Where the text came from (a publication, a repository's file at a commit).
+    pub source: Option<String>,
+    /// What a reader should know of it (tables kept only as markers, a source that breaks off).
+    pub note: Option<String>,
 }
 
 /// A text to store.
@@ -40,6 +44,10 @@ pub struct NewDocument {
     pub access_level: AccessLevel,
     pub uploaded_by: Option<i64>,
     pub uploaded_at: NaiveDateTime,
+    /// Where the text came from (a publication, a repository's file at a commit).
+    pub source: Option<String>,
+    /// What a reader should know of it (tables kept only as markers, a source that breaks off).
+    pub note: Option<String>,
 }
 
 /// One stored section.

@@ -3,6 +3,7 @@
 
 pub mod allowances;
 pub mod audit;
+pub mod corrections;
 pub mod change_log;
 pub mod documents;
 pub mod harvest;
@@ -13,6 +14,7 @@ pub mod outbox;
 pub mod pool;
 pub mod provinces;
 pub mod relations;
+pub mod removed;
 pub mod replica;
 pub mod replica_accounts;
 pub mod schema;

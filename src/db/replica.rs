@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::corrections::{self, CorrectionRow};
 use super::ics;
 use super::relations::{self, NewRelation};
 use super::schema::{documents, mirror_state, standards};
@@ -141,7 +142,28 @@ pub fn put_record(conn: &mut DbConnection, record: &PublicRecord) -> Result<i64,
     relations::replace_for_standard(conn, id, &links)?;
     ics::replace_for_standard(conn, id, &record.ics)?;
     put_texts(conn, id, record, updated_at)?;
+    put_corrections(conn, id, record)?;
     Ok(id)
+}
+
+/// The record's sourced corrections, as the upstream holds them.
+fn put_corrections(conn: &mut DbConnection, id: i64, record: &PublicRecord) -> Result<(), ReplicaError> {
+    let mut rows = Vec::new();
+    for correction in &record.corrections {
+        let applied_at = chrono::DateTime::parse_from_rfc3339(&correction.applied_at)
+            .map_err(|e| unstorable(record, e))?
+            .naive_utc();
+        rows.push(CorrectionRow {
+            standard_id: id,
+            source: correction.source.clone(),
+            confidence: correction.confidence,
+            note: correction.note.clone(),
+            changed: correction.changed.join(","),
+            applied_at,
+        });
+    }
+    corrections::replace_for_standard(conn, id, &rows)?;
+    Ok(())
 }
 
 /// The texts' rows under the upstream's ids. A text whose bytes the mirror has not fetched yet is
@@ -167,6 +189,8 @@ fn put_texts(conn: &mut DbConnection, id: i64, record: &PublicRecord, at: NaiveD
             documents::format.eq(text.format),
             documents::size_bytes.eq(text.size_bytes),
             documents::access_level.eq(text.access_level),
+            documents::source.eq(&text.source),
+            documents::note.eq(&text.note),
         );
         if diesel::update(documents::table.find(text.id)).set(values).execute(conn)? == 0 {
             diesel::insert_into(documents::table)

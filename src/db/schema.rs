@@ -194,6 +194,31 @@ diesel::table! {
         access_level -> Text,
         uploaded_by -> Nullable<BigInt>,
         uploaded_at -> Timestamp,
+        source -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    standard_corrections (id) {
+        id -> BigInt,
+        standard_id -> BigInt,
+        source -> Text,
+        confidence -> Nullable<Text>,
+        note -> Nullable<Text>,
+        changed -> Text,
+        applied_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    removed_standards (code_key) {
+        code_key -> Text,
+        code -> Text,
+        slug -> Text,
+        reason -> Text,
+        confused_with -> Nullable<Text>,
+        removed_at -> Timestamp,
     }
 }
 
@@ -239,6 +264,7 @@ diesel::joinable!(document_sections -> documents (document_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(standard_relations -> standards (standard_id));
 diesel::joinable!(standard_ics -> standards (standard_id));
+diesel::joinable!(standard_corrections -> standards (standard_id));
 
 diesel::table! {
     mirror_state (id) {
@@ -256,6 +282,8 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(
     standards,
+    standard_corrections,
+    removed_standards,
     standard_relations,
     ics_codes,
     standard_ics,

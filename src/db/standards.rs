@@ -140,8 +140,9 @@ pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     standards::table.count().get_result(conn)
 }
 
-/// Inserts a new standard at version 1 and returns its id.
+/// Inserts a new standard at version 1 and returns its id; a removal of the same code is forgotten.
 pub fn insert(conn: &mut DbConnection, fields: &StandardFields, now: NaiveDateTime) -> QueryResult<i64> {
+    super::removed::forget(conn, &fields.code_key, &fields.slug)?;
     diesel::insert_into(standards::table)
         .values((fields, standards::version.eq(1), standards::created_at.eq(now), standards::updated_at.eq(now)))
         .execute(conn)?;

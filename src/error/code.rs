@@ -39,6 +39,7 @@ error_codes! {
     InvalidParameter => "invalid_parameter",
     /// No standard answers to the reference; `suggestions` lists close ones.
     StandardNotFound => "standard_not_found",
+    StandardRemoved => "standard_removed",
     /// Nothing at this address, or no such record.
     NotFound => "not_found",
     UserNotFound => "user_not_found",

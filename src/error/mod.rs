@@ -29,6 +29,9 @@ pub enum AppError {
     /// No standard answers to the reference; `suggestions` lists close ones.
     #[error("no standard matches `{reference}`")]
     StandardNotFound { reference: String, suggestions: Vec<StandardLink> },
+    /// The record was removed as erroneous; `see` is the record its code was confused with.
+    #[error("{code} was removed from the catalogue: {reason}")]
+    StandardRemoved { code: String, reason: String, see: Option<StandardLink> },
     #[error("there is nothing at this address")]
     RouteNotFound,
     /// The path exists with other methods, listed in `Allow`.
@@ -101,7 +104,8 @@ pub struct ErrorBody {
     /// Stable snake_case code, e.g. `invalid_parameter`, `standard_not_found`.
     pub code: ErrorCode,
     pub message: String,
-    /// For `standard_not_found`: standards the caller may have meant.
+    /// For `standard_not_found`: standards the caller may have meant; for `standard_removed`, the
+    /// record the removed code was confused with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<StandardLink>>,
 }
@@ -112,6 +116,7 @@ impl AppError {
         match self {
             AppError::InvalidParameter(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidParameter),
             AppError::StandardNotFound { .. } => (StatusCode::NOT_FOUND, ErrorCode::StandardNotFound),
+            AppError::StandardRemoved { .. } => (StatusCode::GONE, ErrorCode::StandardRemoved),
             AppError::RouteNotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             AppError::MethodNotAllowed { .. } => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
             AppError::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
@@ -181,6 +186,7 @@ impl ResponseError for AppError {
         }
         let suggestions = match self {
             AppError::StandardNotFound { suggestions, .. } => Some(suggestions.clone()),
+            AppError::StandardRemoved { see, .. } => Some(see.iter().cloned().collect()),
             _ => None,
         };
         let mut response = HttpResponse::build(status);

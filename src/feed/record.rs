@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::canonical::canonical;
 use crate::db::standards::{self, StandardRow};
-use crate::db::{DbConnection, documents, ics, relations};
+use crate::db::{DbConnection, corrections, documents, ics, relations};
 use crate::domain::digest::sha256_hex;
 use crate::domain::{AccessLevel, Confidence, Equivalence, Kind, RelationKind, Status, TextFormat};
 
@@ -52,6 +52,8 @@ pub struct PublicRecord {
     pub note: Option<String>,
     pub source: Option<String>,
     pub confidence: Option<Confidence>,
+    /// The sourced corrections applied to the record since it was catalogued, oldest first.
+    pub corrections: Vec<RecordCorrection>,
     /// Relations stored on this standard, sorted by kind then code.
     pub relations: Vec<RecordRelation>,
     /// The texts, oldest first.
@@ -70,6 +72,19 @@ pub struct RecordRelation {
     pub code: String,
 }
 
+/// A sourced correction of the record: its source, what it changed and the source's words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordCorrection {
+    pub source: String,
+    pub confidence: Option<Confidence>,
+    pub note: Option<String>,
+    /// The fields it changed (none when it confirmed what the record said).
+    pub changed: Vec<String>,
+    /// RFC 3339, UTC, whole seconds.
+    pub applied_at: String,
+}
+
 /// A text of the standard. Public texts carry their SHA-256, by which they are fetched from
 /// `/api/v1/texts/{sha256}`; others only say that they exist and who may read them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -80,6 +95,10 @@ pub struct RecordText {
     pub access_level: AccessLevel,
     pub size_bytes: i64,
     pub sha256: Option<String>,
+    /// Where the text came from.
+    pub source: Option<String>,
+    /// What a reader should know of it (tables kept only as markers, a source that breaks off).
+    pub note: Option<String>,
 }
 
 /// The public record of the standard with this id, as it is in this transaction; `None` when
@@ -106,6 +125,18 @@ pub fn build(conn: &mut DbConnection, row: &StandardRow) -> QueryResult<PublicRe
             access_level: d.access_level,
             size_bytes: d.size_bytes,
             sha256: (d.access_level == AccessLevel::Public).then_some(d.sha256),
+            source: d.source,
+            note: d.note,
+        })
+        .collect();
+    let corrections = corrections::of_standard(conn, row.id)?
+        .into_iter()
+        .map(|c| RecordCorrection {
+            source: c.source,
+            confidence: c.confidence,
+            note: c.note,
+            changed: c.changed.split(',').filter(|name| !name.is_empty()).map(str::to_string).collect(),
+            applied_at: c.applied_at.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true),
         })
         .collect();
     Ok(PublicRecord {
@@ -135,6 +166,7 @@ pub fn build(conn: &mut DbConnection, row: &StandardRow) -> QueryResult<PublicRe
         note: f.note.clone(),
         source: f.source.clone(),
         confidence: f.confidence,
+        corrections,
         relations,
         texts,
         version: row.version,

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, delete, get, web};
 use super::params::{CatalogueFilterParams, PageParams};
 use crate::auth::{Caller, Editor};
 use crate::error::{AppError, ErrorEnvelope};
-use crate::services::catalogue::{Catalogue, Removal, StandardDetail, StandardPage};
+use crate::services::catalogue::{Catalogue, Removal, RemovalRequest, StandardDetail, StandardPage};
 
 /// The catalogue, newest first, under the filters.
 #[utoipa::path(
@@ -35,6 +35,7 @@ pub async fn list_standards(
     responses(
         (status = 200, description = "The standard", body = StandardDetail),
         (status = 404, description = "No such standard; `error.suggestions` lists close ones", body = ErrorEnvelope),
+        (status = 410, description = "`standard_removed`: removed as erroneous; `error.suggestions` holds the record it was confused with", body = ErrorEnvelope),
     )
 )]
 #[get("/api/v1/standards/{reference:.*}")]
@@ -52,9 +53,10 @@ pub async fn get_standard(
 /// standard whose texts were read is refused (409 `standard_in_use`).
 #[utoipa::path(
     tag = "catalogue",
-    params(("reference" = String, Path, description = "A slug or a code in any spelling")),
+    params(("reference" = String, Path, description = "A slug or a code in any spelling"), RemovalRequest),
     responses(
         (status = 200, description = "Removed; `seq` is the tombstone's place in the feed", body = Removal),
+        (status = 400, description = "No `reason`, or `confused_with` names the record itself", body = ErrorEnvelope),
         (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope),
         (status = 409, description = "`standard_in_use`: its texts have been read", body = ErrorEnvelope),
@@ -66,7 +68,8 @@ pub async fn remove_standard(
     catalogue: web::Data<Catalogue>,
     Editor(caller): Editor,
     reference: web::Path<String>,
+    request: web::Query<RemovalRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let removal = catalogue.remove(&caller, &reference).await?;
+    let removal = catalogue.remove(&caller, &reference, request.into_inner()).await?;
     Ok(HttpResponse::Ok().json(removal))
 }

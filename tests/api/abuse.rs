@@ -32,7 +32,7 @@ async fn answered_or_closed(stream: &mut TcpStream, wait: Duration) -> bool {
 
 #[tokio::test]
 async fn a_flood_of_slow_bodies_is_bounded_and_a_new_client_still_gets_healthz() {
-    let app = spawn_app_on(TestDatabase::new(), |s| s.max_connections_per_address = 50).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |s| s.max_connections_per_address = 50).await;
     let to = app.address.trim_start_matches("http://").to_string();
     let mut flood = Vec::new();
     for _ in 0..300 {
@@ -62,7 +62,7 @@ async fn a_flood_of_slow_bodies_is_bounded_and_a_new_client_still_gets_healthz()
 
 #[tokio::test]
 async fn made_up_methods_never_become_metric_labels() {
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     for n in 0..30 {
         let method = reqwest::Method::from_bytes(format!("JUNK{n}{}", "X".repeat(5_000)).as_bytes()).expect("a token");
         let _ = app.client.request(method, format!("{}/api/v1/standards", app.address)).send().await;
@@ -93,7 +93,7 @@ async fn first_answer_to_a_large_upload(to: &str, path: &str, token: Option<&str
 
 #[tokio::test]
 async fn an_upload_the_caller_may_not_make_is_refused_before_its_body_is_read() {
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let to = app.address.trim_start_matches("http://").to_string();
     let official = token_for(account("upload.official").insert(&app));
     let form = "multipart/form-data; boundary=x";

@@ -316,7 +316,7 @@ async fn a_short_configured_secret_is_refused_at_start() {
     })
     .await;
     assert!(result.is_err());
-    let app = spawn_app_on(TestDatabase::new(), |s| s.jwt_secret = None).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |s| s.jwt_secret = None).await;
     assert!(app.db.dir.path().join("data/jwt-secret").exists(), "a generated secret is kept in the data dir");
 }
 

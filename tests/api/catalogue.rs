@@ -1,6 +1,6 @@
 //! The catalogue API: lookups by any spelling, listing, filters, paging, relations.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{seed_records_where, spawn_app};
 
 #[tokio::test]
 async fn every_spelling_of_a_code_answers_the_same_record() {
@@ -58,9 +58,11 @@ async fn listing_filters_by_kind_status_issuer_and_field() {
     let (_, qcvn) = app.get_json("/api/v1/standards?kind=QCVN").await;
     let (_, tcvn) = app.get_json("/api/v1/standards?kind=tcvn").await;
     let (_, dlvn) = app.get_json("/api/v1/standards?kind=DLVN").await;
-    assert_eq!((total(&qcvn), total(&tcvn), total(&dlvn)), (227, 138, 6));
+    let of_kind = |kind: &str| seed_records_where(|r| r["kind"] == kind) as i64;
+    assert_eq!((total(&qcvn), total(&tcvn), total(&dlvn)), (of_kind("QCVN"), of_kind("TCVN"), of_kind("ĐLVN")));
     let (_, labour) = app.get_json("/api/v1/standards?issuer=BLDTBXH&per_page=100").await;
-    assert_eq!(total(&labour), 3);
+    assert_eq!(total(&labour), seed_records_where(|r| r["issuer_code"] == "BLĐTBXH") as i64);
+    assert!(total(&labour) > 0);
     assert!(labour["items"].as_array().expect("items").iter().all(|i| i["issuer_code"] == "BLĐTBXH"));
     let (_, fire) = app.get_json("/api/v1/standards?field=fire_safety&kind=QCVN").await;
     assert!(
@@ -129,7 +131,7 @@ async fn an_undated_code_means_the_newest_edition() {
     let (status, body) = app.get_standard("TCVN 2737").await;
     assert_eq!((status, body["code"].as_str()), (200, Some("TCVN 2737:2023")));
     let (_, regulation) = app.get_standard("QCVN 10 BXD").await;
-    assert_eq!(regulation["code"], "QCVN 10:2023/BXD");
+    assert_eq!(regulation["code"], "QCVN 10:2024/BXD");
     let (_, undated) = app.get_standard("TCVN 9383").await;
     assert_eq!(undated["code"], "TCVN 9383", "an undated record answers its own code");
 }
@@ -154,7 +156,7 @@ async fn an_unknown_code_is_404_with_suggestions_from_the_same_series() {
 #[tokio::test]
 async fn every_spelling_seen_in_real_documents_resolves_once_its_code_is_catalogued() {
     use crate::helpers::{TestDatabase, run_cli, spawn_app_on, write_file};
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let records = [
         ("QCVN 01:2008/BLĐTBXH", "Quy chuẩn kỹ thuật quốc gia về an toàn lao động nồi hơi và bình chịu áp lực"),
         ("QCVN 7:2012/BLĐTBXH", "Quy chuẩn kỹ thuật quốc gia về an toàn lao động đối với thiết bị nâng"),

@@ -16,7 +16,7 @@ use crate::helpers::{TestDatabase, free_port, spawn_app_on};
 
 #[tokio::test]
 async fn forged_addresses_and_control_characters_never_reach_the_log_as_sent() {
-    let db = TestDatabase::new();
+    let db = TestDatabase::seeded();
     let port = free_port();
     let mut server = Command::new(env!("CARGO_BIN_EXE_tieuchuan"))
         .env("DATABASE_URL", &db.url)
@@ -66,7 +66,7 @@ async fn forged_addresses_and_control_characters_never_reach_the_log_as_sent() {
 #[tokio::test]
 async fn forwarded_addresses_count_only_from_trusted_proxies() {
     for (trusted, expect_second_address_free) in [("127.0.0.1", true), ("", false)] {
-        let app = spawn_app_on(TestDatabase::new(), |s| s.trusted_proxies = trusted.into()).await;
+        let app = spawn_app_on(TestDatabase::seeded(), |s| s.trusted_proxies = trusted.into()).await;
         let register = |i: usize, forwarded: &'static str| {
             app.client
                 .post(format!("{}/api/v1/auth/register", app.address))

@@ -26,7 +26,7 @@ async fn grown(app: &TestApp) {
 
 #[tokio::test]
 async fn this_service_conforms_and_the_command_says_so() {
-    let app = spawn_app_on(TestDatabase::new(), |s| s.snapshot_interval_seconds = 0).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |s| s.snapshot_interval_seconds = 0).await;
     grown(&app).await;
     let report = tieuchuan::conformance::run(&app.address).await;
     let failures: Vec<_> = report.outcomes.iter().filter_map(|o| o.failure.clone()).collect();
@@ -52,7 +52,7 @@ async fn this_service_conforms_and_the_command_says_so() {
 
 #[tokio::test]
 async fn a_server_whose_log_was_altered_does_not_conform() {
-    let app = spawn_app_on(TestDatabase::new(), |s| s.snapshot_interval_seconds = 0).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |s| s.snapshot_interval_seconds = 0).await;
     let mut conn = app.db.connect();
     let drop_guard = match &*conn {
         DbConnection::Sqlite(_) => "DROP TRIGGER change_log_no_update",

@@ -36,7 +36,7 @@ fn admin(app: &TestApp) -> String {
 
 #[tokio::test]
 async fn a_follower_reproduces_the_catalogue_from_the_feed_and_checks_the_signed_checkpoint() {
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let mut follower = Follower::default();
     let applied = follower.sync(&app.client, &app.address).await.expect("the feed verifies");
     assert!(applied >= crate::helpers::seed_records(), "the epoch starts with the whole catalogue: {applied}");
@@ -53,7 +53,7 @@ async fn a_follower_reproduces_the_catalogue_from_the_feed_and_checks_the_signed
 
 #[tokio::test]
 async fn writers_on_two_connections_never_let_a_follower_skip_an_entry() {
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let admin = admin(&app);
     let mut follower = Follower::default();
     follower.sync(&app.client, &app.address).await.expect("start");
@@ -84,7 +84,7 @@ async fn writers_on_two_connections_never_let_a_follower_skip_an_entry() {
 
 #[tokio::test]
 async fn a_writer_that_rolls_back_leaves_no_gap() {
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let mut conn = app.db.connect();
     let before = db::change_log::latest_seq(&mut conn).expect("head");
     let change = feed::log::Change { action: "updated", changed_at: chrono::Utc::now().naive_utc() };
@@ -103,7 +103,7 @@ async fn a_writer_that_rolls_back_leaves_no_gap() {
 
 #[tokio::test]
 async fn an_entry_altered_in_the_database_after_the_fact_is_detected() {
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let mut conn = app.db.connect();
     let (drop_guard, alter) = match &*conn {
         DbConnection::Sqlite(_) => (
@@ -125,7 +125,7 @@ async fn an_entry_altered_in_the_database_after_the_fact_is_detected() {
 
 #[tokio::test]
 async fn a_new_epoch_sends_followers_back_to_its_start() {
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let mut follower = Follower::default();
     follower.sync(&app.client, &app.address).await.expect("start");
     let old_epoch = follower.epoch.clone().expect("an epoch");
@@ -151,7 +151,7 @@ async fn a_new_epoch_sends_followers_back_to_its_start() {
 
 #[tokio::test]
 async fn full_pages_are_immutable_and_the_head_page_revalidates() {
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let admin = admin(&app);
     let rows: String = (0..700).map(|i| format!("TCVN {}:2025,Tiêu chuẩn trang {i}\n", 40_000 + i)).collect();
     assert_eq!(import_csv(&app, &admin, format!("code,title_vi\n{rows}")).await, 200);
@@ -184,7 +184,7 @@ async fn full_pages_are_immutable_and_the_head_page_revalidates() {
 
 #[tokio::test]
 async fn a_follower_at_the_head_waits_for_the_next_change() {
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let admin = admin(&app);
     let mut follower = Follower::default();
     follower.sync(&app.client, &app.address).await.expect("start");

@@ -25,6 +25,39 @@ pub struct TestDatabase {
 impl TestDatabase {
     /// A new, empty database on the backend the test run targets.
     pub fn new() -> TestDatabase {
+        let name = format!("tieuchuan_test_{}_{}", std::process::id(), NEXT_DATABASE.fetch_add(1, Ordering::SeqCst));
+        TestDatabase::named(&name)
+    }
+
+    /// A database holding what the service seeds at first start (the real catalogue, its texts,
+    /// corrections and removals), with its search index: a copy of this run's template.
+    pub fn seeded() -> TestDatabase {
+        let template = crate::template::template();
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        crate::template::copy_files(template, dir.path());
+        match &template.postgres_admin {
+            None => TestDatabase { url: dir.path().join("test.db").display().to_string(), postgres_admin: None, dir },
+            Some((admin_url, template_name)) => {
+                let name = format!(
+                    "tieuchuan_test_{}_{}",
+                    std::process::id(),
+                    NEXT_DATABASE.fetch_add(1, Ordering::SeqCst)
+                );
+                let mut admin = PgConnection::establish(admin_url).expect("TEST_DATABASE_URL must reach PostgreSQL");
+                diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .expect("drop");
+                diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template_name}"))
+                    .execute(&mut admin)
+                    .expect("copy the template database");
+                let url = with_database_name(admin_url, &name);
+                TestDatabase { url, postgres_admin: Some((admin_url.clone(), name)), dir }
+            }
+        }
+    }
+
+    /// A new, empty database of this name (PostgreSQL) or in a new directory (SQLite).
+    pub fn named(name: &str) -> TestDatabase {
         let dir = tempfile::tempdir().expect("a temporary directory");
         match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.trim().is_empty()) {
             None => {
@@ -32,15 +65,13 @@ impl TestDatabase {
                 TestDatabase { url, postgres_admin: None, dir }
             }
             Some(admin_url) => {
-                let name =
-                    format!("tieuchuan_test_{}_{}", std::process::id(), NEXT_DATABASE.fetch_add(1, Ordering::SeqCst));
                 let mut admin = PgConnection::establish(&admin_url).expect("TEST_DATABASE_URL must reach PostgreSQL");
                 diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                     .execute(&mut admin)
                     .expect("drop");
                 diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create database");
-                let url = with_database_name(&admin_url, &name);
-                TestDatabase { url, postgres_admin: Some((admin_url, name)), dir }
+                let url = with_database_name(&admin_url, name);
+                TestDatabase { url, postgres_admin: Some((admin_url, name.to_string())), dir }
             }
         }
     }
@@ -126,7 +157,7 @@ pub fn encode(text: &str) -> String {
 
 /// Starts the application on a fresh database with the seed catalogue.
 pub async fn spawn_app() -> TestApp {
-    spawn_app_on(TestDatabase::new(), |_| {}).await
+    spawn_app_on(TestDatabase::seeded(), |_| {}).await
 }
 
 /// Starts the application on the given database, after adjusting its settings.
@@ -180,9 +211,36 @@ pub fn write_file(db: &TestDatabase, name: &str, content: &[u8]) -> PathBuf {
     path
 }
 
-/// How many records the embedded seed catalogue holds.
+/// How many records the seeded catalogue holds: the embedded catalogue's, less those its
+/// removals take out.
 pub fn seed_records() -> usize {
-    tieuchuan::services::import::SEED_CATALOGUE.lines().filter(|line| !line.trim().is_empty()).count()
+    seed_records_where(|_| true)
+}
+
+/// How many records of the embedded catalogue file satisfy `test`, the removed ones included (a
+/// harvester sees those as deleted records).
+pub fn catalogued_where(test: impl Fn(&serde_json::Value) -> bool) -> usize {
+    tieuchuan::services::import::SEED_CATALOGUE
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("a seed line is JSON"))
+        .filter(|record| test(record))
+        .count()
+}
+
+/// How many records of the seeded catalogue, as the embedded file has them, satisfy `test`.
+pub fn seed_records_where(test: impl Fn(&serde_json::Value) -> bool) -> usize {
+    let removed: Vec<serde_json::Value> = tieuchuan::services::seed::SEED_REMOVALS
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("a removal is JSON")["code"].clone())
+        .collect();
+    tieuchuan::services::import::SEED_CATALOGUE
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("a seed line is JSON"))
+        .filter(|record| !removed.contains(&record["code"]) && test(record))
+        .count()
 }
 
 /// The seed catalogue shipped with the project.

@@ -160,7 +160,7 @@ fn unreadable_files_are_refused_with_a_clear_message() {
 
 #[tokio::test]
 async fn an_update_spelled_differently_keeps_the_stored_code_and_slug() {
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let file = write_file(
         &app.db,
         "respelled.jsonl",
@@ -177,7 +177,7 @@ async fn an_update_spelled_differently_keeps_the_stored_code_and_slug() {
 #[tokio::test]
 async fn an_admin_imports_over_http_with_a_dry_run_first() {
     use crate::accounts_helpers::{account, token_for};
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let admin = token_for(account("imp.admin").role("admin").province(None).insert(&app));
     let post = |query: &'static str, content_type: &'static str, body: &'static str| {
         let request = app

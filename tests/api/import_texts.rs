@@ -93,7 +93,7 @@ async fn unusable_texts_reject_the_file_with_their_lines_and_write_nothing() {
 
 #[tokio::test]
 async fn over_http_texts_come_inline_and_never_from_server_paths() {
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let admin = token_for(account("imp.texts").role("admin").province(None).insert(&app));
     let post = |body: &'static str| {
         let request = app

@@ -42,6 +42,7 @@ mod search_access;
 mod search_index;
 mod sign_in_limits;
 mod snapshot;
+mod template;
 mod texts;
 mod units_of_work;
 mod vocabulary;

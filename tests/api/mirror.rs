@@ -18,7 +18,7 @@ use tieuchuan::db::DbConnection;
 
 #[tokio::test]
 async fn a_mirror_holds_the_upstreams_catalogue_and_converges_after_a_kill() {
-    let upstream = spawn_app_on(TestDatabase::new(), |s| s.snapshot_interval_seconds = 0).await;
+    let upstream = spawn_app_on(TestDatabase::seeded(), |s| s.snapshot_interval_seconds = 0).await;
     let admin = token_for(account("mirror.admin").role("admin").province(None).insert(&upstream));
     let mut mirror = Mirror::start(&upstream).await;
     let ready = mirror.caught_up(&upstream).await;
@@ -27,7 +27,7 @@ async fn a_mirror_holds_the_upstreams_catalogue_and_converges_after_a_kill() {
     assert_eq!(mirror.digest(), upstream_digest(&upstream), "the snapshot is the upstream's catalogue");
 
     import(&upstream, &admin, "code,title_vi\nTCVN 14995:2026,Bê tông nhẹ - Yêu cầu kỹ thuật\n".into()).await;
-    let removed = (upstream.client.delete(format!("{}/api/v1/standards/tcvn-9362-2012", upstream.address)))
+    let removed = (upstream.client.delete(format!("{}/api/v1/standards/tcvn-9362-2012?reason=duplicate", upstream.address)))
         .bearer_auth(&admin)
         .send()
         .await
@@ -68,7 +68,7 @@ async fn a_mirror_holds_the_upstreams_catalogue_and_converges_after_a_kill() {
 
 #[tokio::test]
 async fn a_mirror_resyncs_after_an_epoch_change_and_stops_at_a_tampered_entry() {
-    let upstream = spawn_app_on(TestDatabase::new(), |s| s.snapshot_interval_seconds = 0).await;
+    let upstream = spawn_app_on(TestDatabase::seeded(), |s| s.snapshot_interval_seconds = 0).await;
     let admin = token_for(account("mirror.admin2").role("admin").province(None).insert(&upstream));
     let mut mirror = Mirror::start(&upstream).await;
     let first = mirror.caught_up(&upstream).await;
@@ -122,7 +122,7 @@ async fn a_mirror_resyncs_after_an_epoch_change_and_stops_at_a_tampered_entry() 
 
 #[tokio::test]
 async fn catalogue_writes_on_a_mirror_are_refused_naming_the_upstream() {
-    let upstream = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let upstream = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let mirror = Mirror::start(&upstream).await;
     mirror.caught_up(&upstream).await;
     // Its pages say whose mirror it is and when it last held the upstream's head.
@@ -164,7 +164,7 @@ async fn catalogue_writes_on_a_mirror_are_refused_naming_the_upstream() {
 
 #[tokio::test]
 async fn a_mirror_keeps_the_public_texts_and_searches_their_bodies() {
-    let upstream = spawn_app_on(TestDatabase::new(), |s| s.snapshot_interval_seconds = 0).await;
+    let upstream = spawn_app_on(TestDatabase::seeded(), |s| s.snapshot_interval_seconds = 0).await;
     let admin = token_for(account("mirror.texts.admin").role("admin").province(None).insert(&upstream));
     let public = "# QCVN 06:2022/BXD\n\nLối thoát nạn phải có chiều rộng thông thủy không nhỏ hơn quy định.\n"
         .repeat(30)

@@ -23,7 +23,7 @@ async fn issue(app: &TestApp, token: Option<&str>, province: &str) -> (u16, Valu
 
 /// An upstream with a text for registered officials, an admin and a credential for Hà Tĩnh.
 pub async fn upstream_with_text() -> (TestApp, String, String, i64) {
-    let upstream = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let upstream = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let admin = token_for(account("national.admin").role("admin").province(None).insert(&upstream));
     let (status, text) = crate::texts::upload(
         &upstream,
@@ -116,7 +116,7 @@ pub fn upstream_reads(app: &TestApp, user: i64) -> (i64, i64, i64) {
 
 #[tokio::test]
 async fn only_an_admin_issues_lists_and_revokes_mirror_credentials() {
-    let upstream = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let upstream = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let admin = token_for(account("credential.admin").role("admin").province(None).insert(&upstream));
     let province_admin = token_for(account("credential.tinh").role("province_admin").insert(&upstream));
     assert_eq!(issue(&upstream, None, "ha-tinh").await.0, 401);

@@ -102,7 +102,7 @@ async fn search_codes(address: &str, query: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn a_mirror_outlives_its_upstream_process_killed_before_it_sent_300_changes() {
-    let db = TestDatabase::new();
+    let db = TestDatabase::seeded();
     let admin = token_for(account("down.admin").role("admin").province(None).insert_into(&db));
     let mut node = Node::start(&db, "national");
     node.ready().await;

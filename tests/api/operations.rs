@@ -77,7 +77,7 @@ async fn cors_is_off_by_default_and_on_for_configured_portals() {
         .expect("request");
     assert!(response.headers().get("access-control-allow-origin").is_none());
 
-    let open = spawn_app_on(TestDatabase::new(), |s| s.cors_origins = "https://portal.example.vn".into()).await;
+    let open = spawn_app_on(TestDatabase::seeded(), |s| s.cors_origins = "https://portal.example.vn".into()).await;
     let response = open
         .client
         .get(format!("{}/api/v1/standards", open.address))

@@ -32,7 +32,7 @@ async fn own_usage(app: &TestApp, token: &str) -> (u64, u64) {
 
 #[tokio::test]
 async fn parallel_downloads_never_pass_the_daily_quota() {
-    let app = spawn_app_on(TestDatabase::new(), |s| s.daily_download_quota = 3).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |s| s.daily_download_quota = 3).await;
     let token = admin(&app);
     let (_, created) = upload(&app, &token, "TCVN 3118:2022", "b.pdf", pdf_with_pages(&["Bê tông nặng"]), None).await;
     let path = format!("/api/v1/standards/tcvn-3118-2022/documents/{}/pdf", created["id"]);
@@ -44,7 +44,7 @@ async fn parallel_downloads_never_pass_the_daily_quota() {
 
 #[tokio::test]
 async fn reading_restricted_texts_has_a_daily_budget_and_public_texts_have_none() {
-    let app = spawn_app_on(TestDatabase::new(), |s| s.daily_read_quota = 4).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |s| s.daily_read_quota = 4).await;
     let token = admin(&app);
     let text = "# Một\nPhần một.\n# Hai\nPhần hai.\n# Ba\nPhần ba.".as_bytes().to_vec();
     let (_, restricted) = upload(&app, &token, "TCVN 5574:2018", "t.md", text.clone(), None).await;
@@ -69,7 +69,7 @@ async fn the_first_uses_of_a_day_at_once_are_all_granted_below_the_limit() {
     // The first use of a day creates the day's row; others at the same moment find the row only
     // after their own update looked. Each must still be granted (found on PostgreSQL by CI: a
     // stamped download refused 429 on the first morning download).
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let user = account("race.reader").insert(&app);
     for round in 0..20 {
         let day = format!("2026-01-{:02}", round + 1);

@@ -11,7 +11,9 @@ use crate::texts::upload;
 use tieuchuan::feed;
 
 async fn remove(app: &TestApp, token: Option<&str>, reference: &str) -> (u16, Value) {
-    let mut request = app.client.delete(format!("{}/api/v1/standards/{}", app.address, encode(reference)));
+    let mut request = app
+        .client
+        .delete(format!("{}/api/v1/standards/{}?reason={}", app.address, encode(reference), encode("a test removal")));
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
@@ -22,7 +24,7 @@ async fn remove(app: &TestApp, token: Option<&str>, reference: &str) -> (u16, Va
 
 #[tokio::test]
 async fn a_removal_is_a_tombstone_that_followers_apply_and_that_leaves_search_and_snapshots() {
-    let app = spawn_app_on(TestDatabase::new(), |s| s.snapshot_interval_seconds = 0).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |s| s.snapshot_interval_seconds = 0).await;
     let admin = token_for(account("removal.admin").role("admin").province(None).insert(&app));
     let official = token_for(account("removal.official").insert(&app));
     let mut follower = Follower::default();
@@ -34,8 +36,11 @@ async fn a_removal_is_a_tombstone_that_followers_apply_and_that_leaves_search_an
     let (status, removal) = remove(&app, Some(&admin), "tcvn 9362 2012").await;
     assert_eq!(status, 200, "{removal}");
     assert_eq!(removal["code"], "TCVN 9362:2012");
-    assert_eq!(remove(&app, Some(&admin), "TCVN 9362:2012").await.0, 404, "removed once");
-    assert_eq!(app.get_standard("TCVN 9362:2012").await.0, 404);
+    let (status, again) = remove(&app, Some(&admin), "TCVN 9362:2012").await;
+    assert_eq!((status, again["error"]["code"].as_str()), (410, Some("standard_removed")), "removed once");
+    let (status, gone) = app.get_standard("TCVN 9362:2012").await;
+    assert_eq!(status, 410);
+    assert!(gone["error"]["message"].as_str().is_some_and(|m| m.contains("a test removal")), "{gone}");
 
     let applied = follower.sync(&app.client, &app.address).await.expect("the tombstone verifies");
     assert_eq!(applied, 1);
@@ -69,7 +74,7 @@ async fn a_removal_is_a_tombstone_that_followers_apply_and_that_leaves_search_an
 
 #[tokio::test]
 async fn a_standard_whose_texts_were_read_cannot_be_removed() {
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let admin = token_for(account("removal.admin2").role("admin").province(None).insert(&app));
     let reader = token_for(account("removal.reader").insert(&app));
     let text = b"# TCVN 4453:1995\nKet cau be tong.\n".to_vec();

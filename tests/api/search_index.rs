@@ -37,7 +37,7 @@ async fn a_catalogue_change_made_by_another_process_becomes_searchable() {
     let elapsed = found.expect("the imported standard becomes searchable");
     eprintln!("searchable {} ms after the import finished", elapsed.as_millis());
     let (_, ready) = app.get_json("/readyz").await;
-    assert_eq!(ready["indexed"], 372);
+    assert_eq!(ready["indexed"], crate::helpers::seed_records() + 1);
 }
 
 #[tokio::test]
@@ -62,7 +62,7 @@ async fn an_edit_is_reflected_and_an_older_edition_steps_back() {
 
 #[tokio::test]
 async fn a_missing_or_corrupt_index_is_rebuilt_from_the_database_at_start() {
-    let db = TestDatabase::new();
+    let db = TestDatabase::seeded();
     let app = spawn_app_on(db, |_| {}).await;
     let data_dir = app.db.settings().data_dir;
     let mut conn = app.db.connect();
@@ -119,9 +119,8 @@ async fn a_reindex_swaps_in_a_new_index_while_the_service_keeps_answering() {
 
 #[tokio::test]
 async fn searches_beyond_the_cap_wait_their_turn_and_beyond_the_queue_are_refused_with_retry_after() {
-    let db = TestDatabase::new();
+    let db = TestDatabase::seeded();
     let mut conn = db.connect();
-    tieuchuan::services::seed::seed(&mut conn).expect("seed");
     let index = std::sync::Arc::new(SearchIndex::in_memory(&mut conn, Abbreviations::default()).expect("index"));
     let request = SearchRequest { query: "nuoc".into(), page: 1, per_page: 5, ..SearchRequest::default() };
     let unqueued = SearchService::new(index.clone(), 1, 0);

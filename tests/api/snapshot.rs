@@ -37,12 +37,12 @@ async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Re
 
 #[tokio::test]
 async fn a_follower_from_a_snapshot_holds_what_a_follower_of_the_whole_epoch_holds() {
-    let app = spawn_app_on(TestDatabase::new(), |s| s.snapshot_interval_seconds = 0).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |s| s.snapshot_interval_seconds = 0).await;
     let admin = admin(&app);
     import_csv(&app, &admin, "code,title_vi\nTCVN 14990:2026,Gạch bê tông - Yêu cầu kỹ thuật\n").await;
     let mut from_snapshot = Follower::default();
     let manifest = from_snapshot.load_snapshot(&app.client, &app.address).await.expect("the snapshot verifies");
-    assert_eq!(manifest["count"], 372, "the seed catalogue and the new record: {manifest}");
+    assert_eq!(manifest["count"], crate::helpers::seed_records() + 1, "the seed catalogue and the new record: {manifest}");
     import_csv(
         &app,
         &admin,
@@ -68,7 +68,7 @@ async fn a_follower_from_a_snapshot_holds_what_a_follower_of_the_whole_epoch_hol
 
 #[tokio::test]
 async fn a_snapshot_at_one_seq_is_the_same_bytes_and_resumes_with_ranges() {
-    let app = spawn_app_on(TestDatabase::new(), |s| s.snapshot_interval_seconds = 0).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |s| s.snapshot_interval_seconds = 0).await;
     let first: Value = get(&app, "/api/v1/snapshot", &[]).await.json().await.expect("manifest");
     let again: Value = get(&app, "/api/v1/snapshot", &[]).await.json().await.expect("manifest");
     assert_eq!(first["manifest"], again["manifest"], "nothing changed: the same snapshot");
@@ -103,7 +103,7 @@ async fn a_snapshot_at_one_seq_is_the_same_bytes_and_resumes_with_ranges() {
 
 #[tokio::test]
 async fn a_new_snapshot_waits_for_the_interval() {
-    let app = spawn_app_on(TestDatabase::new(), |s| s.snapshot_interval_seconds = 3_600).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |s| s.snapshot_interval_seconds = 3_600).await;
     let admin = admin(&app);
     let first: Value = get(&app, "/api/v1/snapshot", &[]).await.json().await.expect("manifest");
     import_csv(&app, &admin, "code,title_vi\nTCVN 14992:2026,Vữa xây\n").await;
@@ -118,7 +118,7 @@ async fn a_new_snapshot_waits_for_the_interval() {
 
 #[tokio::test]
 async fn public_texts_are_fetched_by_hash_with_ranges_and_no_other_text_is() {
-    let app = spawn_app_on(TestDatabase::new(), |s| s.snapshot_interval_seconds = 0).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |s| s.snapshot_interval_seconds = 0).await;
     let admin = admin(&app);
     let public = "# QCVN 06:2022/BXD\nAn toàn cháy cho nhà và công trình.\n".repeat(40).into_bytes();
     let (status, _) = upload(&app, &admin, "QCVN 06:2022/BXD", "qcvn-06.md", public.clone(), None).await;

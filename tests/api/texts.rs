@@ -147,7 +147,7 @@ async fn texts_for_inspectors_are_for_inspectors() {
 
 #[tokio::test]
 async fn the_daily_download_quota_stops_bulk_copying() {
-    let app = spawn_app_on(TestDatabase::new(), |s| s.daily_download_quota = 2).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |s| s.daily_download_quota = 2).await;
     let token = admin(&app);
     let (_, created) = upload(&app, &token, "TCVN 3118:2022", "b.pdf", pdf_with_pages(&["Bê tông nặng"]), None).await;
     let path = format!("/api/v1/standards/tcvn-3118-2022/documents/{}/pdf", created["id"]);
@@ -211,7 +211,7 @@ async fn a_scan_without_text_is_accepted_and_flagged_for_ocr() {
 
 #[tokio::test]
 async fn texts_kept_in_the_database_serve_every_node() {
-    let app = spawn_app_on(TestDatabase::new(), |s| s.blob_store = "database".into()).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |s| s.blob_store = "database".into()).await;
     let token = admin(&app);
     let (status, created) =
         upload(&app, &token, "QCVN 01:2021/BXD", "qh.pdf", pdf_with_pages(&["Quy hoạch xây dựng"]), None).await;
@@ -225,7 +225,7 @@ async fn texts_kept_in_the_database_serve_every_node() {
 
 #[tokio::test]
 async fn an_upload_over_the_size_limit_is_413() {
-    let app = spawn_app_on(TestDatabase::new(), |s| s.max_upload_bytes = 4_096).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |s| s.max_upload_bytes = 4_096).await;
     let token = admin(&app);
     let big = format!("# Mục\n{}", "nội dung dài ".repeat(1_000)).into_bytes();
     let (status, body) = upload(&app, &token, "TCVN 9362:2012", "big.md", big, None).await;

@@ -24,7 +24,7 @@ async fn documents_of(app: &TestApp, reference: &str) -> usize {
 async fn sign_ins_and_stamping_leave_the_pool_to_everyone_else() {
     // Two connections, and more sign-ins and stamped downloads than that at once: with CPU work
     // inside a unit of work, every other request would wait on it (and a debug build stops it).
-    let app = spawn_app_on(TestDatabase::new(), |s| s.db_pool_size = 2).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |s| s.db_pool_size = 2).await;
     let token = admin(&app);
     let (status, created) =
         upload(&app, &token, "TCVN 3118:2022", "b.pdf", pdf_with_pages(&["Bê tông nặng"]), None).await;
@@ -48,7 +48,7 @@ async fn sign_ins_and_stamping_leave_the_pool_to_everyone_else() {
 
 #[tokio::test]
 async fn account_writes_never_wait_for_the_change_log_lock() {
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     if !app.db.url.starts_with("postgres") {
         // SQLite has one writer at a time by design; the change-log lock is PostgreSQL's.
         return;
@@ -79,7 +79,7 @@ async fn account_writes_never_wait_for_the_change_log_lock() {
 
 #[tokio::test]
 async fn reading_is_counted_on_the_vietnam_day() {
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let token = admin(&app);
     let (_, created) =
         upload(&app, &token, "TCVN 5574:2018", "t.md", "# Một\nPhần một.".as_bytes().to_vec(), None).await;
@@ -96,7 +96,7 @@ async fn reading_is_counted_on_the_vietnam_day() {
 
 #[tokio::test]
 async fn a_file_sent_twice_is_refused_and_nothing_is_kept() {
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let token = admin(&app);
     let form = reqwest::multipart::Form::new()
         .part("file", reqwest::multipart::Part::bytes(b"# A\nmot".to_vec()).file_name("a.md"))
@@ -117,7 +117,7 @@ async fn a_file_sent_twice_is_refused_and_nothing_is_kept() {
 
 #[tokio::test]
 async fn a_body_cut_off_midway_keeps_nothing() {
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let token = admin(&app);
     let address = app.address.trim_start_matches("http://").to_string();
     let part =

@@ -12,7 +12,7 @@ use crate::helpers::{TestDatabase, spawn_app_on};
 
 #[tokio::test]
 async fn every_term_is_stored_and_read_back_as_itself() {
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let mut conn = app.db.connect();
     let id: i64 = standards::table.select(standards::id).order(standards::id).first(&mut *conn).expect("a standard");
     let read = |conn: &mut tieuchuan::db::DbConnection| {
@@ -77,7 +77,7 @@ async fn every_term_is_stored_and_read_back_as_itself() {
 
 #[tokio::test]
 async fn the_database_refuses_a_value_outside_its_vocabulary() {
-    let app = spawn_app_on(TestDatabase::new(), |_| {}).await;
+    let app = spawn_app_on(TestDatabase::seeded(), |_| {}).await;
     let mut conn = app.db.connect();
     let user = account("vocabulary").insert(&app);
     let id: i64 = standards::table.select(standards::id).order(standards::id).first(&mut *conn).expect("a standard");

@@ -18,9 +18,9 @@ use crate::domain::{CanonicalCode, RelationKind};
 use crate::error::AppError;
 use crate::services::documents::DocumentView;
 
-mod removal;
+pub mod removal;
 mod service;
-pub use removal::Removal;
+pub use removal::{Removal, RemovalRequest};
 pub use service::{Catalogue, CheckedFile, ImportChoice};
 
 /// Longest reference worth looking up.
@@ -153,6 +153,9 @@ pub fn resolve(conn: &mut DbConnection, reference: &str) -> Result<StandardRow, 
         {
             return Ok(row);
         }
+    }
+    if let Some(gone) = removal::removed_answer(conn, reference)? {
+        return Err(gone);
     }
     let suggestions = match &parsed {
         Ok(code) => suggestions_for(conn, code)?,

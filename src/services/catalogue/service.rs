@@ -122,11 +122,16 @@ impl Catalogue {
     }
 
     /// Removes a record (admins) whose texts were never read; its tombstone goes to the feed.
-    pub async fn remove(&self, caller: &Caller, reference: &str) -> Result<Removal, AppError> {
+    pub async fn remove(
+        &self,
+        caller: &Caller,
+        reference: &str,
+        request: super::RemovalRequest,
+    ) -> Result<Removal, AppError> {
         self.writes.allow(caller)?;
         let reference = reference.to_string();
         with_connection(&self.pool, move |conn| {
-            crate::db::catalogue_transaction(conn, |conn| super::removal::remove(conn, &reference))
+            crate::db::catalogue_transaction(conn, |conn| super::removal::remove(conn, &reference, &request))
         })
         .await
     }

@@ -154,6 +154,8 @@ impl Texts {
                     filename,
                     access_level,
                     uploaded_by: Some(uploader),
+                    source: None,
+                    note: None,
                 };
                 let id = store_text(conn, store.as_ref(), standard.id, new_text)?;
                 let document = documents::find(conn, standard.id, id)?

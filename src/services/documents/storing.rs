@@ -19,6 +19,9 @@ pub struct NewText<'a> {
     pub filename: Option<String>,
     pub access_level: AccessLevel,
     pub uploaded_by: Option<i64>,
+    /// Where the text came from, and what a reader should know of it.
+    pub source: Option<String>,
+    pub note: Option<String>,
 }
 
 /// Stores a text of a standard: its bytes in the blob store, its sections, a new version of the
@@ -46,6 +49,8 @@ pub fn store_text(
             access_level: text.access_level,
             uploaded_by: text.uploaded_by,
             uploaded_at: now,
+            source: text.source,
+            note: text.note,
         },
         &sections,
     )?;

@@ -3,6 +3,7 @@
 
 pub mod reader;
 pub mod record;
+pub mod corrections;
 pub mod texts;
 mod writer;
 
@@ -12,7 +13,7 @@ use crate::db::{self, DbConnection, standards};
 use crate::error::{AppError, ErrorCode};
 pub use reader::{FileFormat, SourceRow, read_rows};
 pub use record::{ImportRecord, ValidRecord};
-pub use texts::{AttachedText, TextSource};
+pub use texts::{AttachedText, TextOrigin, TextSource};
 
 /// The seed catalogue, embedded so the service starts with it from any directory.
 pub const SEED_CATALOGUE: &str = include_str!("../../../standards-data/catalogue.jsonl");
@@ -121,6 +122,20 @@ pub fn write_checked(
         }
         Err(error) => Err(error),
     }
+}
+
+/// Writes checked rows inside the caller's catalogue transaction (the seed, which writes its
+/// corrections and removals in the same one); the report says which rows were invalid.
+pub fn write_within(
+    conn: &mut DbConnection,
+    checked: CheckedRows,
+    texts: Option<&TextSource>,
+    progress: &mut dyn FnMut(),
+) -> Result<ImportReport, ImportError> {
+    let CheckedRows { mut report, valid } = checked;
+    writer::write_records(conn, &valid, texts, &mut report, progress)?;
+    report.applied = true;
+    Ok(report)
 }
 
 /// Checks rows, then writes them (the command line and the seed, which own their connection).

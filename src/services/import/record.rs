@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 use serde::Deserialize;
 
-use super::texts::{AttachedText, PreparedText};
+use super::texts::{AttachedText, PreparedText, TextOrigin};
 use crate::db::standards::StandardFields;
 use crate::domain::code::canonical_issuer;
 use crate::domain::text::{fold_diacritics, normalize};
@@ -68,6 +68,10 @@ pub struct ImportRecord {
     /// A file holding the text (Markdown, plain text or PDF), relative to the catalogue file;
     /// read only by `tieuchuan import`, which knows where the catalogue file is.
     pub text_file: Option<String>,
+    /// Where the text came from (a publication, a repository's file at a commit).
+    pub text_source: Option<String>,
+    /// What a reader should know of the text (tables kept only as markers, a source that breaks off).
+    pub text_note: Option<String>,
 }
 
 /// Keys whose CSV cells hold `;`-separated lists.
@@ -93,6 +97,8 @@ pub struct ValidRecord {
     pub text: Option<AttachedText>,
     /// That text read and extracted, when the import checked it (see `check_rows`).
     pub prepared_text: Option<PreparedText>,
+    /// Where that text came from.
+    pub text_origin: TextOrigin,
 }
 
 impl ImportRecord {
@@ -148,8 +154,15 @@ impl ImportRecord {
             source: text(self.source.as_deref(), 2_000, "source")?,
             confidence,
         };
+        let text_origin = TextOrigin {
+            source: text(self.text_source.as_deref(), 2_000, "text_source")?,
+            note: text(self.text_note.as_deref(), MAX_TEXT_CHARS, "text_note")?,
+        };
         let text = AttachedText::from_record(self.text, self.text_file)?;
-        Ok(ValidRecord { fields, relations, ics, text, prepared_text: None })
+        if text.is_none() && (text_origin.source.is_some() || text_origin.note.is_some()) {
+            return Err("`text_source` and `text_note` describe a text: give it in `text` or `text_file`".into());
+        }
+        Ok(ValidRecord { fields, relations, ics, text, prepared_text: None, text_origin })
     }
 
     fn check_agrees_with_code(&self, code: &CanonicalCode) -> Result<(), String> {
@@ -232,7 +245,7 @@ impl ImportRecord {
 }
 
 /// Trimmed NFC text, `None` when blank; an error past `max` characters or with control characters.
-fn text(value: Option<&str>, max: usize, key: &str) -> Result<Option<String>, String> {
+pub(super) fn text(value: Option<&str>, max: usize, key: &str) -> Result<Option<String>, String> {
     let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
@@ -245,7 +258,7 @@ fn text(value: Option<&str>, max: usize, key: &str) -> Result<Option<String>, St
     Ok(Some(normalize(value)))
 }
 
-fn parse_term<T: FromStr<Err = crate::domain::UnknownTerm>>(
+pub(super) fn parse_term<T: FromStr<Err = crate::domain::UnknownTerm>>(
     value: Option<&str>,
     key: &str,
 ) -> Result<Option<T>, String> {
@@ -255,7 +268,7 @@ fn parse_term<T: FromStr<Err = crate::domain::UnknownTerm>>(
     }
 }
 
-fn date(value: Option<&str>, key: &str) -> Result<Option<NaiveDate>, String> {
+pub(super) fn date(value: Option<&str>, key: &str) -> Result<Option<NaiveDate>, String> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d").map(Some).map_err(|_| {

@@ -51,6 +51,13 @@ fn relative_path(file: &str) -> Result<PathBuf, String> {
     }
 }
 
+/// Where an attached text came from, and what a reader should know of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextOrigin {
+    pub source: Option<String>,
+    pub note: Option<String>,
+}
+
 /// Where attached texts are read from and stored.
 #[derive(Clone)]
 pub struct TextSource {
@@ -108,7 +115,7 @@ impl TextSource {
         conn: &mut DbConnection,
         standard_id: i64,
         access_level: AccessLevel,
-        text: &PreparedText,
+        (text, origin): (&PreparedText, &TextOrigin),
         report: &mut ImportReport,
     ) -> Result<(), ImportError> {
         if documents::find_by_hash(conn, standard_id, &text.sha256)?.is_some() {
@@ -121,6 +128,8 @@ impl TextSource {
             filename: text.filename.clone(),
             access_level,
             uploaded_by: None,
+            source: origin.source.clone(),
+            note: origin.note.clone(),
         };
         // A dry run checks everything but stores no file (the rollback would not remove it).
         if !report.dry_run {

@@ -56,7 +56,7 @@ pub(super) fn write_records(
             }
         };
         if let (Some(text), Some(source)) = (&record.prepared_text, texts) {
-            source.attach(conn, id, fields.access_level, text, report)?;
+            source.attach(conn, id, fields.access_level, (text, &record.text_origin), report)?;
         }
         progress();
     }
@@ -122,7 +122,7 @@ fn changed_parts(
     Ok(changed)
 }
 
-fn differing_fields(old: &StandardFields, new: &StandardFields) -> Vec<String> {
+pub(super) fn differing_fields(old: &StandardFields, new: &StandardFields) -> Vec<String> {
     let old = field_values(old);
     let new = field_values(new);
     old.iter().zip(new.iter()).filter(|(a, b)| a.1 != b.1).map(|(a, _)| a.0.to_string()).collect()
