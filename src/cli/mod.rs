@@ -47,6 +47,10 @@ pub enum Command {
         /// Import the valid rows of a file that has invalid ones.
         #[arg(long)]
         skip_invalid: bool,
+        /// The files hold sourced corrections of catalogued records (`code`, `source`,
+        /// `confidence`, `status`, `status_note`, `replaced_by`, `fields`), not records.
+        #[arg(long)]
+        corrections: bool,
     },
     /// Rebuild the search index from the database; a running service switches to it.
     Reindex,
@@ -109,8 +113,13 @@ pub fn run(cli: Cli) -> ExitCode {
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings),
         Command::Migrate => startup::open_database(&settings).map(|_| ExitCode::SUCCESS).map_err(|e| e.to_string()),
-        Command::Import { paths, dry_run, skip_invalid } => {
-            import_files(&settings, &paths, ImportOptions { dry_run, skip_invalid, ..ImportOptions::default() })
+        Command::Import { paths, dry_run, skip_invalid, corrections } => {
+            let options = ImportOptions { dry_run, skip_invalid, ..ImportOptions::default() };
+            if corrections {
+                correct_files(&settings, &paths, &options)
+            } else {
+                import_files(&settings, &paths, options)
+            }
         }
         Command::Reindex => reindex(&settings),
         Command::NewEpoch => feed::new_epoch(&settings),
@@ -204,6 +213,22 @@ fn import_files(settings: &Settings, paths: &[PathBuf], options: ImportOptions) 
             import::import_rows(&mut conn, rows, options.clone(), &mut || bar.inc(1)).map_err(|e| e.to_string())?;
         bar.finish_and_clear();
         all_applied &= print_report(&path.display().to_string(), &report, &options);
+    }
+    Ok(if all_applied { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn correct_files(settings: &Settings, paths: &[PathBuf], options: &ImportOptions) -> Result<ExitCode, String> {
+    if let Some(upstream) = settings.mirror_of() {
+        return Err(format!("this node mirrors {upstream}: correct records there, and the change will arrive here"));
+    }
+    let pool = startup::open_database(settings).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| format!("cannot open the database: {e}"))?;
+    let mut all_applied = true;
+    for path in paths {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let report = import::corrections::apply_text(&mut conn, &text, options)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        all_applied &= print_report(&path.display().to_string(), &report, options);
     }
     Ok(if all_applied { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

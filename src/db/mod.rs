@@ -3,8 +3,8 @@
 
 pub mod allowances;
 pub mod audit;
-pub mod corrections;
 pub mod change_log;
+pub mod corrections;
 pub mod documents;
 pub mod harvest;
 pub mod ics;

@@ -29,8 +29,7 @@ pub fn put(conn: &mut DbConnection, row: &RemovedRow) -> QueryResult<()> {
 /// Forgets the removal of a code that is catalogued again (or of its slug).
 pub fn forget(conn: &mut DbConnection, code_key: &str, slug: &str) -> QueryResult<()> {
     diesel::delete(
-        removed_standards::table
-            .filter(removed_standards::code_key.eq(code_key).or(removed_standards::slug.eq(slug))),
+        removed_standards::table.filter(removed_standards::code_key.eq(code_key).or(removed_standards::slug.eq(slug))),
     )
     .execute(conn)
     .map(|_| ())

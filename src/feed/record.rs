@@ -129,16 +129,7 @@ pub fn build(conn: &mut DbConnection, row: &StandardRow) -> QueryResult<PublicRe
             note: d.note,
         })
         .collect();
-    let corrections = corrections::of_standard(conn, row.id)?
-        .into_iter()
-        .map(|c| RecordCorrection {
-            source: c.source,
-            confidence: c.confidence,
-            note: c.note,
-            changed: c.changed.split(',').filter(|name| !name.is_empty()).map(str::to_string).collect(),
-            applied_at: c.applied_at.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true),
-        })
-        .collect();
+    let corrections = corrections_of(conn, row.id)?;
     Ok(PublicRecord {
         code: f.code.clone(),
         slug: f.slug.clone(),
@@ -172,6 +163,20 @@ pub fn build(conn: &mut DbConnection, row: &StandardRow) -> QueryResult<PublicRe
         version: row.version,
         updated_at: row.updated_at.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true),
     })
+}
+
+/// The sourced corrections of a standard, oldest first.
+pub fn corrections_of(conn: &mut DbConnection, standard_id: i64) -> QueryResult<Vec<RecordCorrection>> {
+    Ok(corrections::of_standard(conn, standard_id)?
+        .into_iter()
+        .map(|c| RecordCorrection {
+            source: c.source,
+            confidence: c.confidence,
+            note: c.note,
+            changed: c.changed.split(',').filter(|name| !name.is_empty()).map(str::to_string).collect(),
+            applied_at: c.applied_at.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true),
+        })
+        .collect())
 }
 
 /// Calls `visit` with the id and public record of every standard, by increasing id, reading the

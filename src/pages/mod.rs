@@ -10,6 +10,7 @@ pub mod i18n;
 mod import_page;
 mod mirror_note;
 mod province_pages;
+mod reader_page;
 mod renewal;
 mod search_page;
 pub mod session;
@@ -43,8 +44,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(province_pages::province_page)
         .service(province_pages::account_action)
         .service(search_page::search)
-        .service(standard_page::reader)
-        .service(standard_page::pdf)
+        .service(reader_page::newest_text)
+        .service(reader_page::reader)
+        .service(reader_page::pdf)
         .service(standard_page::standard);
 }
 
@@ -124,6 +126,10 @@ pub struct MessagePage {
     pub other_lang_url: String,
     pub mirror_note: String,
     pub message: String,
+    /// A paragraph under the message.
+    pub detail: Option<String>,
+    /// A record to go to instead: its code and address.
+    pub see: Option<(String, String)>,
 }
 
 impl MessagePage {
@@ -136,6 +142,8 @@ impl MessagePage {
             other_lang_url: frame.other_lang_url,
             mirror_note: frame.mirror_note,
             message: message.into(),
+            detail: None,
+            see: None,
         }
     }
 }

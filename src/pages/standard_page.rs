@@ -1,18 +1,18 @@
-//! `/tieu-chuan/{slug}`: a standard with its status, replacement chain, relations, provenance and
-//! texts; `/tieu-chuan/{slug}/van-ban/{id}`: the reader. Any code spelling redirects to the slug.
+//! `/tieu-chuan/{slug}`: a standard with its status, replacement chain, relations, provenance (its
+//! source, confidence and sourced corrections) and texts (each with its source and caveats). Any
+//! code spelling redirects to the slug; a removed record says why and points to the one it was
+//! confused with.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CACHE_CONTROL, HeaderValue, LOCATION};
+use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
-use serde::Deserialize;
 
 use super::i18n::Words;
-use super::{Frame, MessagePage, encode, render, session, status_label};
-use crate::domain::{AccessLevel, Status, TextFormat};
+use super::{Frame, MessagePage, render, session, status_label};
+use crate::domain::{AccessLevel, Confidence, Status, TextFormat};
 use crate::error::AppError;
 use crate::services::catalogue::{Catalogue, StandardDetail, StandardLink};
-use crate::services::documents::{Reading, SectionView, Texts};
 
 struct LinkView {
     code: String,
@@ -34,6 +34,55 @@ struct DocumentLine {
     read_url: String,
     pdf_url: String,
     reason: &'static str,
+    source: String,
+    note: String,
+}
+
+struct CorrectionLine {
+    date: String,
+    changed: String,
+    note: String,
+    source: String,
+    confidence: &'static str,
+}
+
+/// Where the record came from, as the page says it.
+struct ProvenanceView {
+    source: String,
+    confidence: &'static str,
+    note: String,
+    medium: bool,
+    corrections: Vec<CorrectionLine>,
+}
+
+fn confidence_label(w: &'static Words, confidence: Option<Confidence>) -> &'static str {
+    match confidence {
+        Some(Confidence::High) => w.confidence_high,
+        Some(Confidence::Medium) => w.confidence_medium,
+        Some(Confidence::Low) => w.confidence_low,
+        None => "",
+    }
+}
+
+fn provenance(w: &'static Words, detail: &StandardDetail) -> ProvenanceView {
+    let p = &detail.provenance;
+    ProvenanceView {
+        source: p.source.clone().unwrap_or_default(),
+        confidence: confidence_label(w, p.confidence),
+        note: detail.note.clone().unwrap_or_default(),
+        medium: p.confidence == Some(Confidence::Medium),
+        corrections: p
+            .corrections
+            .iter()
+            .map(|c| CorrectionLine {
+                date: c.applied_at.get(..10).unwrap_or_default().to_string(),
+                changed: if c.changed.is_empty() { w.confirmed.to_string() } else { c.changed.join(", ") },
+                note: c.note.clone().unwrap_or_default(),
+                source: c.source.clone(),
+                confidence: confidence_label(w, c.confidence),
+            })
+            .collect(),
+    }
 }
 
 #[derive(Template)]
@@ -53,7 +102,7 @@ struct StandardPage {
     facts: Vec<(&'static str, String)>,
     relations: Vec<RelationGroup>,
     documents: Vec<DocumentLine>,
-    provenance: String,
+    provenance: ProvenanceView,
     /// The admin's edit page, when the visitor may edit.
     edit_url: Option<String>,
     /// The Atom feed of the standard's field, when it has one.
@@ -114,9 +163,10 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
             read_url: format!("/tieu-chuan/{}/van-ban/{}{q}", s.slug, d.id),
             pdf_url: format!("/tieu-chuan/{}/van-ban/{}/pdf", s.slug, d.id),
             reason: if d.access_level == AccessLevel::Inspectors { w.inspectors_only } else { w.sign_in_to_read },
+            source: d.source.clone().unwrap_or_default(),
+            note: d.note.clone().unwrap_or_default(),
         })
         .collect();
-    let confidence = detail.provenance.confidence.map(|c| c.as_str().to_string()).unwrap_or_default();
     StandardPage {
         w,
         lang: frame.lang,
@@ -132,11 +182,7 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
         facts,
         relations,
         documents,
-        provenance: format!(
-            "{} ({}: {confidence})",
-            detail.provenance.source.clone().unwrap_or_default(),
-            w.confidence
-        ),
+        provenance: provenance(w, detail),
         edit_url: None,
         field_feed: s.field.as_ref().map(|field| {
             format!(
@@ -147,7 +193,16 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
     }
 }
 
-fn failure(frame: Frame, error: &AppError) -> HttpResponse {
+pub(super) fn failure(frame: Frame, error: &AppError) -> HttpResponse {
+    if let AppError::StandardRemoved { code, reason, see } = error {
+        let removed = frame.w.removed;
+        let mut page = MessagePage::new(frame, format!("{removed}: {code}"));
+        page.detail = Some(reason.clone());
+        page.see = see.as_ref().and_then(|link| {
+            link.slug.as_ref().map(|slug| (link.code.clone(), format!("/tieu-chuan/{slug}{}", page.lang_query)))
+        });
+        return render(StatusCode::GONE, &page);
+    }
     let (status, _) = error.status_and_code();
     let message = match status {
         StatusCode::NOT_FOUND => frame.w.not_found.to_string(),
@@ -180,132 +235,5 @@ pub async fn standard(
             render(StatusCode::OK, &view)
         }
         Err(error) => failure(frame, &error),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "reader.html")]
-struct ReaderPage {
-    w: &'static Words,
-    lang: &'static str,
-    lang_query: &'static str,
-    other_lang_url: String,
-    mirror_note: String,
-    code: String,
-    standard_url: String,
-    whole_url: String,
-    full_contents_url: String,
-    contents: Vec<(String, String, bool)>,
-    sections: Vec<SectionView>,
-}
-
-/// Which section to show.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ReaderQuery {
-    /// A section number, or `tat-ca` for the whole text (default: the first section).
-    pub muc: Option<String>,
-    /// `day-du` lists every heading in the contents, not only the outline.
-    pub muc_luc: Option<String>,
-}
-
-/// Headings deeper than this (`1.4.28` is 3) are left out of the contents unless asked for, so
-/// that a long regulation's reader stays light on a slow line.
-const OUTLINE_DEPTH: usize = 2;
-
-/// How deep a numbered heading is: `1.4` → 2, `1.4.28 Khoảng cách` → 3, `PHẦN 1` → 1.
-fn outline_depth(heading: &str) -> usize {
-    let first = heading.split_whitespace().next().unwrap_or_default().trim_end_matches('.');
-    if first.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) && first.contains('.') {
-        first.split('.').count()
-    } else {
-        1
-    }
-}
-
-/// The reader: a table of contents and one section (or the whole text).
-#[get("/tieu-chuan/{reference}/van-ban/{id}")]
-pub async fn reader(
-    request: HttpRequest,
-    texts: web::Data<Texts>,
-    path: web::Path<(String, i64)>,
-    query: web::Query<ReaderQuery>,
-) -> HttpResponse {
-    let frame = Frame::of(&request);
-    let (reference, id) = path.into_inner();
-    let full_contents = query.muc_luc.as_deref() == Some("day-du");
-    let section = match query.muc.as_deref() {
-        Some("tat-ca") => None,
-        Some(n) => Some(n.parse::<usize>().unwrap_or(0)),
-        None => Some(0),
-    };
-    let (caller, renewable) = session::page_caller(&request).await;
-    if renewable && caller.account().is_none() {
-        let back = format!("{}?{}", request.path(), request.query_string());
-        return HttpResponse::SeeOther()
-            .insert_header((LOCATION, format!("/dang-nhap/gia-han?next={}", encode(&back))))
-            .finish();
-    }
-    let Reading { code, slug, text: view } = match texts.read(&caller, &reference, id, section).await {
-        Ok(found) => found,
-        Err(error) => return failure(frame, &error),
-    };
-    let base = format!("/tieu-chuan/{}/van-ban/{id}", encode(&slug));
-    let restricted = view.restricted;
-    let sep = if frame.lang == "en" { "&lang=en" } else { "" };
-    let template = ReaderPage {
-        w: frame.w,
-        lang: frame.lang,
-        lang_query: frame.lang_query,
-        other_lang_url: frame.other_lang_url,
-        mirror_note: frame.mirror_note,
-        standard_url: format!("/tieu-chuan/{slug}{}", frame.lang_query),
-        whole_url: format!("{base}?muc=tat-ca{sep}"),
-        full_contents_url: format!("{base}?muc={}&muc_luc=day-du{sep}", section.unwrap_or(0)),
-        contents: view
-            .contents
-            .iter()
-            .enumerate()
-            .filter(|(i, heading)| full_contents || section == Some(*i) || outline_depth(heading) <= OUTLINE_DEPTH)
-            .map(|(i, heading)| {
-                let label = if heading.is_empty() { "…".to_string() } else { heading.clone() };
-                (label, format!("{base}?muc={i}{sep}"), section == Some(i))
-            })
-            .collect(),
-        sections: view.sections,
-        code,
-    };
-    let mut page = render(StatusCode::OK, &template);
-    if restricted {
-        page.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    }
-    page
-}
-
-/// The PDF for a signed-in page visitor (stamped unless public), like the API's.
-#[get("/tieu-chuan/{reference}/van-ban/{id}/pdf")]
-pub async fn pdf(request: HttpRequest, texts: web::Data<Texts>, path: web::Path<(String, i64)>) -> HttpResponse {
-    let frame = Frame::of(&request);
-    let (caller, _) = session::page_caller(&request).await;
-    let (reference, id) = path.into_inner();
-    match texts.download(&caller, &reference, id).await {
-        Ok((bytes, name)) => HttpResponse::Ok()
-            .content_type("application/pdf")
-            .insert_header(("Content-Disposition", format!("attachment; filename=\"{name}\"")))
-            .insert_header(("Cache-Control", "private, no-store"))
-            .body(bytes),
-        Err(error) => failure(frame, &error),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::outline_depth;
-
-    #[test]
-    fn numbered_headings_have_a_depth() {
-        assert_eq!(outline_depth("1.4.28 Khoảng cách phòng cháy chống cháy"), 3);
-        assert_eq!(outline_depth("1.1 \tPhạm vi điều chỉnh"), 2);
-        assert_eq!(outline_depth("PHẦN 1 – QUY ĐỊNH CHUNG"), 1);
-        assert_eq!(outline_depth("A.2. Yêu cầu"), 2);
     }
 }

@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 
 use crate::auth::{Caller, Editor};
 use crate::error::{AppError, ErrorEnvelope};
-use crate::services::documents::{DocumentView, TextView, Texts};
+use crate::services::documents::{DocumentView, SectionChoice, TextView, Texts};
 use crate::uploads::TextForm;
 
 /// Upload a text (admin): multipart field `file` (PDF, or UTF-8 Markdown/text), optional field
@@ -51,7 +51,8 @@ pub async fn read_text(
     params: web::Query<ReaderParams>,
 ) -> Result<HttpResponse, AppError> {
     let (reference, id) = path.into_inner();
-    let view = texts.read(&caller, &reference, id, params.section).await?.text;
+    let choice = params.section.map_or(SectionChoice::Whole, SectionChoice::At);
+    let view = texts.read(&caller, &reference, id, choice).await?.text;
     let cache = if view.restricted { "private, no-store" } else { "public, max-age=300" };
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", cache)).json(view))
 }

@@ -2,6 +2,7 @@
 //! safely, and stamping PDFs for the person they are issued to.
 
 pub mod blob_store;
+pub mod clauses;
 pub mod extraction;
 pub mod font;
 pub mod pdf_limits;

@@ -6,13 +6,21 @@ use pulldown_cmark::{Event, Options, Parser, html};
 use super::extraction::TextFormat;
 use super::highlight_escape;
 
+/// Markdown as the real texts write it: tables, and formulas between `$` signs.
+fn markdown_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_MATH
+}
+
 /// One section as HTML, safe to put inside a page.
 pub fn section_html(format: TextFormat, body: &str) -> String {
     let raw = match format {
         TextFormat::Markdown => {
-            let parser = Parser::new_ext(body, Options::ENABLE_TABLES).map(|event| match event {
+            let parser = Parser::new_ext(body, markdown_options()).map(|event| match event {
                 // Raw HTML in a document is shown as text, never interpreted.
                 Event::Html(text) | Event::InlineHtml(text) => Event::Text(text),
+                // Formulas stay as their LaTeX source, set apart, with no `_` or `*` in them taken
+                // for emphasis.
+                Event::InlineMath(text) | Event::DisplayMath(text) => Event::Code(text),
                 other => other,
             });
             let mut out = String::with_capacity(body.len() + body.len() / 4);
@@ -41,9 +49,14 @@ pub fn plain_text(format: TextFormat, body: &str) -> String {
     match format {
         TextFormat::Markdown => {
             let mut text = String::with_capacity(body.len());
-            for event in Parser::new_ext(body, Options::ENABLE_TABLES) {
+            for event in Parser::new_ext(body, markdown_options()) {
                 match event {
-                    Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => text.push_str(&t),
+                    Event::Text(t)
+                    | Event::Code(t)
+                    | Event::Html(t)
+                    | Event::InlineHtml(t)
+                    | Event::InlineMath(t)
+                    | Event::DisplayMath(t) => text.push_str(&t),
                     Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
                     _ => {}
                 }
@@ -57,6 +70,16 @@ pub fn plain_text(format: TextFormat, body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_are_tables_and_formulas_stay_readable_latex() {
+        let body = "| Mã | Tên |\n| :--- | :--- |\n| QCVN 06:2022/BXD | An toàn cháy |\n\n$R_0 = \\frac{1}{h_N} + \\sum_{i=1}^n \\frac{b_i}{\\lambda_i}$ (m².K/W)";
+        let html = section_html(TextFormat::Markdown, body);
+        assert!(html.contains("<table>") && html.contains("<td>QCVN 06:2022/BXD</td>"), "{html}");
+        assert!(html.contains("<code>R_0 = \\frac{1}{h_N} + \\sum_{i=1}^n \\frac{b_i}{\\lambda_i}</code>"), "{html}");
+        assert!(!html.contains("<em>"), "no underscore became emphasis: {html}");
+        assert!(plain_text(TextFormat::Markdown, body).contains("h_N"));
+    }
 
     #[test]
     fn nothing_from_a_document_can_run_in_a_page() {

@@ -38,11 +38,8 @@ impl TestDatabase {
         match &template.postgres_admin {
             None => TestDatabase { url: dir.path().join("test.db").display().to_string(), postgres_admin: None, dir },
             Some((admin_url, template_name)) => {
-                let name = format!(
-                    "tieuchuan_test_{}_{}",
-                    std::process::id(),
-                    NEXT_DATABASE.fetch_add(1, Ordering::SeqCst)
-                );
+                let name =
+                    format!("tieuchuan_test_{}_{}", std::process::id(), NEXT_DATABASE.fetch_add(1, Ordering::SeqCst));
                 let mut admin = PgConnection::establish(admin_url).expect("TEST_DATABASE_URL must reach PostgreSQL");
                 diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                     .execute(&mut admin)

@@ -21,6 +21,7 @@ mod follower;
 mod helpers;
 mod import;
 mod import_texts;
+mod library;
 mod mirror;
 mod mirror_accounts;
 mod mirror_faults;

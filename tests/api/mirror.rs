@@ -27,11 +27,12 @@ async fn a_mirror_holds_the_upstreams_catalogue_and_converges_after_a_kill() {
     assert_eq!(mirror.digest(), upstream_digest(&upstream), "the snapshot is the upstream's catalogue");
 
     import(&upstream, &admin, "code,title_vi\nTCVN 14995:2026,Bê tông nhẹ - Yêu cầu kỹ thuật\n".into()).await;
-    let removed = (upstream.client.delete(format!("{}/api/v1/standards/tcvn-9362-2012?reason=duplicate", upstream.address)))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .expect("remove");
+    let removed =
+        (upstream.client.delete(format!("{}/api/v1/standards/tcvn-9362-2012?reason=duplicate", upstream.address)))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .expect("remove");
     assert_eq!(removed.status().as_u16(), 200);
     mirror.caught_up(&upstream).await;
     assert_eq!(mirror.digest(), upstream_digest(&upstream), "changes and a removal arrive");

@@ -30,7 +30,8 @@ async fn metrics_count_requests_by_route_and_show_pool_and_catalogue_gauges() {
     assert!(text.contains(r#"route="/api/v1/standards/{reference:.*}",status="404"} 1"#), "{text}");
     assert!(text.contains("tieuchuan_http_request_duration_seconds_bucket"));
     assert!(text.contains(&format!("tieuchuan_catalogue_standards {}", crate::helpers::seed_records())));
-    assert!(text.contains(&format!("tieuchuan_change_log_sequence {}", crate::helpers::seed_records())));
+    let seq = tieuchuan::db::change_log::latest_seq(&mut app.db.connect()).expect("seq");
+    assert!(text.contains(&format!("tieuchuan_change_log_sequence {seq}")), "{text}");
     assert!(text.contains("tieuchuan_db_pool_connections"));
 }
 

@@ -11,9 +11,12 @@ use crate::texts::upload;
 use tieuchuan::feed;
 
 async fn remove(app: &TestApp, token: Option<&str>, reference: &str) -> (u16, Value) {
-    let mut request = app
-        .client
-        .delete(format!("{}/api/v1/standards/{}?reason={}", app.address, encode(reference), encode("a test removal")));
+    let mut request = app.client.delete(format!(
+        "{}/api/v1/standards/{}?reason={}",
+        app.address,
+        encode(reference),
+        encode("a test removal")
+    ));
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }

@@ -42,7 +42,11 @@ async fn a_follower_from_a_snapshot_holds_what_a_follower_of_the_whole_epoch_hol
     import_csv(&app, &admin, "code,title_vi\nTCVN 14990:2026,Gạch bê tông - Yêu cầu kỹ thuật\n").await;
     let mut from_snapshot = Follower::default();
     let manifest = from_snapshot.load_snapshot(&app.client, &app.address).await.expect("the snapshot verifies");
-    assert_eq!(manifest["count"], crate::helpers::seed_records() + 1, "the seed catalogue and the new record: {manifest}");
+    assert_eq!(
+        manifest["count"],
+        crate::helpers::seed_records() + 1,
+        "the seed catalogue and the new record: {manifest}"
+    );
     import_csv(
         &app,
         &admin,

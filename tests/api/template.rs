@@ -71,8 +71,8 @@ fn drop_stale_templates() {
     for name in names {
         let pid = name.datname.trim_start_matches("tieuchuan_template_");
         if !Path::new(&format!("/proc/{pid}")).exists() {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", name.datname))
-                .execute(&mut admin);
+            let _ =
+                diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", name.datname)).execute(&mut admin);
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::domain::text::fold_diacritics;
 use crate::domain::{AccessLevel, Confidence, Equivalence, Kind, Status};
 use crate::domain::{CanonicalCode, RelationKind};
 use crate::error::AppError;
+use crate::feed::record::RecordCorrection;
 use crate::services::documents::DocumentView;
 
 pub mod removal;
@@ -43,11 +44,13 @@ pub struct StandardSummary {
     pub field: Option<String>,
 }
 
-/// Where a record came from.
+/// Where a record came from, and the sourced corrections applied to it since.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Provenance {
     pub source: Option<String>,
     pub confidence: Option<Confidence>,
+    /// Oldest first, each with its own source.
+    pub corrections: Vec<RecordCorrection>,
 }
 
 /// Relations of a standard, each a list of links (targets may be outside the catalogue).
@@ -214,7 +217,11 @@ pub fn detail(conn: &mut DbConnection, row: &StandardRow) -> Result<StandardDeta
         note: row.fields.note.clone(),
         relations,
         documents: Vec::new(),
-        provenance: Provenance { source: row.fields.source.clone(), confidence: row.fields.confidence },
+        provenance: Provenance {
+            source: row.fields.source.clone(),
+            confidence: row.fields.confidence,
+            corrections: crate::feed::record::corrections_of(conn, row.id)?,
+        },
         version: row.version,
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),

@@ -80,6 +80,39 @@ impl TextStorage {
     }
 }
 
+/// Which part of a text to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SectionChoice {
+    Whole,
+    /// A section by its position.
+    At(usize),
+    /// A section by its clause number (`2.2.2`, `phu-luc-a`), which stays when the text is
+    /// imported again.
+    Clause(String),
+}
+
+impl SectionChoice {
+    /// The position of the chosen section among a text's sections; `None` for the whole text.
+    fn position(&self, stored: &[documents::SectionRow]) -> Result<Option<usize>, AppError> {
+        match self {
+            SectionChoice::Whole => Ok(None),
+            SectionChoice::At(index) if *index < stored.len() => Ok(Some(*index)),
+            SectionChoice::At(_) => Err(AppError::invalid(format!("`section` must be below {}", stored.len()))),
+            SectionChoice::Clause(key) => {
+                let headings: Vec<String> = stored.iter().map(|s| s.heading.clone()).collect();
+                let keys = crate::texts::clauses::clause_keys(&headings);
+                match keys.iter().position(|k| k.as_deref() == Some(key.as_str())) {
+                    Some(index) => Ok(Some(index)),
+                    None => Err(AppError::NotFound {
+                        code: ErrorCode::NotFound,
+                        message: format!("the text has no clause {key}"),
+                    }),
+                }
+            }
+        }
+    }
+}
+
 /// A text read, with the standard it belongs to.
 #[derive(Debug, Clone)]
 pub struct Reading {
@@ -174,24 +207,21 @@ impl Texts {
         caller: &Caller,
         reference: &str,
         document_id: i64,
-        section: Option<usize>,
+        choice: SectionChoice,
     ) -> Result<Reading, AppError> {
         self.ensure_kept(caller, reference, document_id).await?;
         let (reference, who, limits, relay) =
             (reference.to_string(), caller.clone(), self.storage.limits, self.upstream.is_some());
-        let (standard, document, stored) = with_connection(&self.pool, move |conn| {
+        let (standard, document, stored, section) = with_connection(&self.pool, move |conn| {
             let standard = catalogue::resolve(conn, &reference)?;
             let document = entitled(conn, &who, &standard, document_id)?;
             let stored = documents::sections(conn, document.id)?;
-            let total = stored.len();
-            if section.is_some_and(|index| index >= total) {
-                return Err(AppError::invalid(format!("`section` must be below {total}")));
-            }
+            let section = choice.position(&stored)?;
             if document.access_level != AccessLevel::Public {
                 limits.take(conn, who.require()?, Allowance::Read)?;
             }
             record(conn, &who, &standard, &document, AccessAction::View, relay)?;
-            Ok((standard, document, stored))
+            Ok((standard, document, stored, section))
         })
         .await?;
         let format = document.format;

@@ -30,6 +30,10 @@ pub struct DocumentView {
     pub uploaded_at: NaiveDateTime,
     /// Whether the caller may read it.
     pub can_read: bool,
+    /// Where the text came from.
+    pub source: Option<String>,
+    /// What a reader should know of it (tables kept only as markers, a source that breaks off).
+    pub note: Option<String>,
 }
 
 /// One section of the reader.
@@ -83,5 +87,7 @@ pub(super) fn view(conn: &mut DbConnection, caller: &Caller, document: &Document
         sections: usize::try_from(documents::section_count(conn, document.id)?).unwrap_or(0),
         uploaded_at: document.uploaded_at,
         can_read: policy::authorize(caller, Action::ReadText(document.access_level)).is_ok(),
+        source: document.source.clone(),
+        note: document.note.clone(),
     })
 }

@@ -1,9 +1,9 @@
 //! Catalogue import: validate every row, then upsert by canonical code in one transaction with a
 //! change-log entry per change; idempotent, with a dry run that reports exactly what would change.
 
+pub mod corrections;
 pub mod reader;
 pub mod record;
-pub mod corrections;
 pub mod texts;
 mod writer;
 
