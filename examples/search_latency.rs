@@ -49,7 +49,9 @@ async fn main() {
     let pool = db::build_pool(&url, 2).expect("pool");
     let mut conn = pool.get().expect("connection");
     db::run_migrations(&mut conn).expect("migrations");
-    seed::seed(&mut conn).expect("seed");
+    let settings =
+        tieuchuan::config::Settings { data_dir: dir.path().to_path_buf(), ..tieuchuan::config::Settings::default() };
+    seed::seed_for(&mut conn, &settings).expect("seed");
     let index =
         SearchIndex::in_memory(&mut conn, Abbreviations::load(dir.path()).expect("abbreviations")).expect("index");
     let queries = queries();

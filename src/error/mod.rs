@@ -31,7 +31,7 @@ pub enum AppError {
     StandardNotFound { reference: String, suggestions: Vec<StandardLink> },
     /// The record was removed as erroneous; `see` is the record its code was confused with.
     #[error("{code} was removed from the catalogue: {reason}")]
-    StandardRemoved { code: String, reason: String, see: Option<StandardLink> },
+    StandardRemoved { code: String, reason: String, see: Option<Box<StandardLink>> },
     #[error("there is nothing at this address")]
     RouteNotFound,
     /// The path exists with other methods, listed in `Allow`.
@@ -186,7 +186,7 @@ impl ResponseError for AppError {
         }
         let suggestions = match self {
             AppError::StandardNotFound { suggestions, .. } => Some(suggestions.clone()),
-            AppError::StandardRemoved { see, .. } => Some(see.iter().cloned().collect()),
+            AppError::StandardRemoved { see, .. } => Some(see.iter().map(|link| link.as_ref().clone()).collect()),
             _ => None,
         };
         let mut response = HttpResponse::build(status);

@@ -102,7 +102,7 @@ async fn search_codes(address: &str, query: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn a_mirror_outlives_its_upstream_process_killed_before_it_sent_300_changes() {
-    let db = TestDatabase::seeded();
+    let db = TestDatabase::new();
     let admin = token_for(account("down.admin").role("admin").province(None).insert_into(&db));
     let mut node = Node::start(&db, "national");
     node.ready().await;
@@ -130,7 +130,8 @@ async fn a_mirror_outlives_its_upstream_process_killed_before_it_sent_300_change
 
     // The mirror serves on: search, records, and its officials while their accounts were
     // confirmed under a minute ago; what needs the upstream now says so.
-    assert!(search_codes(&mirror.address(), "QCVN 06:2022").await.contains(&"QCVN 06:2022/BXD".to_string()));
+    let found = search_codes(&mirror.address(), "QCVN 06:2022").await;
+    assert!(found.contains(&"QCVN 06:2022/BXD".to_string()), "{found:?} {:?}", mirror.readiness().await);
     let ready = mirror.readiness().await.expect("the mirror answers /readyz");
     assert_eq!(ready["status"], "ready", "{ready}");
     for _ in 0..2 {

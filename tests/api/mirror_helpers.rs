@@ -102,13 +102,15 @@ impl Mirror {
         response.json().await.ok()
     }
 
-    /// Waits until the mirror has applied the upstream's head; returns its readiness.
+    /// Waits until the mirror has applied the upstream's head and indexed it; returns its readiness.
     pub async fn caught_up(&self, upstream: &TestApp) -> Value {
         let started = Instant::now();
         loop {
             let head = tieuchuan::db::change_log::latest_seq(&mut upstream.db.connect()).expect("head");
+            // Caught up means holding the upstream's head and having indexed it for search.
             if let Some(ready) = self.readiness().await
                 && ready["mirror"]["seq"].as_i64() == Some(head)
+                && ready["index_lag"].as_i64() == Some(0)
             {
                 return ready;
             }

@@ -77,7 +77,9 @@ pub fn relevance(dir: &Path, queries: &[JudgedQuery]) -> Result<RelevanceReport,
     let pool = db::build_pool(&DatabaseUrl::Sqlite(dir.join("relevance.db")), 1).map_err(|e| e.to_string())?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     db::run_migrations(&mut conn).map_err(|e| e.to_string())?;
-    seed::seed(&mut conn).map_err(|e| e.to_string())?;
+    let settings =
+        tieuchuan::config::Settings { data_dir: dir.to_path_buf(), ..tieuchuan::config::Settings::default() };
+    seed::seed_for(&mut conn, &settings).map_err(|e| e.to_string())?;
     let abbreviations = Abbreviations::load(dir).map_err(|e| e.to_string())?;
     let index = SearchIndex::in_memory(&mut conn, abbreviations).map_err(|e| e.to_string())?;
     relevance::evaluate(&index, queries).map_err(|e| e.to_string())

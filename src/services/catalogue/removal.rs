@@ -96,7 +96,7 @@ pub fn removed_answer(conn: &mut DbConnection, reference: &str) -> Result<Option
         None => None,
         Some(code) => {
             let key = CanonicalCode::parse(code).map(|c| c.key()).unwrap_or_default();
-            standards::find_by_key(conn, &key)?.map(|row| crate::domain::StandardLink::from(&row))
+            standards::find_by_key(conn, &key)?.map(|row| Box::new(crate::domain::StandardLink::from(&row)))
         }
     };
     Ok(Some(AppError::StandardRemoved { code: found.code, reason: found.reason, see }))
