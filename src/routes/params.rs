@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 use crate::domain::code::canonical_issuer;
 use crate::domain::{Kind, Status, UnknownTerm};
 use crate::error::AppError;
-use crate::services::catalogue::ListingFilter;
+use crate::services::catalogue::{ListingFilter, RemovalRequest};
 
 /// Largest page size; larger requests are capped to it.
 pub const MAX_PER_PAGE: u32 = 100;
@@ -106,5 +106,22 @@ fn slug_like(value: Option<&str>, name: &str, allowed: fn(char) -> bool) -> Resu
         None => Ok(None),
         Some(v) if v.chars().count() <= 64 && v.chars().all(allowed) => Ok(Some(v.to_string())),
         Some(_) => Err(AppError::invalid(format!("`{name}` has characters it cannot contain"))),
+    }
+}
+
+/// Why an admin removes a record (`DELETE /api/v1/standards/{reference}`).
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RemovalParams {
+    /// Why the record should never have been published (kept, and shown at its old address); required.
+    pub reason: Option<String>,
+    /// The record its code was confused with, when there is one (a code or a slug).
+    pub confused_with: Option<String>,
+}
+
+impl RemovalParams {
+    /// The service's request.
+    pub fn resolve(self) -> RemovalRequest {
+        RemovalRequest { reason: self.reason, confused_with: self.confused_with }
     }
 }

@@ -2,10 +2,10 @@
 
 use actix_web::{HttpResponse, delete, get, web};
 
-use super::params::{CatalogueFilterParams, PageParams};
+use super::params::{CatalogueFilterParams, PageParams, RemovalParams};
 use crate::auth::{Caller, Editor};
 use crate::error::{AppError, ErrorEnvelope};
-use crate::services::catalogue::{Catalogue, Removal, RemovalRequest, StandardDetail, StandardPage};
+use crate::services::catalogue::{Catalogue, Removal, StandardDetail, StandardPage};
 
 /// The catalogue, newest first, under the filters.
 #[utoipa::path(
@@ -53,7 +53,7 @@ pub async fn get_standard(
 /// standard whose texts were read is refused (409 `standard_in_use`).
 #[utoipa::path(
     tag = "catalogue",
-    params(("reference" = String, Path, description = "A slug or a code in any spelling"), RemovalRequest),
+    params(("reference" = String, Path, description = "A slug or a code in any spelling"), RemovalParams),
     responses(
         (status = 200, description = "Removed; `seq` is the tombstone's place in the feed", body = Removal),
         (status = 400, description = "No `reason`, or `confused_with` names the record itself", body = ErrorEnvelope),
@@ -68,8 +68,8 @@ pub async fn remove_standard(
     catalogue: web::Data<Catalogue>,
     Editor(caller): Editor,
     reference: web::Path<String>,
-    request: web::Query<RemovalRequest>,
+    params: web::Query<RemovalParams>,
 ) -> Result<HttpResponse, AppError> {
-    let removal = catalogue.remove(&caller, &reference, request.into_inner()).await?;
+    let removal = catalogue.remove(&caller, &reference, params.into_inner().resolve()).await?;
     Ok(HttpResponse::Ok().json(removal))
 }

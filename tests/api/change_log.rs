@@ -12,7 +12,7 @@ async fn every_seeded_record_texts_correction_and_removal_has_its_entry_in_incre
     let entries = change_log::since(&mut conn, 0, 10_000).expect("log");
     assert!(entries.windows(2).all(|w| w[0].seq < w[1].seq));
     let count = |test: &dyn Fn(&change_log::ChangeEntry) -> bool| entries.iter().filter(|e| test(e)).count();
-    let catalogued = tieuchuan::services::import::SEED_CATALOGUE.lines().filter(|l| !l.trim().is_empty()).count();
+    let catalogued = crate::helpers::catalogued_where(|_| true);
     assert_eq!(count(&|e| e.action == "created" && e.version == 1), catalogued);
     assert_eq!(count(&|e| e.action == "text_added"), 7, "the seven QCVN texts");
     let corrections = tieuchuan::services::seed::SEED_CORRECTIONS.lines().filter(|l| !l.trim().is_empty()).count();
@@ -71,7 +71,7 @@ fn nodes_starting_together_on_an_empty_database_seed_it_once() {
         })
         .collect();
     let created: Vec<usize> = threads.into_iter().map(|t| t.join().expect("thread").expect("seed succeeds")).collect();
-    let catalogued = tieuchuan::services::import::SEED_CATALOGUE.lines().filter(|l| !l.trim().is_empty()).count();
+    let catalogued = crate::helpers::catalogued_where(|_| true);
     assert_eq!(created.iter().sum::<usize>(), catalogued, "one node seeded: {created:?}");
     assert_eq!(created.iter().filter(|c| **c > 0).count(), 1, "{created:?}");
     let mut conn = db.connect();

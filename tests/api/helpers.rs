@@ -25,8 +25,7 @@ pub struct TestDatabase {
 impl TestDatabase {
     /// A new, empty database on the backend the test run targets.
     pub fn new() -> TestDatabase {
-        let name = format!("tieuchuan_test_{}_{}", std::process::id(), NEXT_DATABASE.fetch_add(1, Ordering::SeqCst));
-        TestDatabase::named(&name)
+        TestDatabase::named(&next_name())
     }
 
     /// A database holding what the service seeds at first start (the real catalogue, its texts,
@@ -38,16 +37,8 @@ impl TestDatabase {
         match &template.postgres_admin {
             None => TestDatabase { url: dir.path().join("test.db").display().to_string(), postgres_admin: None, dir },
             Some((admin_url, template_name)) => {
-                let name =
-                    format!("tieuchuan_test_{}_{}", std::process::id(), NEXT_DATABASE.fetch_add(1, Ordering::SeqCst));
-                let mut admin = PgConnection::establish(admin_url).expect("TEST_DATABASE_URL must reach PostgreSQL");
-                diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut admin)
-                    .expect("drop");
-                diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template_name}"))
-                    .execute(&mut admin)
-                    .expect("copy the template database");
-                let url = with_database_name(admin_url, &name);
+                let name = next_name();
+                let url = create_postgres(admin_url, &name, Some(template_name));
                 TestDatabase { url, postgres_admin: Some((admin_url.clone(), name)), dir }
             }
         }
@@ -62,12 +53,7 @@ impl TestDatabase {
                 TestDatabase { url, postgres_admin: None, dir }
             }
             Some(admin_url) => {
-                let mut admin = PgConnection::establish(&admin_url).expect("TEST_DATABASE_URL must reach PostgreSQL");
-                diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut admin)
-                    .expect("drop");
-                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create database");
-                let url = with_database_name(&admin_url, name);
+                let url = create_postgres(&admin_url, name, None);
                 TestDatabase { url, postgres_admin: Some((admin_url, name.to_string())), dir }
             }
         }
@@ -102,6 +88,20 @@ impl Drop for TestDatabase {
             let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
         }
     }
+}
+
+/// A database name no other test of this process uses.
+fn next_name() -> String {
+    format!("tieuchuan_test_{}_{}", std::process::id(), NEXT_DATABASE.fetch_add(1, Ordering::SeqCst))
+}
+
+/// Creates (again) a PostgreSQL database, empty or a copy of a template; returns its URL.
+fn create_postgres(admin_url: &str, name: &str, template: Option<&str>) -> String {
+    let mut admin = PgConnection::establish(admin_url).expect("TEST_DATABASE_URL must reach PostgreSQL");
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).expect("drop");
+    let copy = template.map(|t| format!(" TEMPLATE {t}")).unwrap_or_default();
+    diesel::sql_query(format!("CREATE DATABASE {name}{copy}")).execute(&mut admin).expect("create database");
+    with_database_name(admin_url, name)
 }
 
 /// Replaces the database name of a PostgreSQL URL (`.../postgres?host=...` → `.../NAME?host=...`).
@@ -232,12 +232,7 @@ pub fn seed_records_where(test: impl Fn(&serde_json::Value) -> bool) -> usize {
         .filter(|line| !line.trim().is_empty())
         .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("a removal is JSON")["code"].clone())
         .collect();
-    tieuchuan::services::import::SEED_CATALOGUE
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("a seed line is JSON"))
-        .filter(|record| !removed.contains(&record["code"]) && test(record))
-        .count()
+    catalogued_where(|record| !removed.contains(&record["code"]) && test(record))
 }
 
 /// The seed catalogue shipped with the project.

@@ -157,7 +157,8 @@ pub fn resolve(conn: &mut DbConnection, reference: &str) -> Result<StandardRow, 
             return Ok(row);
         }
     }
-    if let Some(gone) = removal::removed_answer(conn, reference)? {
+    let key = parsed.as_ref().ok().map(CanonicalCode::key);
+    if let Some(gone) = removal::removed_answer(conn, reference, key.as_deref())? {
         return Err(gone);
     }
     let suggestions = match &parsed {

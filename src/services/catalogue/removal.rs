@@ -5,8 +5,8 @@
 //! standard whose texts were read is refused, so that usage reports keep every read.
 
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::db::removed::{self, RemovedRow};
 use crate::db::{DbConnection, audit, standards};
@@ -18,8 +18,7 @@ use crate::feed::record;
 const MAX_REASON_CHARS: usize = 2_000;
 
 /// Why a record is removed.
-#[derive(Debug, Clone, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Clone)]
 pub struct RemovalRequest {
     /// Why the record should never have been published (kept, and shown at its old address).
     pub reason: Option<String>,
@@ -84,14 +83,14 @@ pub fn remove(conn: &mut DbConnection, reference: &str, request: &RemovalRequest
     Ok(Removal { code: removed.code, slug: removed.slug, reason, confused_with, seq })
 }
 
-/// The answer for a reference that names a removed record: `410 standard_removed`, with the record
-/// it was confused with as the suggestion.
-pub fn removed_answer(conn: &mut DbConnection, reference: &str) -> Result<Option<AppError>, AppError> {
-    let key = CanonicalCode::parse(reference)
-        .or_else(|_| CanonicalCode::parse(&reference.replace('-', " ")))
-        .ok()
-        .map(|code| code.key());
-    let Some(found) = removed::find(conn, key.as_deref(), &reference.to_lowercase())? else { return Ok(None) };
+/// The answer for a reference (a slug, or a code with this key) that names a removed record:
+/// `410 standard_removed`, with the record it was confused with as the suggestion.
+pub fn removed_answer(
+    conn: &mut DbConnection,
+    reference: &str,
+    code_key: Option<&str>,
+) -> Result<Option<AppError>, AppError> {
+    let Some(found) = removed::find(conn, code_key, &reference.to_lowercase())? else { return Ok(None) };
     let see = match &found.confused_with {
         None => None,
         Some(code) => {

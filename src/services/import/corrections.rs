@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::record::{DeclaredRelation, date, parse_term, text};
+use super::record::{DeclaredRelation, date, declared_list, parse_term, text};
 use super::writer::differing_fields;
-use super::{ImportOptions, ImportReport, RowError};
+use super::{ImportError, ImportFileError, ImportOptions, ImportReport, RowError};
 use crate::db::corrections::{self, CorrectionRow};
 use crate::db::relations::{self, NewRelation};
 use crate::db::{self, DbConnection, standards};
@@ -20,7 +20,6 @@ use crate::domain::{CanonicalCode, Confidence, RelationKind, Status};
 use crate::feed::log::{self as feed_log, Change};
 
 const MAX_NOTE_CHARS: usize = 20_000;
-const MAX_LIST_LEN: usize = 100;
 
 /// A row of a corrections file, as `status-facts.jsonl` writes it.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -45,7 +44,7 @@ pub struct CorrectedFields {
     pub effective_date: Option<String>,
     pub replaces: Option<Vec<String>>,
     /// Codes, each optionally followed by a parenthesised remark (`Sửa đổi 1:2023 QCVN 06:2022/BXD
-    /// (Thông tư 09/2023/TT-BXD)`); the remark belongs in the note.
+    /// (Thông tư 09/2023/TT-BXD)`); the remark is dropped (the facts give it in their `status_note`).
     pub amended_by: Option<Vec<String>>,
 }
 
@@ -98,20 +97,10 @@ impl CorrectionRecord {
     }
 }
 
-/// The codes of a list, each without its parenthesised remark.
+/// The codes of a list, each without its parenthesised remark, in order and once.
 fn declared(code: &CanonicalCode, kind: RelationKind, list: &[String]) -> Result<Vec<DeclaredRelation>, String> {
-    if list.len() > MAX_LIST_LEN {
-        return Err(format!("`{kind}` lists more than {MAX_LIST_LEN} codes"));
-    }
-    let mut declared = Vec::new();
-    for item in list.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
-        let bare = item.split_once(" (").map_or(item, |(code, _)| code).trim();
-        let target = CanonicalCode::parse(bare).map_err(|e| format!("`{kind}`: {e}"))?;
-        if target.key() == code.key() {
-            return Err(format!("`{kind}` names the record itself"));
-        }
-        declared.push(DeclaredRelation { kind, target_code: target.to_string(), target_key: target.key() });
-    }
+    let bare = list.iter().map(|item| item.split_once(" (").map_or(item.as_str(), |(code, _)| code));
+    let mut declared = declared_list(code, kind, bare)?;
     declared.sort();
     declared.dedup_by(|a, b| a.target_key == b.target_key);
     Ok(declared)
@@ -141,8 +130,12 @@ pub fn read_corrections(text: &str) -> Result<Vec<Result<Correction, RowError>>,
 /// Applies the corrections of a file's text in one catalogue transaction: `updated` counts the
 /// corrections applied, `unchanged` those applied before. A row naming a standard the catalogue
 /// does not hold is invalid.
-pub fn apply_text(conn: &mut DbConnection, text: &str, options: &ImportOptions) -> Result<ImportReport, String> {
-    let rows = read_corrections(text)?;
+pub fn apply_text(
+    conn: &mut DbConnection,
+    text: &str,
+    options: &ImportOptions,
+) -> Result<ImportReport, ImportFileError> {
+    let rows = read_corrections(text).map_err(ImportFileError::Unreadable)?;
     let mut report = ImportReport { rows: rows.len(), dry_run: options.dry_run, ..ImportReport::default() };
     let mut valid = Vec::new();
     for row in rows {
@@ -164,7 +157,7 @@ pub fn apply_text(conn: &mut DbConnection, text: &str, options: &ImportOptions) 
             outcome.invalid.sort_by_key(|e| e.line);
             Ok(outcome)
         }
-        Err(error) => Err(format!("database error while applying corrections: {error}")),
+        Err(error) => Err(ImportFileError::Import(ImportError::Database(error))),
     }
 }
 

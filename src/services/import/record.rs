@@ -206,16 +206,7 @@ impl ImportRecord {
         ];
         let mut relations = Vec::new();
         for (kind, targets) in lists {
-            if targets.len() > MAX_LIST_LEN {
-                return Err(format!("`{kind}` lists more than {MAX_LIST_LEN} codes"));
-            }
-            for target in targets.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
-                let target = CanonicalCode::parse(target).map_err(|e| format!("`{kind}`: {e}"))?;
-                if target.key() == code.key() {
-                    return Err(format!("`{kind}` names the record itself"));
-                }
-                relations.push(DeclaredRelation { kind, target_code: target.to_string(), target_key: target.key() });
-            }
+            relations.extend(declared_list(code, kind, targets.iter().map(String::as_str))?);
         }
         // An amendment amends its base code, whether or not the file says so.
         if let Some(base) = code.amended_base() {
@@ -242,6 +233,26 @@ impl ImportRecord {
         codes.dedup();
         Ok(codes)
     }
+}
+
+/// The relations of one kind a record declares to these codes (blank ones skipped), checked.
+pub(super) fn declared_list<'a>(
+    code: &CanonicalCode,
+    kind: RelationKind,
+    targets: impl ExactSizeIterator<Item = &'a str>,
+) -> Result<Vec<DeclaredRelation>, String> {
+    if targets.len() > MAX_LIST_LEN {
+        return Err(format!("`{kind}` lists more than {MAX_LIST_LEN} codes"));
+    }
+    let mut declared = Vec::new();
+    for target in targets.map(str::trim).filter(|t| !t.is_empty()) {
+        let target = CanonicalCode::parse(target).map_err(|e| format!("`{kind}`: {e}"))?;
+        if target.key() == code.key() {
+            return Err(format!("`{kind}` names the record itself"));
+        }
+        declared.push(DeclaredRelation { kind, target_code: target.to_string(), target_key: target.key() });
+    }
+    Ok(declared)
 }
 
 /// Trimmed NFC text, `None` when blank; an error past `max` characters or with control characters.
