@@ -12,7 +12,7 @@ use super::ics;
 use super::relations::{self, NewRelation};
 use super::schema::{documents, mirror_state, standards};
 use super::standards::StandardFields;
-use crate::domain::CanonicalCode;
+use crate::domain::{CanonicalCode, Reference};
 use crate::feed::record::PublicRecord;
 
 /// Where a mirror is in its upstream's feed.
@@ -70,7 +70,7 @@ fn unstorable(record: &PublicRecord, reason: impl std::fmt::Display) -> ReplicaE
 }
 
 fn key_of(code: &str) -> String {
-    CanonicalCode::parse(code).map(|c| c.key()).unwrap_or_else(|_| code.to_lowercase())
+    Reference::parse(code).map(|c| c.key()).unwrap_or_else(|_| code.to_lowercase())
 }
 
 /// Stores a record as the upstream sent it; returns the standard's local id.

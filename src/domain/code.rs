@@ -40,7 +40,9 @@ pub enum CodeError {
     TooLong,
     #[error("the code contains a control character")]
     ControlCharacter,
-    #[error("`{0}` is not a TCVN, QCVN, QCĐP or ĐLVN code")]
+    #[error(
+        "`{0}` is not a Vietnamese standard or regulation code (TCVN, QCVN, QCĐP, ĐLVN, QCXDVN, TCXDVN, TCXD, TCN)"
+    )]
     Unrecognized(String),
     #[error("{0} is not a plausible year for a standard")]
     ImplausibleYear(u32),
@@ -57,6 +59,8 @@ pub struct Amendment {
 /// lookups, in which leading zeros, case, spacing and diacritics never distinguish two codes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CanonicalCode {
+    /// The sector number written before a sector standard: `22` (transport) in `22 TCN 272:2005`.
+    pub sector: Option<u32>,
     pub kind: Kind,
     /// International prefix of an adopted standard: `ISO`, `ISO/IEC`.
     pub adopted_prefix: Option<String>,
@@ -73,12 +77,13 @@ static CODE_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)^\s*
         (?:(?:SỬA\s*ĐỔI|SUA\s*DOI|SĐ|SD)\s*(?P<amend_no>\d{1,3})\s*[:/\-\s]\s*(?P<amend_year>\d{4})\s+)?
-        (?P<kind>TCVN|QCVN|QCĐP|QCDP|ĐLVN|DLVN)
+        (?:(?P<sector>\d{1,3})\s*)?
+        (?P<kind>QCXDVN|TCXDVN|TCXD|TCVN|QCVN|QCĐP|QCDP|ĐLVN|DLVN|TCN)
         \s*:?\s*
         (?:(?P<intl>(?:ISO|IEC|ASTM|CODEX|CAC|OIML|IEEE|EN)(?:\s*/\s*(?:ISO|IEC|TS|TR|PAS|ASTM|IEEE|GUIDE))*)\s*)?
-        (?:(?P<sector>QTĐ|QTD)\s*-?\s*)?
+        (?:(?P<series>QTĐ|QTD)\s*-?\s*)?
         (?P<number>\d{1,6}[A-Z]{0,2}(?:\s*-\s*(?:\d{1,6}|[A-ZĐ]{1,8}))*)
-        (?:\s*[:\-\s]\s*(?P<year>\d{4}))?
+        (?:\s*[:\-\s]\s*(?P<year>\d{4}|\d{2}))?
         (?:\s*[/\s\-]\s*(?P<issuer>[A-ZĐ][A-ZĐ&]{1,14}(?:-[A-ZĐ]{1,10})?))?
         (?:\s+(?:SỬA\s*ĐỔI|SUA\s*DOI|SĐ|SD)\s*(?P<amend_no2>\d{1,3})\s*[:/\-\s]\s*(?P<amend_year2>\d{4}))?
         \s*$",
@@ -105,12 +110,31 @@ impl CanonicalCode {
         let unrecognized = || CodeError::Unrecognized(input.trim().to_string());
         let caps = CODE_PATTERN.captures(&text).ok_or_else(unrecognized)?;
         let kind: Kind = caps["kind"].parse().map_err(|_| unrecognized())?;
+        // Only sector standards carry a sector number before their kind (`22 TCN`).
+        let sector = match caps.name("sector") {
+            Some(sector) if kind == Kind::Tcn => Some(sector.as_str().parse().map_err(|_| unrecognized())?),
+            Some(_) => return Err(unrecognized()),
+            None => None,
+        };
         let mut segments: Vec<String> = caps["number"].split('-').map(|segment| segment.trim().to_string()).collect();
-        let mut year = caps.name("year").map(|m| parse_year(m.as_str())).transpose()?;
+        let writes_short_years = kind.writes_short_years() && (kind != Kind::Tcn || sector.is_some());
+        let mut year = match caps.name("year").map(|m| m.as_str()) {
+            Some(short) if short.len() == 2 && writes_short_years => Some(short_year(short)?),
+            Some(short) if short.len() == 2 => return Err(unrecognized()),
+            written => written.map(parse_year).transpose()?,
+        };
         let mut issuer = caps.name("issuer").map(|m| canonical_issuer(m.as_str()));
         // `TCVN 4057-1985` and `QCVN 10-2008 BTNMT` put the year after a hyphen.
         if year.is_none() && segments.len() > 1 && is_year_like(segments.last()) {
             year = segments.pop().map(|s| parse_year(&s)).transpose()?;
+        }
+        // `TCXD 45-78`, `22 TCN 272-05`: these families wrote the year in two digits.
+        if year.is_none()
+            && writes_short_years
+            && segments.len() > 1
+            && segments.last().is_some_and(|s| s.len() == 2 && s.chars().all(|c| c.is_ascii_digit()))
+        {
+            year = segments.pop().map(|s| short_year(&s)).transpose()?;
         }
         // `QCVN 06-BXD`: a trailing letter part that is really the issuer.
         if issuer.is_none()
@@ -131,10 +155,11 @@ impl CanonicalCode {
         };
         // A sector's series of regulations is part of the number: `QCVN QTĐ 8:2010/BCT`.
         let mut number = segments.join("-");
-        if caps.name("sector").is_some() {
+        if caps.name("series").is_some() {
             number = format!("{SECTOR_SERIES} {number}");
         }
         Ok(CanonicalCode {
+            sector,
             kind,
             adopted_prefix: caps
                 .name("intl")
@@ -163,7 +188,10 @@ impl CanonicalCode {
     /// (`tcvn 5574`), used to find every edition of a standard. An amendment is a series of
     /// its own (`sd1:2023 qcvn 6`), never an edition of its base.
     pub fn series_key(&self) -> String {
-        let kind = fold_diacritics(self.kind.as_str()).to_lowercase();
+        let mut kind = fold_diacritics(self.kind.as_str()).to_lowercase();
+        if let Some(sector) = self.sector {
+            kind = format!("{sector} {kind}");
+        }
         let number = normalized_number(&self.number);
         let base = match &self.adopted_prefix {
             Some(prefix) => format!("{kind} {} {number}", prefix.to_lowercase()),
@@ -195,6 +223,9 @@ impl fmt::Display for CanonicalCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(amendment) = self.amendment {
             write!(f, "Sửa đổi {}:{} ", amendment.number, amendment.year)?;
+        }
+        if let Some(sector) = self.sector {
+            write!(f, "{sector} ")?;
         }
         write!(f, "{} ", self.kind)?;
         if let Some(prefix) = &self.adopted_prefix {
@@ -242,6 +273,12 @@ fn strip_leading_zeros(segment: &str) -> String {
 
 fn is_year_like(segment: Option<&String>) -> bool {
     segment.is_some_and(|s| s.len() == 4 && s.parse::<u32>().is_ok_and(|y| (1945..=2100).contains(&y)))
+}
+
+/// A two-digit year as the older families wrote it: `05` is 2005, `78` is 1978.
+fn short_year(text: &str) -> Result<u32, CodeError> {
+    let year: u32 = text.parse().map_err(|_| CodeError::Unrecognized(text.to_string()))?;
+    Ok(if year <= 30 { 2000 + year } else { 1900 + year })
 }
 
 fn parse_year(text: &str) -> Result<u32, CodeError> {

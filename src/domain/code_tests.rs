@@ -74,6 +74,50 @@ fn the_electricity_sectors_series_is_a_code_of_its_own() {
 }
 
 #[test]
+fn the_older_national_families_are_codes_of_their_own() {
+    let cases = [
+        // Construction regulations before QCVN, cited by QCVN 04:2021/BXD and QCVN 09:2017/BXD.
+        ("QCXDVN 05:2008/BXD", "QCXDVN 05:2008/BXD"),
+        ("qcxdvn 05 2008 bxd", "QCXDVN 05:2008/BXD"),
+        ("QCXDVN 01:2002", "QCXDVN 01:2002"),
+        // Construction standards before TCVN.
+        ("TCXDVN 356:2005", "TCXDVN 356:2005"),
+        ("TCXDVN 356-2005", "TCXDVN 356:2005"),
+        ("tcxdvn356:2005", "TCXDVN 356:2005"),
+        ("TCXD 229:1999", "TCXD 229:1999"),
+        ("TCXD 45-78", "TCXD 45:1978"),
+        ("TCXD 45:1978", "TCXD 45:1978"),
+        // Sector standards: the sector's number first, the year often in two digits.
+        ("22 TCN 272-05", "22 TCN 272:2005"),
+        ("22TCN 272-05", "22 TCN 272:2005"),
+        ("22 TCN 272-2005", "22 TCN 272:2005"),
+        ("22 tcn 272:2005", "22 TCN 272:2005"),
+        ("14 TCN 12-2002", "14 TCN 12:2002"),
+        ("22 TCN 18-79", "22 TCN 18:1979"),
+        ("TCN 68-176:2006", "TCN 68-176:2006"),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(canonical(input), expected, "{input}");
+    }
+    assert_eq!(CanonicalCode::parse("QCXDVN 05:2008/BXD").expect("parses").kind, Kind::Qcxdvn);
+    assert_eq!(CanonicalCode::parse("TCXD 229:1999").expect("parses").kind, Kind::Tcxd);
+    assert_eq!(key("22 TCN 272-05"), "22 tcn 272:2005");
+    assert_eq!(key("22 TCN 272-05"), key("22TCN 272-2005"));
+    assert_ne!(key("22 TCN 272-05"), key("14 TCN 272-05"), "the sector is part of the identity");
+    assert_ne!(key("TCXDVN 356:2005"), key("TCVN 356:2005"));
+    assert_ne!(key("QCXDVN 05:2008/BXD"), key("QCVN 05:2008/BXD"));
+    assert_eq!(CanonicalCode::parse("22 TCN 272-05").expect("parses").slug(), "22-tcn-272-2005");
+    assert_eq!(CanonicalCode::parse("QCXDVN 05:2008/BXD").expect("parses").slug(), "qcxdvn-05-2008-bxd");
+    // A part number is never read as a two-digit year where the family does not write them so.
+    assert_eq!(canonical("TCVN 7447-4-41:2010"), "TCVN 7447-4-41:2010");
+    assert_eq!(canonical("TCVN 9311-10"), "TCVN 9311-10");
+    assert_eq!(canonical("TCN 68-17"), "TCN 68-17");
+    // A sector number belongs to sector standards only.
+    assert!(CanonicalCode::parse("22 TCVN 272:2005").is_err());
+    assert!(CanonicalCode::parse("22 QCVN 06:2022/BXD").is_err());
+}
+
+#[test]
 fn decomposed_diacritics_are_composed_first() {
     use unicode_normalization::UnicodeNormalization;
     let nfd: String = "ĐLVN 31:2017".nfd().collect();
@@ -151,7 +195,9 @@ mod properties {
 
         #[test]
         fn code_like_strings_reparse_to_the_same_key(
-            kind in prop::sample::select(vec!["TCVN", "qcvn", "QCĐP", "dlvn", "ĐLVN"]),
+            kind in prop::sample::select(vec![
+                "TCVN", "qcvn", "QCĐP", "dlvn", "ĐLVN", "QCXDVN", "tcxdvn", "TCXD", "22 TCN", "14TCN", "QCVN QTĐ",
+            ]),
             number in "[0-9]{1,5}(-[0-9]{1,3}){0,2}",
             separator in prop::sample::select(vec![":", " ", "-", " : "]),
             year in 1950u32..2100,
@@ -164,6 +210,21 @@ mod properties {
             let reparsed = CanonicalCode::parse(&parsed.to_string()).map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert_eq!(reparsed.key(), parsed.key());
             prop_assert_eq!(reparsed.to_string(), parsed.to_string());
+        }
+
+        #[test]
+        fn a_two_digit_year_is_the_same_edition_as_its_four_digits(
+            kind in prop::sample::select(vec!["TCXD", "tcxd", "22 TCN", "14TCN", "10 tcn"]),
+            number in "[0-9]{1,4}(-[0-9]{3}){0,1}",
+            year in 1950u32..2030,
+        ) {
+            let short = format!("{kind} {number}-{:02}", year % 100);
+            let full = format!("{kind} {number}-{year}");
+            let parsed = CanonicalCode::parse(&short).map_err(|e| TestCaseError::fail(format!("{short}: {e}")))?;
+            prop_assert_eq!(parsed.year, Some(year));
+            let full = CanonicalCode::parse(&full).map_err(|e| TestCaseError::fail(format!("{full}: {e}")))?;
+            prop_assert_eq!(parsed.key(), full.key());
+            prop_assert_eq!(CanonicalCode::parse(&parsed.to_string()).map_err(|e| TestCaseError::fail(e.to_string()))?, parsed);
         }
     }
 }

@@ -1,8 +1,10 @@
-//! The domain vocabulary: codes, text normalisation and the closed value sets of the catalogue.
+//! The domain vocabulary: codes (national and international), text normalisation and the closed value sets of the catalogue.
 
 pub mod code;
 pub mod digest;
+pub mod international;
 pub mod link;
+pub mod reference;
 pub mod text;
 pub mod time;
 pub mod vocabulary;
@@ -11,7 +13,9 @@ pub mod vocabulary;
 mod code_tests;
 
 pub use code::{CanonicalCode, CodeError};
+pub use international::InternationalCode;
 pub use link::StandardLink;
+pub use reference::Reference;
 pub use vocabulary::{
     AccessAction, AccessLevel, AccountStatus, Confidence, Equivalence, FeedOp, Kind, RelationKind, Role, Status,
     TextFormat, UnknownTerm,

@@ -78,12 +78,18 @@ macro_rules! vocabulary {
 }
 
 vocabulary!(
-    /// The kind of document: voluntary standard, national or local regulation, metrology document.
+    /// The kind of document: voluntary standard, national or local regulation, metrology document,
+    /// and the older national families still cited: construction regulations before QCVN
+    /// (`QCXDVN`), construction standards before TCVN (`TCXDVN`, `TCXD`), sector standards (`TCN`).
     Kind, "kind" {
         Tcvn => "TCVN",
         Qcvn => "QCVN",
         Qcdp => "QCĐP",
         Dlvn => "ĐLVN",
+        Qcxdvn => "QCXDVN",
+        Tcxdvn => "TCXDVN",
+        Tcxd => "TCXD",
+        Tcn => "TCN",
     }
 );
 
@@ -189,9 +195,35 @@ impl Kind {
     /// The access level of a new text when nobody chose one: regulations are law and public,
     /// TCVN texts are for registered officials.
     pub fn default_access_level(self) -> AccessLevel {
+        if self.is_regulation() { AccessLevel::Public } else { AccessLevel::Registered }
+    }
+
+    /// Whether documents of this kind are law (regulations and metrology documents) rather than
+    /// voluntary standards.
+    pub fn is_regulation(self) -> bool {
         match self {
-            Kind::Tcvn => AccessLevel::Registered,
-            Kind::Qcvn | Kind::Qcdp | Kind::Dlvn => AccessLevel::Public,
+            Kind::Qcvn | Kind::Qcdp | Kind::Dlvn | Kind::Qcxdvn => true,
+            Kind::Tcvn | Kind::Tcxdvn | Kind::Tcxd | Kind::Tcn => false,
+        }
+    }
+
+    /// Whether codes of this kind were often written with a two-digit year after a hyphen
+    /// (`TCXD 45-78`, `22 TCN 272-05`).
+    pub fn writes_short_years(self) -> bool {
+        matches!(self, Kind::Tcxd | Kind::Tcn)
+    }
+
+    /// The kind's name in Vietnamese, as catalogues and OAI records write it.
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            Kind::Tcvn => "Tiêu chuẩn quốc gia (TCVN)",
+            Kind::Qcvn => "Quy chuẩn kỹ thuật quốc gia (QCVN)",
+            Kind::Qcdp => "Quy chuẩn kỹ thuật địa phương (QCĐP)",
+            Kind::Dlvn => "Văn bản kỹ thuật đo lường Việt Nam (ĐLVN)",
+            Kind::Qcxdvn => "Quy chuẩn xây dựng Việt Nam (QCXDVN)",
+            Kind::Tcxdvn => "Tiêu chuẩn xây dựng Việt Nam (TCXDVN)",
+            Kind::Tcxd => "Tiêu chuẩn xây dựng (TCXD)",
+            Kind::Tcn => "Tiêu chuẩn ngành (TCN)",
         }
     }
 }

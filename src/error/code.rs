@@ -40,6 +40,8 @@ error_codes! {
     /// No standard answers to the reference; `suggestions` lists close ones.
     StandardNotFound => "standard_not_found",
     StandardRemoved => "standard_removed",
+    /// The reference is an international document (`ISO 9001:2015`); its TCVN adoptions are suggested.
+    InternationalDocument => "international_document",
     /// Nothing at this address, or no such record.
     NotFound => "not_found",
     UserNotFound => "user_not_found",

@@ -29,6 +29,10 @@ pub enum AppError {
     /// No standard answers to the reference; `suggestions` lists close ones.
     #[error("no standard matches `{reference}`")]
     StandardNotFound { reference: String, suggestions: Vec<StandardLink> },
+    /// The reference names an international document (`ISO 9001:2015`), which the catalogue does
+    /// not hold; `adoptions` are the TCVN that adopt it.
+    #[error("{code} is an international document, not a Vietnamese code; the TCVN that adopt it are in `suggestions`")]
+    InternationalDocument { code: String, adoptions: Vec<StandardLink> },
     /// The record was removed as erroneous; `see` is the record its code was confused with.
     #[error("{code} was removed from the catalogue: {reason}")]
     StandardRemoved { code: String, reason: String, see: Option<Box<StandardLink>> },
@@ -117,6 +121,7 @@ impl AppError {
             AppError::InvalidParameter(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidParameter),
             AppError::StandardNotFound { .. } => (StatusCode::NOT_FOUND, ErrorCode::StandardNotFound),
             AppError::StandardRemoved { .. } => (StatusCode::GONE, ErrorCode::StandardRemoved),
+            AppError::InternationalDocument { .. } => (StatusCode::NOT_FOUND, ErrorCode::InternationalDocument),
             AppError::RouteNotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             AppError::MethodNotAllowed { .. } => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
             AppError::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
@@ -186,6 +191,7 @@ impl ResponseError for AppError {
         }
         let suggestions = match self {
             AppError::StandardNotFound { suggestions, .. } => Some(suggestions.clone()),
+            AppError::InternationalDocument { adoptions, .. } => Some(adoptions.clone()),
             AppError::StandardRemoved { see, .. } => Some(see.iter().map(|link| link.as_ref().clone()).collect()),
             _ => None,
         };

@@ -8,7 +8,6 @@ use quick_xml::Writer;
 use quick_xml::events::BytesText;
 
 use super::MetadataFormat;
-use crate::domain::Kind;
 use crate::feed::record::PublicRecord;
 use crate::xml_text::{clean, text as element};
 
@@ -82,7 +81,7 @@ fn dublin_core(w: &mut Writer<Vec<u8>>, r: &PublicRecord, origin: &str) -> io::R
     let date = r.issued_date.map(|d| d.to_string()).or_else(|| r.year.map(|y| y.to_string()));
     optional(w, "dc:date", date.as_deref())?;
     element(w, "dc:type", "Text")?;
-    element(w, "dc:type", kind_name(r.kind))?;
+    element(w, "dc:type", r.kind.name_vi())?;
     element(w, "dc:identifier", &r.code)?;
     element(w, "dc:identifier", &format!("{origin}/tieu-chuan/{}", r.slug))?;
     element(w, "dc:language", "vi")?;
@@ -91,15 +90,6 @@ fn dublin_core(w: &mut Writer<Vec<u8>>, r: &PublicRecord, origin: &str) -> io::R
     }
     optional(w, "dc:source", r.international_equivalent.as_deref())?;
     element(w, "dc:rights", &format!("texts: {}", r.access_level.as_str()))
-}
-
-fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Tcvn => "Tiêu chuẩn quốc gia (TCVN)",
-        Kind::Qcvn => "Quy chuẩn kỹ thuật quốc gia (QCVN)",
-        Kind::Qcdp => "Quy chuẩn kỹ thuật địa phương (QCĐP)",
-        Kind::Dlvn => "Văn bản kỹ thuật đo lường Việt Nam (ĐLVN)",
-    }
 }
 
 fn native(w: &mut Writer<Vec<u8>>, r: &PublicRecord) -> io::Result<()> {

@@ -132,6 +132,7 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
         (w.amends, &r.amends),
         (w.references, &r.references),
         (w.referenced_by, &r.referenced_by),
+        (w.adopts, &r.adopts),
     ]
     .into_iter()
     .filter(|(_, links)| !links.is_empty())
@@ -202,6 +203,14 @@ pub(super) fn failure(frame: Frame, error: &AppError) -> HttpResponse {
             link.slug.as_ref().map(|slug| (link.code.clone(), format!("/tieu-chuan/{slug}{}", page.lang_query)))
         });
         return render(StatusCode::GONE, &page);
+    }
+    if let AppError::InternationalDocument { code, adoptions } = error {
+        let title = format!("{code}: {}", frame.w.international_document);
+        let mut page = MessagePage::new(frame, title);
+        page.see = adoptions.first().and_then(|link| {
+            link.slug.as_ref().map(|slug| (link.code.clone(), format!("/tieu-chuan/{slug}{}", page.lang_query)))
+        });
+        return render(StatusCode::NOT_FOUND, &page);
     }
     let (status, _) = error.status_and_code();
     let message = match status {

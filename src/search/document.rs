@@ -6,7 +6,7 @@ use super::schema::{SearchFields, facet};
 use crate::db::standards::StandardRow;
 use crate::domain::code::normalized_number;
 use crate::domain::text::{fold_diacritics, normalize};
-use crate::domain::{AccessLevel, CanonicalCode};
+use crate::domain::{AccessLevel, CanonicalCode, InternationalCode};
 
 /// The code keys of a standard, each prefixed by what it identifies: `k:` the code, `s:` the
 /// series, `si:` the series with its issuer, `ny:` number and year, `n:` the number, `a:` the
@@ -167,6 +167,11 @@ pub fn standard_document(
     if let Ok(code) = CanonicalCode::parse(&f.code) {
         for term in code_terms(&code) {
             doc.add_text(fields.code_terms, term);
+        }
+        // The document it is equivalent to (`IEC 60364-4-41:2005`) finds it as its adoption does.
+        if let Some(document) = f.international_equivalent.as_deref().and_then(InternationalCode::parse) {
+            doc.add_text(fields.code_terms, format!("a:{}", document.series_key()));
+            doc.add_text(fields.code_terms, format!("a:{}", document.key()));
         }
         for words in code_words(&code) {
             doc.add_text(fields.code_words, words);

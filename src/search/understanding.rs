@@ -7,9 +7,10 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::abbreviations::Abbreviations;
-use crate::domain::Kind;
 use crate::domain::code::{CanonicalCode, is_known_issuer, normalized_number};
+use crate::domain::international::BODIES;
 use crate::domain::text::{fold_diacritics, has_diacritics, normalize};
+use crate::domain::{InternationalCode, Kind};
 
 /// The longest query looked at; longer ones are refused with a 400.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -75,12 +76,12 @@ static NUMBER_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<number>\d{1,6}(?:-\d{1,4})*)\s*[:/]\s*(?P<year>(?:19|20)\d{2})(?:/(?P<issuer>[a-zđ]{2,10}))?$")
         .expect("the number-year pattern is valid")
 });
-static ADOPTED_PREFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:iso|iec)(?:/(?:iec|ts|tr))?$").expect("the prefix pattern is valid"));
-static ADOPTED_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<number>\d{2,6}(?:-\d{1,4})*)(?::(?P<year>(?:19|20)\d{2}))?$")
-        .expect("the adopted pattern is valid")
-});
+
+/// How the first word of a code starts: a kind (`tcvn`, `qcxdvn`, `tcn`) or an amendment (`sửa đổi`, `sđ`).
+const CODE_STARTS: &[&str] = &["tcvn", "qcvn", "qcdp", "dlvn", "qcxdvn", "tcxd", "tcn", "sua", "sd"];
+/// A sector standard written in one word with its sector number: `22tcn`.
+static SECTOR_STANDARD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{1,3}tcn").expect("the sector standard pattern is valid"));
 
 /// Understands a query (already length-checked by the caller).
 pub fn understand(query: &str, abbreviations: &Abbreviations) -> UnderstoodQuery {
@@ -88,6 +89,10 @@ pub fn understand(query: &str, abbreviations: &Abbreviations) -> UnderstoodQuery
     let mut understood = UnderstoodQuery::default();
     if let Some(code) = parse_code(text.trim()) {
         understood.codes = clues_for(&code);
+        return understood;
+    }
+    if let Some(document) = InternationalCode::parse(text.trim()) {
+        understood.codes = vec![clue(format!("a:{}", document.key()), ClueStrength::Fragment)];
         return understood;
     }
     let tokens: Vec<&str> = text.split_whitespace().collect();
@@ -106,13 +111,9 @@ pub fn understand(query: &str, abbreviations: &Abbreviations) -> UnderstoodQuery
             let number = normalized_number(&caps["number"]);
             let issuer = caps.name("issuer").map(|m| format!("/{}", m.as_str())).unwrap_or_default();
             understood.codes.push(clue(format!("ny:{number}:{}{issuer}", &caps["year"]), ClueStrength::Fragment));
-        } else if ADOPTED_PREFIX.is_match(&folded)
-            && let Some(caps) = tokens.get(i + 1).and_then(|next| ADOPTED_NUMBER.captures(next))
-        {
-            let number = normalized_number(&caps["number"]);
-            let year = caps.name("year").map(|m| format!(":{}", m.as_str())).unwrap_or_default();
-            understood.codes.push(clue(format!("a:{folded} {number}{year}"), ClueStrength::Fragment));
-            i += 1;
+        } else if let Some((document, used)) = international_at(&tokens[i..]) {
+            understood.codes.push(clue(format!("a:{}", document.key()), ClueStrength::Fragment));
+            i += used - 1;
         } else {
             if token.len() >= 3 && token.chars().all(|c| c.is_ascii_digit()) {
                 understood.codes.push(clue(format!("n:{}", normalized_number(&token)), ClueStrength::Number));
@@ -136,13 +137,30 @@ fn parse_code(text: &str) -> Option<CanonicalCode> {
 /// The longest code starting at the first token, and how many tokens it spans.
 fn code_at(tokens: &[&str]) -> Option<(CanonicalCode, usize)> {
     let first = fold_diacritics(tokens.first()?).to_lowercase();
-    let starts_like_a_code = ["tcvn", "qcvn", "qcdp", "dlvn", "sua", "sd"].iter().any(|p| first.starts_with(p));
+    let starts_like_a_code = CODE_STARTS.iter().any(|p| first.starts_with(p))
+        || (first.len() <= 3
+            && first.chars().all(|c| c.is_ascii_digit())
+            && tokens.get(1).is_some_and(|next| next.to_lowercase().starts_with("tcn")))
+        || SECTOR_STANDARD.is_match(&first);
     if !starts_like_a_code {
         return None;
     }
     (1..=tokens.len().min(MAX_CODE_TOKENS))
         .rev()
         .find_map(|len| parse_code(&tokens[..len].join(" ")).map(|code| (code, len)))
+}
+
+/// The longest international code (`ISO 9001:2015`, `BS EN 1366-1`) starting at the first token,
+/// which names a body, and how many tokens it spans.
+fn international_at(tokens: &[&str]) -> Option<(InternationalCode, usize)> {
+    let first = tokens.first()?.to_uppercase();
+    let body = first.split('/').next().unwrap_or_default();
+    if !BODIES.contains(&body) {
+        return None;
+    }
+    (2..=tokens.len().min(MAX_CODE_TOKENS))
+        .rev()
+        .find_map(|len| InternationalCode::parse(&tokens[..len].join(" ")).map(|document| (document, len)))
 }
 
 fn clue(term: String, strength: ClueStrength) -> CodeClue {

@@ -41,6 +41,29 @@ fn fragments_without_a_kind_are_found() {
 }
 
 #[test]
+fn international_documents_ask_for_their_adoption() {
+    assert_eq!(terms("ISO/IEC 17025:2017"), vec![("a:iso/iec 17025:2017".into(), ClueStrength::Fragment)]);
+    assert_eq!(terms("ISO 6946-2017"), vec![("a:iso 6946:2017".into(), ClueStrength::Fragment)]);
+    let query = understood("cửa ngăn cháy BS EN 1366-1 thử nghiệm");
+    assert_eq!(query.codes, vec![clue("a:bs en 1366-1".into(), ClueStrength::Fragment)]);
+    assert_eq!(query.words, vec!["cửa", "ngăn", "cháy", "thử", "nghiệm"]);
+    assert!(understood("ISO 9001:2015").names_an_edition());
+    assert!(!understood("ISO 9001").names_an_edition());
+}
+
+#[test]
+fn the_older_national_families_are_codes_in_queries() {
+    assert_eq!(terms("22 TCN 272-05")[0].0, "k:22 tcn 272:2005");
+    assert_eq!(terms("tcxdvn 356"), vec![("s:tcxdvn 356".into(), ClueStrength::Series)]);
+    let query = understood("thiết kế cầu 22tcn 272 05");
+    assert_eq!(query.codes[0].term, "k:22 tcn 272:2005");
+    assert_eq!(query.words, vec!["thiết", "kế", "cầu"]);
+    let query = understood("QCXDVN 05:2008/BXD an toàn sinh mạng");
+    assert_eq!(query.codes[0].term, "k:qcxdvn 5:2008/bxd");
+    assert_eq!(query.words, vec!["an", "toàn", "sinh", "mạng"]);
+}
+
+#[test]
 fn a_code_inside_words_is_separated_from_them() {
     let query = understood("QCVN 06 khoang cháy");
     assert_eq!(query.codes[0].term, "s:qcvn 6");

@@ -102,6 +102,10 @@ fn kind_spec(kind: Kind) -> &'static str {
         Kind::Qcvn => "qcvn",
         Kind::Qcdp => "qcdp",
         Kind::Dlvn => "dlvn",
+        Kind::Qcxdvn => "qcxdvn",
+        Kind::Tcxdvn => "tcxdvn",
+        Kind::Tcxd => "tcxd",
+        Kind::Tcn => "tcn",
     }
 }
 

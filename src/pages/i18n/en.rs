@@ -131,5 +131,7 @@ pub(super) static EN: Words = Words {
     confidence_low: "low",
     removed: "This record was removed from the catalogue",
     lasting_link: "A lasting link to this clause (still right when the text is updated)",
+    adopts: "Adopts",
+    international_document: "an international document, not a Vietnamese code; the catalogue holds the TCVN that adopt it",
     removed_see: "See",
 };

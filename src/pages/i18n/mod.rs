@@ -182,5 +182,7 @@ pub struct Words {
     pub confidence_low: &'static str,
     pub removed: &'static str,
     pub removed_see: &'static str,
+    pub adopts: &'static str,
+    pub international_document: &'static str,
     pub lasting_link: &'static str,
 }

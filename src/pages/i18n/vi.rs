@@ -131,5 +131,7 @@ pub(super) static VI: Words = Words {
     confidence_low: "thấp",
     removed: "Bản ghi này đã bị gỡ khỏi danh mục",
     lasting_link: "Liên kết bền tới mục này (vẫn đúng khi văn bản được cập nhật)",
+    adopts: "Chấp nhận tài liệu quốc tế",
+    international_document: "tài liệu quốc tế, không phải mã tiêu chuẩn Việt Nam; danh mục chỉ giữ TCVN chấp nhận nó",
     removed_see: "Xem",
 };

@@ -14,11 +14,12 @@ use crate::db::{DbConnection, ics, relations};
 pub use crate::domain::StandardLink;
 use crate::domain::text::fold_diacritics;
 use crate::domain::{AccessLevel, Confidence, Equivalence, Kind, Status};
-use crate::domain::{CanonicalCode, RelationKind};
+use crate::domain::{CanonicalCode, InternationalCode, RelationKind};
 use crate::error::AppError;
 use crate::feed::record::RecordCorrection;
 use crate::services::documents::DocumentView;
 
+pub mod adoption;
 pub mod removal;
 mod service;
 pub use removal::{Removal, RemovalRequest};
@@ -163,7 +164,10 @@ pub fn resolve(conn: &mut DbConnection, reference: &str) -> Result<StandardRow, 
     }
     let suggestions = match &parsed {
         Ok(code) => suggestions_for(conn, code)?,
-        Err(_) => Vec::new(),
+        Err(_) => match adoption::international_answer(conn, reference)? {
+            Some(international) => return Err(international),
+            None => Vec::new(),
+        },
     };
     Err(AppError::StandardNotFound { reference: reference.to_string(), suggestions })
 }
@@ -264,6 +268,19 @@ fn resolved_relations(conn: &mut DbConnection, row: &StandardRow) -> Result<Rela
             "referenced_by" => resolved.referenced_by = links,
             "adopts" => resolved.adopts = links,
             _ => {}
+        }
+    }
+    // A TCVN whose code names the document it adopts (`TCVN ISO 9001:2015`) adopts it, declared or not.
+    if let Some(document) = CanonicalCode::parse(&row.fields.code).ok().and_then(|code| code.adopted_document()) {
+        let series = document.series_key();
+        let declared = resolved
+            .adopts
+            .iter()
+            .any(|link| InternationalCode::parse(&link.code).is_some_and(|declared| declared.series_key() == series));
+        if !declared {
+            resolved
+                .adopts
+                .insert(0, StandardLink { code: document.to_string(), slug: None, title_vi: None, status: None });
         }
     }
     Ok(resolved)

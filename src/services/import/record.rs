@@ -11,7 +11,7 @@ use super::texts::{AttachedText, PreparedText, TextOrigin};
 use crate::db::standards::StandardFields;
 use crate::domain::code::canonical_issuer;
 use crate::domain::text::{fold_diacritics, normalize};
-use crate::domain::{AccessLevel, CanonicalCode, Confidence, Equivalence, Kind, RelationKind, Status};
+use crate::domain::{AccessLevel, CanonicalCode, Confidence, Equivalence, Kind, Reference, RelationKind, Status};
 
 const MAX_TITLE_CHARS: usize = 2_000;
 const MAX_TEXT_CHARS: usize = 20_000;
@@ -246,7 +246,13 @@ pub(super) fn declared_list<'a>(
     }
     let mut declared = Vec::new();
     for target in targets.map(str::trim).filter(|t| !t.is_empty()) {
-        let target = CanonicalCode::parse(target).map_err(|e| format!("`{kind}`: {e}"))?;
+        // What a record cites or adopts may be international (`ISO 834-10`); what it replaces or
+        // amends is always a national code.
+        let target = match kind {
+            RelationKind::References | RelationKind::Adopts => Reference::parse(target),
+            _ => CanonicalCode::parse(target).map(Reference::National),
+        }
+        .map_err(|e| format!("`{kind}`: {e}"))?;
         if target.key() == code.key() {
             return Err(format!("`{kind}` names the record itself"));
         }
