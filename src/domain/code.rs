@@ -44,6 +44,8 @@ pub enum CodeError {
         "`{0}` is not a Vietnamese standard or regulation code (TCVN, QCVN, QCĐP, ĐLVN, QCXDVN, TCXDVN, TCXD, TCN)"
     )]
     Unrecognized(String),
+    #[error("`{0}`: only sector standards (`22 TCN 272:2005`) have a number before their kind")]
+    SectorOutsideTcn(String),
     #[error("{0} is not a plausible year for a standard")]
     ImplausibleYear(u32),
 }
@@ -113,7 +115,7 @@ impl CanonicalCode {
         // Only sector standards carry a sector number before their kind (`22 TCN`).
         let sector = match caps.name("sector") {
             Some(sector) if kind == Kind::Tcn => Some(sector.as_str().parse().map_err(|_| unrecognized())?),
-            Some(_) => return Err(unrecognized()),
+            Some(_) => return Err(CodeError::SectorOutsideTcn(input.trim().to_string())),
             None => None,
         };
         let mut segments: Vec<String> = caps["number"].split('-').map(|segment| segment.trim().to_string()).collect();

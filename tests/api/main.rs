@@ -12,6 +12,7 @@ mod browser;
 mod catalogue;
 mod change_log;
 mod client_logs;
+mod code_families;
 mod conformance;
 mod contract;
 mod errors;
