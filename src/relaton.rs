@@ -1,12 +1,12 @@
 //! Relaton, the bibliographic model standards bodies' tools exchange (relaton-bib's YAML and
-//! JSON): a public record as a `BibliographicItem` with its `docid` (type TCVN, QCVN, QCĐP or
+//! JSON): a public record as a `BibliographicItem` with its `docid` (type its kind: TCVN, QCVN, QCĐP,
 //! ĐLVN, and the adopted international one), titles by language, `docstatus`, dates, the issuer
 //! as publisher, ICS, and `relation` (`obsoletes`/`obsoletedBy`, `updates`/`updatedBy`, `cites`,
 //! `adoptedFrom`).
 
 use serde::Serialize;
 
-use crate::domain::{Equivalence, Kind, RelationKind};
+use crate::domain::{Equivalence, Kind, Reference, RelationKind};
 use crate::feed::record::PublicRecord;
 
 /// A bibliographic item.
@@ -149,8 +149,24 @@ fn text(content: &str, language: &'static str) -> Text {
 }
 
 /// The type of a code's identifier: its kind, or the prefix before its number.
+/// The docid type of a code: its kind (`TCN` for `22 TCN 272:2005`, `QCVN` for an amendment of a
+/// QCVN), or the first body of an international document (`ISO` for `ISO/IEC 17025`).
 fn id_type(code: &str) -> String {
-    code.split([' ', ':']).next().unwrap_or(code).to_string()
+    match Reference::parse(code) {
+        Ok(Reference::National(code)) => code.kind.as_str().to_string(),
+        Ok(Reference::International(document)) => {
+            document.body.split(['/', ' ']).next().unwrap_or(&document.body).to_string()
+        }
+        Err(_) => code.split([' ', ':']).next().unwrap_or(code).to_string(),
+    }
+}
+
+/// Whether two codes name the same document, however each is spelled.
+fn same_document(a: &str, b: &str) -> bool {
+    match (Reference::parse(a), Reference::parse(b)) {
+        (Ok(a), Ok(b)) => a.key() == b.key(),
+        _ => a == b,
+    }
 }
 
 fn pointer(code: &str) -> RelatedItem {
@@ -200,7 +216,7 @@ pub fn item(record: &PublicRecord, origin: &str) -> Item {
         .collect();
     if let Some(equivalent) = &record.international_equivalent {
         docid.push(DocId { id: equivalent.clone(), id_type: id_type(equivalent), primary: None });
-        if !record.relations.iter().any(|r| r.kind == RelationKind::Adopts && &r.code == equivalent) {
+        if !record.relations.iter().any(|r| r.kind == RelationKind::Adopts && same_document(&r.code, equivalent)) {
             let degree = record.equivalence.map(|e| match e {
                 Equivalence::Identical => "IDT: identical",
                 Equivalence::Modified => "MOD: modified",

@@ -113,10 +113,7 @@ fn the_older_national_families_are_codes_of_their_own() {
     assert_eq!(canonical("TCVN 9311-10"), "TCVN 9311-10");
     assert_eq!(canonical("TCN 68-17"), "TCN 68-17");
     // A sector number belongs to sector standards only.
-    assert_eq!(
-        CanonicalCode::parse("22 TCVN 272:2005"),
-        Err(CodeError::SectorOutsideTcn("22 TCVN 272:2005".into()))
-    );
+    assert_eq!(CanonicalCode::parse("22 TCVN 272:2005"), Err(CodeError::SectorOutsideTcn("22 TCVN 272:2005".into())));
     assert!(CanonicalCode::parse("22 QCVN 06:2022/BXD").is_err());
 }
 

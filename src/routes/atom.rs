@@ -16,7 +16,7 @@ use crate::services::feed::Feed;
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AtomParams {
-    /// `TCVN`, `QCVN`, `QCĐP` or `ĐLVN`.
+    /// A kind: `TCVN`, `QCVN`, `QCĐP`, `ĐLVN`, `QCXDVN`, `TCXDVN`, `TCXD` or `TCN`.
     #[param(max_length = 8)]
     pub kind: Option<String>,
     /// An issuer code (`BXD`).
@@ -44,9 +44,7 @@ impl AtomParams {
     fn resolve(&self) -> Result<(FeedFilter, Option<i64>, String), AppError> {
         let kind = match self.kind.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
             None => None,
-            Some(kind) => {
-                Some(kind.parse::<Kind>().map_err(|_| AppError::invalid("`kind` is TCVN, QCVN, QCĐP or ĐLVN"))?)
-            }
+            Some(kind) => Some(kind.parse::<Kind>().map_err(|e| AppError::invalid(format!("`kind`: {e}")))?),
         };
         let issuer_code = word(self.issuer.as_deref(), "issuer", 20)?;
         let field = word(self.field.as_deref(), "field", 64)?;

@@ -58,7 +58,10 @@ async fn the_older_national_families_are_catalogued_found_and_harvested_by_kind(
     let (_, regulation) = app.get_standard("qcxdvn 05 2008 bxd").await;
     assert_eq!((regulation["kind"].as_str(), regulation["access_level"].as_str()), (Some("QCXDVN"), Some("public")));
     let (_, foundations) = app.get_standard("TCXD 45:1978").await;
-    assert_eq!((foundations["code"].as_str(), foundations["status"].as_str()), (Some("TCXD 45:1978"), Some("replaced")));
+    assert_eq!(
+        (foundations["code"].as_str(), foundations["status"].as_str()),
+        (Some("TCXD 45:1978"), Some("replaced"))
+    );
     assert_eq!(codes(&foundations["relations"]["replaced_by"]), vec!["TCVN 9362:2012"]);
     let (_, successor) = app.get_standard("TCVN 9362:2012").await;
     assert_eq!(codes(&successor["relations"]["replaces"]), vec!["TCXD 45:1978"], "seen from the other end");
@@ -85,6 +88,18 @@ async fn the_older_national_families_are_catalogued_found_and_harvested_by_kind(
     let page = app.client.get(format!("{}/tieu-chuan/22-tcn-272-2005", app.address)).send().await.expect("page");
     assert_eq!(page.status().as_u16(), 200);
     assert!(page.text().await.expect("html").contains("22 TCN 272:2005"));
+
+    // Relaton names each family as its docid type, on the item and on its relations.
+    let (_, item) = app.get_json("/api/v1/relaton/22-tcn-272-2005?format=json").await;
+    assert_eq!(
+        (item["docid"][0]["type"].as_str(), item["doctype"]["type"].as_str()),
+        (Some("TCN"), Some("sector-standard"))
+    );
+    let (_, item) = app.get_json("/api/v1/relaton/tcxd-45-1978?format=json").await;
+    assert_eq!(item["docid"][0]["type"], "TCXD", "{item}");
+    let successor = &item["relation"][0];
+    assert_eq!(successor["type"], "obsoletedBy", "{item}");
+    assert_eq!(successor["bibitem"]["docid"][0]["type"], "TCVN", "{item}");
 
     // A sector number belongs to sector standards only; the import says why.
     let (status, report) = import(&app, &admin, "{\"code\": \"22 TCVN 272:2005\", \"title_vi\": \"x\"}\n").await;
@@ -134,6 +149,11 @@ async fn international_documents_lead_to_the_tcvn_that_adopt_them() {
     let (_, body) = app.get_standard("IEC 60364-4-41:2005").await;
     assert_eq!(codes(&body["error"]["suggestions"]), vec!["TCVN 7447-4-41:2010"], "adopted by a declared relation");
     wait_until_searchable(&app, "IEC 60364-4-41", "TCVN 7447-4-41:2010").await;
+    let (_, item) = app.get_json("/api/v1/relaton/tcvn-7447-4-41-2010?format=json").await;
+    let adopted: Vec<&Value> =
+        item["relation"].as_array().expect("relations").iter().filter(|r| r["type"] == "adoptedFrom").collect();
+    assert_eq!(adopted.len(), 1, "the declared adoption and the equivalent are one document: {item}");
+    assert_eq!(adopted[0]["bibitem"]["docid"][0]["type"], "IEC");
 
     let bad = "{\"code\": \"TCVN 99999:2026\", \"title_vi\": \"x\", \"replaces\": [\"ISO 9001:2008\"]}\n";
     let (status, report) = import(&app, &admin, bad).await;
