@@ -1,5 +1,6 @@
 //! The domain vocabulary: codes (national and international), text normalisation and the closed value sets of the catalogue.
 
+pub mod citations;
 pub mod code;
 pub mod digest;
 pub mod international;
