@@ -240,6 +240,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
     let writes = web::Data::new(writes);
     let (accounts, texts) = (web::Data::new(accounts), web::Data::new(texts));
     let usage = web::Data::new(Usage::new(state.pool.clone()));
+    let checks = web::Data::new(crate::services::checks::Checks::new(state.pool.clone()));
     let snapshots = web::Data::new(Snapshots::new(
         state.pool.clone(),
         state.feed.clone(),
@@ -267,6 +268,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
     let server = HttpServer::new(move || {
         App::new()
             .app_data(pool.clone())
+            .app_data(checks.clone())
             .app_data(metrics.clone())
             .app_data(search.clone())
             .app_data(keys.clone())

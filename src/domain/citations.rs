@@ -25,8 +25,8 @@ pub struct Citation {
     /// Byte offsets of `written` in the text.
     pub start: usize,
     pub end: usize,
-    /// Whether the code was read out of a range rather than written whole.
-    pub from_range: bool,
+    /// Whether the code was read out of a range or a list rather than written whole.
+    pub from_list: bool,
 }
 
 /// Where a code may begin: a national kind (any case), an amendment, a sector standard's number,
@@ -42,6 +42,15 @@ static CODE_START: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the code start pattern is valid")
 });
 
+/// The rest of a list that shares its last member's year and issuer: `, 02 và 03:2019/BYT`
+/// after `QCVN 01`.
+static SHARED_LIST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?P<middle>(?:\s*,\s*\d{1,6}(?:-\d{1,4})*)*)\s*(?:,|và|and)\s*(?P<last>\d{1,6}(?:-\d{1,4})*)\s*:\s*(?P<year>\d{4})(?:\s*/\s*(?P<issuer>[A-ZĐ]{2,10}))?",
+    )
+    .expect("the list pattern is valid")
+});
+
 /// A range of parts after a code: `÷ 8`, `đến 8`.
 static RANGE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:÷|đến)\s*(\d{1,3})\b").expect("the range pattern is valid"));
@@ -54,8 +63,8 @@ pub fn find(text: &str) -> Vec<Citation> {
         match longest_code_at(text, start.start()) {
             Some((end, reference)) => {
                 let written = text[start.start()..end].to_string();
-                let citation = Citation { written, reference, start: start.start(), end, from_range: false };
-                let range = range_members(text, &citation);
+                let mut citation = Citation { written, reference, start: start.start(), end, from_list: false };
+                let range = list_members(text, &mut citation).or_else(|| range_members(text, &citation));
                 from = range.as_ref().map_or(end, |(after, _)| *after);
                 found.push(citation);
                 found.extend(range.into_iter().flat_map(|(_, members)| members));
@@ -97,6 +106,30 @@ fn plausible(reference: &Reference) -> bool {
     }
 }
 
+/// The other members of a list whose last member carries the year and issuer for all
+/// (`QCVN 01, 02 và 03:2019/BYT`); the first member, written undated, takes them too.
+fn list_members(text: &str, first: &mut Citation) -> Option<(usize, Vec<Citation>)> {
+    let Reference::National(code) = &first.reference else { return None };
+    if code.year.is_some() || code.issuer.is_some() || code.amendment.is_some() {
+        return None;
+    }
+    let caps = SHARED_LIST.captures(&text[first.end..])?;
+    let suffix = match caps.name("issuer") {
+        Some(issuer) => format!(":{}/{}", &caps["year"], issuer.as_str()),
+        None => format!(":{}", &caps["year"]),
+    };
+    let numbers = caps["middle"].split(',').map(str::trim).filter(|n| !n.is_empty()).chain([&caps["last"]]);
+    let prefix = code.to_string();
+    let prefix = prefix.strip_suffix(code.number.as_str())?;
+    let dated = |number: &str| Reference::parse(&format!("{prefix}{number}{suffix}")).ok().filter(plausible);
+    let head = dated(&code.number)?;
+    let members: Vec<Citation> = numbers
+        .map(|number| dated(number).map(|reference| Citation { reference, from_list: true, ..first.clone() }))
+        .collect::<Option<_>>()?;
+    first.reference = head;
+    Some((first.end + caps[0].len(), members))
+}
+
 /// The codes a range of parts after a code names (`TCVN 9311-1 ÷ 8`: parts 2 to 8), and where
 /// reading goes on after it.
 fn range_members(text: &str, citation: &Citation) -> Option<(usize, Vec<Citation>)> {
@@ -111,7 +144,7 @@ fn range_members(text: &str, citation: &Citation) -> Option<(usize, Vec<Citation
         .map(|part| {
             let mut member = code.clone();
             member.number = format!("{base}-{part}");
-            Citation { reference: Reference::National(member), from_range: true, ..citation.clone() }
+            Citation { reference: Reference::National(member), from_list: true, ..citation.clone() }
         })
         .collect();
     Some((citation.end + caps[0].len(), members))

@@ -45,9 +45,25 @@ fn a_range_of_parts_names_each_part() {
     let mut expected: Vec<String> = (1..=8).map(|part| format!("TCVN 9311-{part}")).collect();
     expected.push("TCVN 9310-4".into());
     assert_eq!(codes, expected);
-    assert!(!found[0].from_range && found[1].from_range && !found[8].from_range);
+    assert!(!found[0].from_list && found[1].from_list && !found[8].from_list);
     assert_eq!(written("TCVN 9311-3 ÷ 2"), vec!["TCVN 9311-3"], "a backwards range is not read");
     assert_eq!(written("TCVN 9311-1 đến 4").len(), 4);
+}
+
+#[test]
+fn a_list_sharing_its_last_members_year_and_issuer_names_each_member() {
+    assert_eq!(
+        written("theo QCVN 01, 02 và 03:2019/BYT về nước"),
+        vec!["QCVN 01:2019/BYT", "QCVN 02:2019/BYT", "QCVN 03:2019/BYT"]
+    );
+    assert_eq!(
+        written("TCVN 7447-4-41, 7447-4-42 và 7447-4-43:2010"),
+        vec!["TCVN 7447-4-41:2010", "TCVN 7447-4-42:2010", "TCVN 7447-4-43:2010"]
+    );
+    // A dated first member is its own code; what follows is not read as its list.
+    assert_eq!(written("QCVN 06:2022/BXD, 02 và 03:2019/BYT"), vec!["QCVN 06:2022/BXD"]);
+    // An unknown issuer makes the list unreadable: the first code stays as written.
+    assert_eq!(written("QCVN 01, 02 và 03:2019/XYZ"), vec!["QCVN 01"]);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 pub mod atom;
 pub mod auth;
+pub mod checks;
 pub mod conditional;
 pub mod documents;
 pub mod feed;
@@ -45,6 +46,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(users::change_role)
         .service(reports::usage_report)
         .service(imports::import_catalogue)
+        .service(checks::check_dossier)
         .service(search::search)
         .service(search::suggest)
         .service(documents::upload)

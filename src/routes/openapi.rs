@@ -6,8 +6,8 @@ use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    atom, auth, documents, feed, imports, mirror_links, oai, odata, operations, record_schema, relaton, reports,
-    search, snapshot, standards, users,
+    atom, auth, checks, documents, feed, imports, mirror_links, oai, odata, operations, record_schema, relaton,
+    reports, search, snapshot, standards, users,
 };
 use crate::error::{ErrorBody, ErrorEnvelope};
 use crate::search::SearchResponse;
@@ -53,6 +53,7 @@ use crate::services::usage::{UsageReport, UsageRow};
         standards::list_standards,
         standards::get_standard,
         standards::remove_standard,
+        checks::check_dossier,
         feed::changes,
         feed::checkpoint,
         feed::key_set,
@@ -97,7 +98,8 @@ use crate::services::usage::{UsageReport, UsageRow};
         crate::services::mirror_links::IssuedCredential, crate::mirror::wire::ReplicaAccounts,
         crate::mirror::wire::ReplicaAccount, crate::mirror::wire::RelayBatch, crate::mirror::wire::RelayedEvent,
         crate::mirror::wire::RelayOutcome, crate::mirror::wire::RejectedEvent, crate::mirror::wire::ForwardedSignIn,
-        crate::mirror::wire::ForwardedRefresh,
+        crate::mirror::wire::ForwardedRefresh, checks::CheckBody, crate::services::checks::CheckReport,
+        crate::services::checks::CheckedCode, crate::services::checks::DatedLink, crate::services::checks::Outcome,
     )),
     tags(
         (name = "accounts", description = "Registration, sign-in, tokens, accounts and their approval"),

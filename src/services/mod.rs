@@ -1,5 +1,5 @@
 //! The rules of the service: what each operation does, independent of HTTP. Each use case is one
-//! method of a service that holds the pool (`Accounts`, `Catalogue`, `Texts`, `Usage`,
+//! method of a service that holds the pool (`Accounts`, `Catalogue`, `Checks`, `Texts`, `Usage`,
 //! `SearchService`): it opens its own units of work, and runs CPU-heavy work between them, never
 //! while holding a connection.
 
@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod allowances;
 pub mod catalogue;
 pub mod change_feeds;
+pub mod checks;
 pub mod documents;
 pub mod editing;
 pub mod feed;

@@ -177,7 +177,7 @@ fn newest_edition(conn: &mut DbConnection, code: &CanonicalCode) -> Result<Optio
     Ok(editions.into_iter().find(|row| issuer_matches(row, code) && row.fields.year.is_some()))
 }
 
-fn issuer_matches(row: &StandardRow, code: &CanonicalCode) -> bool {
+pub(crate) fn issuer_matches(row: &StandardRow, code: &CanonicalCode) -> bool {
     match &code.issuer {
         None => true,
         Some(issuer) => row
@@ -190,7 +190,7 @@ fn issuer_matches(row: &StandardRow, code: &CanonicalCode) -> bool {
 
 /// Other editions of the series first (same issuer before others), then series whose number
 /// starts the same way.
-fn suggestions_for(conn: &mut DbConnection, code: &CanonicalCode) -> Result<Vec<StandardLink>, AppError> {
+pub(crate) fn suggestions_for(conn: &mut DbConnection, code: &CanonicalCode) -> Result<Vec<StandardLink>, AppError> {
     let mut rows = standards::editions_of_series(conn, &code.series_key(), 50)?;
     if rows.is_empty() {
         let series = code.series_key();
