@@ -229,6 +229,8 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
     let writes = crate::services::CatalogueWrites::new(settings.mirror_of());
     let catalogue =
         web::Data::new(Catalogue::new(state.pool.clone(), storage.clone(), cpu.clone()).with_writes(writes.clone()));
+    let checks =
+        web::Data::new(crate::services::checks::Checks::new(state.pool.clone(), cpu.clone(), storage.max_pdf_pages));
     let mut texts = Texts::new(state.pool.clone(), storage.clone(), cpu).with_writes(writes.clone());
     let mut clock = None;
     if let Some(mirror) = &state.mirror {
@@ -240,7 +242,6 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
     let writes = web::Data::new(writes);
     let (accounts, texts) = (web::Data::new(accounts), web::Data::new(texts));
     let usage = web::Data::new(Usage::new(state.pool.clone()));
-    let checks = web::Data::new(crate::services::checks::Checks::new(state.pool.clone()));
     let snapshots = web::Data::new(Snapshots::new(
         state.pool.clone(),
         state.feed.clone(),

@@ -80,6 +80,51 @@ impl CatalogueFileForm {
     }
 }
 
+/// A dossier to check: a file, or pasted text (the page sends either), and the date.
+#[derive(MultipartForm, ToSchema)]
+#[multipart(duplicate_field = "deny")]
+#[schema(as = DossierUpload)]
+pub struct DossierForm {
+    /// A PDF, DOCX, XLSX or UTF-8 text file.
+    #[schema(value_type = Option<String>, format = Binary)]
+    pub file: Option<Bytes>,
+    /// Pasted text, checked when no file is sent (the page's text area).
+    #[schema(value_type = Option<String>)]
+    pub text: Option<Text<String>>,
+    /// The date the outcomes should hold on (`2026-01-31`); default today in Vietnam.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub as_of: Option<Text<String>>,
+    /// The pages' CSRF token (not part of the API).
+    #[schema(ignore)]
+    pub csrf: Option<Text<String>>,
+}
+
+/// What a dossier form holds.
+pub struct Dossier {
+    /// A file's bytes and name, if one was sent with content.
+    pub file: Option<(Vec<u8>, String)>,
+    pub text: String,
+    pub as_of: Option<String>,
+    pub csrf: String,
+}
+
+impl DossierForm {
+    /// The form's parts; an empty file part (a page sent without choosing one) is no file.
+    pub fn into_dossier(self) -> Dossier {
+        let file = self.file.filter(|file| !file.data.is_empty()).map(|file| {
+            let name = file.file_name.map(|n| n.chars().take(MAX_FILE_NAME_CHARS).collect()).unwrap_or_default();
+            (file.data.to_vec(), name)
+        });
+        let text = |field: Option<Text<String>>| field.map(|t| t.into_inner());
+        Dossier {
+            file,
+            text: text(self.text).unwrap_or_default(),
+            as_of: text(self.as_of),
+            csrf: text(self.csrf).unwrap_or_default(),
+        }
+    }
+}
+
 /// The limits of every form: the larger of a text upload and a catalogue file, held in memory
 /// (each form checks its own file's limit), with errors in the API's envelope.
 pub fn config(max_upload_bytes: usize) -> MultipartFormConfig {

@@ -1,5 +1,7 @@
-//! `POST /api/v1/checks`: check what a dossier's text cites, as of a date.
+//! `POST /api/v1/checks` (a text in JSON) and `POST /api/v1/checks/files` (a PDF, DOCX, XLSX or
+//! text file): check what a dossier cites, as of a date.
 
+use actix_multipart::form::MultipartForm;
 use actix_web::{HttpResponse, post, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -9,6 +11,7 @@ use super::json_body::Body;
 use crate::domain::time::vietnam_today;
 use crate::error::{AppError, ErrorEnvelope};
 use crate::services::checks::{CheckReport, CheckRequest, Checks};
+use crate::uploads::DossierForm;
 
 /// A text to check (pasted from a design file, a test report, a list of cited codes).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -27,11 +30,35 @@ pub struct CheckBody {
 #[post("/api/v1/checks")]
 pub async fn check_dossier(checks: web::Data<Checks>, body: Body<CheckBody>) -> Result<HttpResponse, AppError> {
     let CheckBody { text, as_of } = body.into_inner();
-    let as_of = match as_of.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        None => vietnam_today(),
-        Some(day) => NaiveDate::parse_from_str(day, "%Y-%m-%d")
-            .map_err(|_| AppError::invalid("`as_of` must be a date like 2026-01-31"))?,
-    };
+    let as_of = as_of_date(as_of.as_deref())?;
     let report = checks.check(CheckRequest { text, as_of }).await?;
     Ok(HttpResponse::Ok().json(report))
+}
+
+/// Every code a file cites (PDF, DOCX, XLSX or UTF-8 text), or pasted `text` when no file is sent,
+/// with what the catalogue says of it on the date. Nothing is kept.
+#[utoipa::path(tag = "catalogue", request_body(content = DossierForm, content_type = "multipart/form-data"), responses(
+    (status = 200, body = CheckReport), (status = 400, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope),
+    (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+#[post("/api/v1/checks/files")]
+pub async fn check_dossier_file(
+    checks: web::Data<Checks>,
+    form: MultipartForm<DossierForm>,
+) -> Result<HttpResponse, AppError> {
+    let dossier = form.into_inner().into_dossier();
+    let as_of = as_of_date(dossier.as_of.as_deref())?;
+    let report = match dossier.file {
+        Some((bytes, name)) => checks.check_file(bytes, name, as_of).await?,
+        None => checks.check(CheckRequest { text: dossier.text, as_of }).await?,
+    };
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// The date a check holds on: the one given, or today in Vietnam.
+pub(crate) fn as_of_date(given: Option<&str>) -> Result<NaiveDate, AppError> {
+    match given.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(vietnam_today()),
+        Some(day) => NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            .map_err(|_| AppError::invalid("`as_of` must be a date like 2026-01-31")),
+    }
 }

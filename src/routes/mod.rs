@@ -47,6 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(reports::usage_report)
         .service(imports::import_catalogue)
         .service(checks::check_dossier)
+        .service(checks::check_dossier_file)
         .service(search::search)
         .service(search::suggest)
         .service(documents::upload)

@@ -54,6 +54,7 @@ use crate::services::usage::{UsageReport, UsageRow};
         standards::get_standard,
         standards::remove_standard,
         checks::check_dossier,
+        checks::check_dossier_file,
         feed::changes,
         feed::checkpoint,
         feed::key_set,
@@ -98,7 +99,7 @@ use crate::services::usage::{UsageReport, UsageRow};
         crate::services::mirror_links::IssuedCredential, crate::mirror::wire::ReplicaAccounts,
         crate::mirror::wire::ReplicaAccount, crate::mirror::wire::RelayBatch, crate::mirror::wire::RelayedEvent,
         crate::mirror::wire::RelayOutcome, crate::mirror::wire::RejectedEvent, crate::mirror::wire::ForwardedSignIn,
-        crate::mirror::wire::ForwardedRefresh, checks::CheckBody, crate::services::checks::CheckReport,
+        crate::mirror::wire::ForwardedRefresh, checks::CheckBody, crate::uploads::DossierForm, crate::services::checks::CheckReport,
         crate::services::checks::CheckedCode, crate::services::checks::DatedLink, crate::services::checks::Outcome,
     )),
     tags(

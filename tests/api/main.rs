@@ -11,6 +11,7 @@ mod atom;
 mod browser;
 mod catalogue;
 mod change_log;
+mod check_files;
 mod checks;
 mod client_logs;
 mod code_families;

@@ -12,8 +12,10 @@ use utoipa::ToSchema;
 use crate::domain::citations::{self, Citation};
 use crate::domain::{Reference, StandardLink};
 use crate::error::AppError;
+use crate::services::gate::Gate;
 use crate::services::{DbPool, with_connection};
 
+pub mod files;
 mod standing;
 
 /// The most distinct codes one check reports; the rest are counted, not checked.
@@ -110,11 +112,23 @@ pub struct CheckRequest {
 #[derive(Clone)]
 pub struct Checks {
     pool: DbPool,
+    cpu: Gate,
+    max_pdf_pages: usize,
 }
 
 impl Checks {
-    pub fn new(pool: DbPool) -> Checks {
-        Checks { pool }
+    /// Checks against the catalogue in `pool`; files are read through `cpu`, PDFs up to
+    /// `max_pdf_pages` pages.
+    pub fn new(pool: DbPool, cpu: Gate, max_pdf_pages: usize) -> Checks {
+        Checks { pool, cpu, max_pdf_pages }
+    }
+
+    /// Checks what a file cites (PDF, DOCX, XLSX or plain text), read before the unit of work and
+    /// not kept.
+    pub async fn check_file(&self, bytes: Vec<u8>, name: String, as_of: NaiveDate) -> Result<CheckReport, AppError> {
+        let max_pages = self.max_pdf_pages;
+        let text = self.cpu.run(move || files::text_of(&bytes, &name, max_pages)).await?;
+        self.check(CheckRequest { text, as_of }).await
     }
 
     /// Finds every code the text cites and checks each as of the date. The text is read before
