@@ -97,6 +97,9 @@ pub struct DossierForm {
     /// The pages' CSRF token (not part of the API).
     #[schema(ignore)]
     pub csrf: Option<Text<String>>,
+    /// The page's choice of answer, `csv` for the report as CSV (the API takes `?format=`).
+    #[schema(ignore)]
+    pub format: Option<Text<String>>,
 }
 
 /// What a dossier form holds.
@@ -106,6 +109,7 @@ pub struct Dossier {
     pub text: String,
     pub as_of: Option<String>,
     pub csrf: String,
+    pub format: Option<String>,
 }
 
 impl DossierForm {
@@ -121,6 +125,7 @@ impl DossierForm {
             text: text(self.text).unwrap_or_default(),
             as_of: text(self.as_of),
             csrf: text(self.csrf).unwrap_or_default(),
+            format: text(self.format),
         }
     }
 }

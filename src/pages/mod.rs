@@ -5,6 +5,7 @@ mod account_pages;
 mod admin_page;
 pub mod assets;
 mod chart;
+mod check_page;
 mod edit_page;
 pub mod i18n;
 mod import_page;
@@ -44,6 +45,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(province_pages::province_page)
         .service(province_pages::account_action)
         .service(search_page::search)
+        .service(check_page::check_form)
+        .service(check_page::check_report)
         .service(reader_page::newest_text)
         .service(reader_page::reader)
         .service(reader_page::pdf)

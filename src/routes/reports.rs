@@ -42,7 +42,8 @@ pub enum ReportFormat {
 }
 
 impl ReportFormat {
-    fn parse(value: Option<&str>) -> Result<Self, AppError> {
+    /// The format a `format` parameter names (`json` when absent).
+    pub(crate) fn parse(value: Option<&str>) -> Result<Self, AppError> {
         match value.map(str::trim).unwrap_or("json") {
             "json" | "" => Ok(ReportFormat::Json),
             "csv" => Ok(ReportFormat::Csv),

@@ -146,3 +146,59 @@ async fn bad_checks_are_refused_in_the_envelope() {
         assert!(answer["error"]["code"].is_string(), "{why}: {answer}");
     }
 }
+
+#[tokio::test]
+async fn the_page_groups_a_texts_codes_by_outcome_links_them_and_gives_the_same_report_as_csv() {
+    use crate::account_pages::{browser, csrf_of, get};
+    let app = spawn_app().await;
+    let browser = browser();
+    let (status, form) = get(&browser, &app, "/kiem-tra-ho-so").await;
+    assert_eq!(status, 200);
+    assert!(form.contains("Kiểm tra hồ sơ") && form.contains(r#"type="file""#), "{form}");
+    let text = references_of_qcvn_04();
+    let post = |format: Option<&'static str>, csrf: String| {
+        let mut fields =
+            reqwest::multipart::Form::new().text("csrf", csrf).text("text", text.clone()).text("as_of", "2026-12-01");
+        if let Some(format) = format {
+            fields = fields.text("format", format);
+        }
+        browser.post(format!("{}/kiem-tra-ho-so", app.address)).multipart(fields).send()
+    };
+    let response = post(None, csrf_of(&form)).await.expect("post");
+    assert_eq!(response.status().as_u16(), 200);
+    let html = response.text().await.expect("html");
+    assert!(html.contains("Kết quả kiểm tra tại ngày 2026-12-01: 15 mã được viện dẫn"), "{html}");
+    let replaced = html.find("Đã bị thay thế").expect("a group of replaced codes");
+    let in_force = html.find(">Còn hiệu lực (").expect("a group of codes in force");
+    assert!(replaced < in_force, "what needs attention comes first");
+    assert!(html.contains(r#"<a href="/tieu-chuan/qcvn-06-2021-bxd">QCVN 06:2021/BXD</a>"#), "each code is linked");
+    assert!(html.contains(
+        r#"Thay thế bởi: <a href="/tieu-chuan/qcvn-06-2022-bxd">QCVN 06:2022/BXD</a> (hiệu lực từ 2023-01-16)"#
+    ));
+    assert!(html.contains("Không có trong danh mục") && html.contains("QCXDVN 05:2008/BXD"));
+    assert!(html.contains("QCVN 01:2021/BXD, Quy chuẩn"), "the text stays in the form to check again");
+
+    let csv = post(Some("csv"), csrf_of(&html)).await.expect("csv");
+    assert_eq!(csv.status().as_u16(), 200);
+    assert!(csv.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/csv"));
+    let csv = csv.text().await.expect("csv");
+    let mut lines = csv.lines();
+    assert!(lines.next().is_some_and(|h| h.starts_with("as_of,code,written,occurrences,outcome")));
+    assert_eq!(lines.clone().count(), 15);
+    assert!(lines.any(|l| l.starts_with("2026-12-01,QCVN 06:2021/BXD,")
+        && l.contains("replaced,")
+        && l.contains("QCVN 06:2022/BXD (2023-01-16)")));
+
+    // Without the form's token, nothing is checked.
+    let forged = post(None, "guessed".into()).await.expect("post");
+    assert_eq!(forged.status().as_u16(), 403);
+    // The API gives the same CSV.
+    let response = app
+        .client
+        .post(format!("{}/api/v1/checks?format=csv", app.address))
+        .json(&json!({ "text": text, "as_of": "2026-12-01" }))
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(response.text().await.expect("csv"), csv);
+}

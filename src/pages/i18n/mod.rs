@@ -1,8 +1,11 @@
 //! Page language: Vietnamese by default, English with `?lang=en` or an `Accept-Language` that
 //! prefers it; the words of the pages in both.
 
+mod checks;
 mod en;
 mod vi;
+
+pub use checks::CheckWords;
 
 use actix_web::HttpRequest;
 use actix_web::http::header::ACCEPT_LANGUAGE;
@@ -52,6 +55,8 @@ impl Lang {
 
 /// Every fixed text of the pages.
 pub struct Words {
+    /// The dossier check page's words.
+    pub check: &'static CheckWords,
     pub site: &'static str,
     pub tagline: &'static str,
     pub skip: &'static str,

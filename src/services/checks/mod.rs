@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::services::gate::Gate;
 use crate::services::{DbPool, with_connection};
 
+pub mod csv;
 pub mod files;
 mod standing;
 

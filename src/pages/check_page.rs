@@ -1,0 +1,195 @@
+//! `/kiem-tra-ho-so`: an official or inspector pastes a dossier's text or sends its file and sees
+//! every code it cites, grouped by what the catalogue says of it on a date, each linked; the same
+//! report as CSV; printable as it is. Nothing sent is kept.
+
+use actix_multipart::form::MultipartForm;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use askama::Template;
+
+use super::i18n::{CheckWords, Words};
+use super::{Frame, error_page, expired_form, render, session, with_cookie};
+use crate::domain::StandardLink;
+use crate::domain::time::vietnam_today;
+use crate::routes::checks::{as_of_date, shaped};
+use crate::routes::reports::ReportFormat;
+use crate::services::checks::{CheckReport, CheckRequest, CheckedCode, Checks, DatedLink, Outcome};
+use crate::uploads::DossierForm;
+
+/// The order outcomes are shown in: what needs attention first.
+const SHOWN_ORDER: [Outcome; 12] = [
+    Outcome::Replaced,
+    Outcome::NoLongerInForce,
+    Outcome::Suspended,
+    Outcome::NotYetInForce,
+    Outcome::Draft,
+    Outcome::Removed,
+    Outcome::NotCatalogued,
+    Outcome::Amended,
+    Outcome::NewerEdition,
+    Outcome::UnknownStatus,
+    Outcome::InForce,
+    Outcome::International,
+];
+
+/// A link on the page: the code, and its page when the catalogue has one.
+struct LinkView {
+    code: String,
+    href: Option<String>,
+    /// `hiệu lực từ 2023-01-16`, when known.
+    when: Option<String>,
+}
+
+/// A labelled list of links under a code (`Thay thế bởi …`).
+struct NoteView {
+    label: &'static str,
+    links: Vec<LinkView>,
+}
+
+struct RowView {
+    code: LinkView,
+    written: Option<String>,
+    occurrences: usize,
+    undated: Option<String>,
+    notes: Vec<NoteView>,
+    reason: Option<String>,
+}
+
+struct GroupView {
+    title: &'static str,
+    /// `attention` for outcomes that need it.
+    class: &'static str,
+    rows: Vec<RowView>,
+}
+
+struct ReportView {
+    as_of: String,
+    codes: usize,
+    groups: Vec<GroupView>,
+}
+
+#[derive(Template)]
+#[template(path = "check.html")]
+struct CheckPage {
+    w: &'static Words,
+    c: &'static CheckWords,
+    lang: &'static str,
+    lang_query: &'static str,
+    other_lang_url: String,
+    mirror_note: String,
+    csrf: String,
+    text: String,
+    as_of: String,
+    report: Option<ReportView>,
+}
+
+fn page(request: &HttpRequest, text: String, as_of: String, report: Option<ReportView>) -> HttpResponse {
+    let frame = Frame::of(request);
+    let (csrf, new_cookie) = session::csrf_token(request);
+    let page = CheckPage {
+        w: frame.w,
+        c: frame.w.check,
+        lang: frame.lang,
+        lang_query: frame.lang_query,
+        other_lang_url: frame.other_lang_url,
+        mirror_note: frame.mirror_note,
+        csrf,
+        text,
+        as_of,
+        report,
+    };
+    with_cookie(render(StatusCode::OK, &page), new_cookie)
+}
+
+/// The form.
+#[get("/kiem-tra-ho-so")]
+pub async fn check_form(request: HttpRequest) -> HttpResponse {
+    page(&request, String::new(), vietnam_today().to_string(), None)
+}
+
+/// The report of a pasted text or a file, or the same report as CSV.
+#[post("/kiem-tra-ho-so")]
+pub async fn check_report(
+    request: HttpRequest,
+    checks: web::Data<Checks>,
+    form: MultipartForm<DossierForm>,
+) -> HttpResponse {
+    let dossier = form.into_inner().into_dossier();
+    if !session::csrf_ok(&request, &dossier.csrf) {
+        return expired_form(&request);
+    }
+    let as_of = match as_of_date(dossier.as_of.as_deref()) {
+        Ok(as_of) => as_of,
+        Err(error) => return error_page(Frame::of(&request), &error),
+    };
+    let checked = match dossier.file {
+        Some((bytes, name)) => checks.check_file(bytes, name, as_of).await,
+        None => checks.check(CheckRequest { text: dossier.text.clone(), as_of }).await,
+    };
+    let report = match checked {
+        Ok(report) => report,
+        Err(error) => return error_page(Frame::of(&request), &error),
+    };
+    if dossier.format.as_deref() == Some("csv") {
+        return shaped(report, ReportFormat::Csv).unwrap_or_else(|error| error_page(Frame::of(&request), &error));
+    }
+    let frame = Frame::of(&request);
+    let view = view(frame.w.check, frame.lang_query, &report);
+    page(&request, dossier.text, as_of.to_string(), Some(view))
+}
+
+fn view(c: &'static CheckWords, q: &str, report: &CheckReport) -> ReportView {
+    let groups = SHOWN_ORDER
+        .iter()
+        .filter_map(|&outcome| {
+            let rows: Vec<RowView> =
+                report.checked.iter().filter(|code| code.outcome == outcome).map(|code| row(c, q, code)).collect();
+            let attention = outcome < Outcome::Amended;
+            (!rows.is_empty()).then(|| GroupView {
+                title: c.outcome(outcome),
+                class: if attention { "attention" } else { "" },
+                rows,
+            })
+        })
+        .collect();
+    ReportView { as_of: report.as_of.to_string(), codes: report.codes, groups }
+}
+
+fn row(c: &'static CheckWords, q: &str, code: &CheckedCode) -> RowView {
+    let undated_link = code.standard.as_ref().filter(|_| code.undated);
+    let own = match (&code.standard, code.undated) {
+        (Some(standard), false) => link(standard, None, q),
+        _ => LinkView { code: code.code.clone(), href: None, when: None },
+    };
+    let dated = |links: &[DatedLink]| -> Vec<LinkView> {
+        links.iter().map(|l| link(&l.link, l.effective_date.map(|d| format!("{} {d}", c.from)), q)).collect()
+    };
+    let plain = |links: &[StandardLink]| -> Vec<LinkView> { links.iter().map(|l| link(l, None, q)).collect() };
+    let notes = [
+        (c.replaced_by, dated(&code.replaced_by)),
+        (c.amended_by, dated(&code.amended_by)),
+        (c.newer, dated(&code.newer_editions)),
+        (c.near, plain(&code.near)),
+        (c.adoptions, plain(&code.adoptions)),
+    ]
+    .into_iter()
+    .filter(|(_, links)| !links.is_empty())
+    .map(|(label, links)| NoteView { label, links })
+    .collect();
+    RowView {
+        code: own,
+        written: (code.written != code.code).then(|| code.written.clone()),
+        occurrences: code.occurrences,
+        undated: undated_link.map(|standard| format!("{}: {}", c.undated, standard.code)),
+        notes,
+        reason: code.note.clone(),
+    }
+}
+
+fn link(standard: &StandardLink, when: Option<String>, q: &str) -> LinkView {
+    LinkView {
+        code: standard.code.clone(),
+        href: standard.slug.as_ref().map(|slug| format!("/tieu-chuan/{slug}{q}")),
+        when,
+    }
+}
