@@ -133,13 +133,17 @@ impl Checks {
     }
 
     /// Finds every code the text cites and checks each as of the date. The text is read before
-    /// the unit of work and is not kept.
+    /// the unit of work, through the CPU gate, and is not kept.
     pub async fn check(&self, request: CheckRequest) -> Result<CheckReport, AppError> {
         if request.text.chars().count() > MAX_TEXT_CHARS {
             return Err(AppError::invalid(format!("a text to check has at most {MAX_TEXT_CHARS} characters")));
         }
-        let text = crate::domain::text::normalize_typed(&request.text);
-        let (cited, distinct) = distinct_codes(citations::find(&text));
+        // Finding the codes is CPU work: it runs through the gate, off the async workers.
+        let text = request.text;
+        let (cited, distinct) = self
+            .cpu
+            .run(move || Ok(distinct_codes(citations::find(&crate::domain::text::normalize_typed(&text)))))
+            .await?;
         let as_of = request.as_of;
         let checked = with_connection(&self.pool, move |conn| {
             cited
