@@ -164,7 +164,13 @@ pub async fn spawn_app_on(db: TestDatabase, adjust: impl FnOnce(&mut Settings)) 
     let application = Application::build(settings).await.expect("the application starts");
     let address = format!("http://127.0.0.1:{}", application.port());
     tokio::spawn(application.run_until_stopped());
-    TestApp { address, client: reqwest::Client::new(), db }
+    TestApp { address, client: test_client(), db }
+}
+
+/// A client that lets an idle connection go well before the server's keep-alive (15 s) closes it,
+/// so that a request is never sent on a connection the server is closing at that moment.
+pub fn test_client() -> reqwest::Client {
+    reqwest::Client::builder().pool_idle_timeout(std::time::Duration::from_secs(5)).build().expect("the test client")
 }
 
 /// A free port on loopback, for a process the test starts.
