@@ -99,6 +99,8 @@ struct StandardPage {
     status_label: &'static str,
     successors: Vec<LinkView>,
     expired: bool,
+    /// The derived "a newer edition exists" hint.
+    newer: Option<LinkView>,
     facts: Vec<(&'static str, String)>,
     relations: Vec<RelationGroup>,
     documents: Vec<DocumentLine>,
@@ -180,6 +182,7 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
         status_label: status_label(w, s.status.as_str()),
         successors: r.replaced_by.iter().map(|l| link(w, l, q)).collect(),
         expired: matches!(s.status, Status::Expired | Status::Annulled),
+        newer: detail.newer_edition.as_ref().map(|l| link(w, l, q)),
         facts,
         relations,
         documents,

@@ -202,3 +202,22 @@ async fn the_page_groups_a_texts_codes_by_outcome_links_them_and_gives_the_same_
         .expect("csv");
     assert_eq!(response.text().await.expect("csv"), csv);
 }
+
+#[tokio::test]
+async fn a_newer_edition_is_a_hint_labelled_as_derived_never_a_status() {
+    let app = spawn_app().await;
+    let (_, old) = app.get_standard("QCVN 03:2009/BXD").await;
+    assert_eq!(
+        (old["status"].as_str(), old["newer_edition"]["code"].as_str()),
+        (Some("unknown"), Some("QCVN 03:2022/BXD"))
+    );
+    let (_, newest) = app.get_standard("QCVN 03:2022/BXD").await;
+    assert!(newest["newer_edition"].is_null(), "{newest}");
+    let (_, replaced) = app.get_standard("QCVN 06:2021/BXD").await;
+    assert!(replaced["newer_edition"].is_null(), "a record with a status says so itself");
+    let page = app.client.get(format!("{}/tieu-chuan/qcvn-03-2009-bxd", app.address)).send().await.expect("page");
+    let html = page.text().await.expect("html");
+    assert!(html.contains("Danh mục có bản mới hơn:") && html.contains("không phải trạng thái chính thức"), "{html}");
+    assert!(html.contains(r#"<a href="/tieu-chuan/qcvn-03-2022-bxd">QCVN 03:2022/BXD</a>"#));
+    assert!(!html.contains("Đã bị thay thế"), "no official status is claimed");
+}

@@ -134,5 +134,7 @@ pub(super) static EN: Words = Words {
     lasting_link: "A lasting link to this clause (still right when the text is updated)",
     adopts: "Adopts",
     international_document: "an international document, not a Vietnamese code; the catalogue holds the TCVN that adopt it",
+    newer_edition: "The catalogue holds a newer edition:",
+    newer_edition_derived: "a hint derived from the catalogue, not an official status; no source says whether this edition is in force",
     removed_see: "See",
 };

@@ -187,6 +187,8 @@ pub struct Words {
     pub confidence_low: &'static str,
     pub removed: &'static str,
     pub removed_see: &'static str,
+    pub newer_edition: &'static str,
+    pub newer_edition_derived: &'static str,
     pub adopts: &'static str,
     pub international_document: &'static str,
     pub lasting_link: &'static str,

@@ -134,5 +134,7 @@ pub(super) static VI: Words = Words {
     lasting_link: "Liên kết bền tới mục này (vẫn đúng khi văn bản được cập nhật)",
     adopts: "Chấp nhận tài liệu quốc tế",
     international_document: "tài liệu quốc tế, không phải mã tiêu chuẩn Việt Nam; danh mục chỉ giữ TCVN chấp nhận nó",
+    newer_edition: "Danh mục có bản mới hơn:",
+    newer_edition_derived: "gợi ý suy ra từ danh mục, không phải trạng thái chính thức; chưa có nguồn nào cho biết bản này còn hiệu lực hay không",
     removed_see: "Xem",
 };

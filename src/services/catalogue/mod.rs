@@ -87,6 +87,9 @@ pub struct StandardDetail {
     pub access_level: AccessLevel,
     pub note: Option<String>,
     pub relations: Relations,
+    /// A derived hint, never an official status: when no source says whether this edition is in
+    /// force, the newest later edition of the same series (and issuer) that the catalogue holds.
+    pub newer_edition: Option<StandardLink>,
     /// The texts, with whether the caller may read each.
     pub documents: Vec<DocumentView>,
     pub provenance: Provenance,
@@ -221,6 +224,7 @@ pub fn detail(conn: &mut DbConnection, row: &StandardRow) -> Result<StandardDeta
         access_level: row.fields.access_level,
         note: row.fields.note.clone(),
         relations,
+        newer_edition: newer_edition(conn, row)?,
         documents: Vec::new(),
         provenance: Provenance {
             source: row.fields.source.clone(),
@@ -231,6 +235,21 @@ pub fn detail(conn: &mut DbConnection, row: &StandardRow) -> Result<StandardDeta
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
     })
+}
+
+/// The newest later edition of the series, for a record whose status no source gave.
+fn newer_edition(conn: &mut DbConnection, row: &StandardRow) -> Result<Option<StandardLink>, AppError> {
+    let (Status::Unknown, Some(year)) = (row.fields.status, row.fields.year) else { return Ok(None) };
+    let Ok(code) = CanonicalCode::parse(&row.fields.code) else { return Ok(None) };
+    let editions = standards::editions_of_series(conn, &row.fields.series_key, 50)?;
+    Ok(editions
+        .iter()
+        .find(|other| {
+            other.fields.year.is_some_and(|y| y > year)
+                && other.fields.status != Status::Draft
+                && issuer_matches(other, &code)
+        })
+        .map(StandardLink::from))
 }
 
 /// Relations stored on the standard, plus those stored on others that point at it, seen from
