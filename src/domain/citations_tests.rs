@@ -1,9 +1,8 @@
 //! Unit tests of the citation finder: the seven real texts' normative references, running text,
 //! ranges, and garbage.
 
-use std::path::Path;
-
 use super::{Citation, find};
+use crate::domain::reference::tests::{references_clause, shipped_text};
 
 fn written(text: &str) -> Vec<String> {
     find(text).into_iter().map(|c| c.reference.to_string()).collect()
@@ -76,7 +75,6 @@ fn words_that_only_look_like_codes_are_not_citations() {
 
 #[test]
 fn the_seven_texts_normative_references_are_all_found() {
-    let texts = Path::new(env!("CARGO_MANIFEST_DIR")).join("standards-data/texts");
     let mut counts = Vec::new();
     for name in [
         "QCVN-01-2021-BXD",
@@ -87,15 +85,8 @@ fn the_seven_texts_normative_references_are_all_found() {
         "QCVN-13-2018-BXD",
         "QCVN-32-2026-BXD",
     ] {
-        let text = std::fs::read_to_string(texts.join(format!("{name}.md"))).expect("shipped");
-        let clause: String = text
-            .lines()
-            .skip_while(|line| !(line.starts_with('#') && line.contains("Tài liệu viện dẫn")))
-            .skip(1)
-            .take_while(|line| !line.starts_with('#'))
-            .collect::<Vec<_>>()
-            .join("\n");
-        counts.push(find(&clause).len());
+        let text = shipped_text(name);
+        counts.push(find(&references_clause(&text).join("\n")).len());
     }
     // The same 75 codes `reference_tests` cuts out of each entry by hand: the finder needs no layout
     // (lists, `-Quy` glued titles, table cells, codes in parentheses and inside titles).
@@ -131,11 +122,8 @@ mod properties {
 
 #[test]
 fn the_bodies_cite_what_their_readers_look_for() {
-    let texts = Path::new(env!("CARGO_MANIFEST_DIR")).join("standards-data/texts");
-    let cited = |name: &str| -> Vec<String> {
-        let text = std::fs::read_to_string(texts.join(format!("{name}.md"))).expect("shipped");
-        find(&text).into_iter().map(|c| c.reference.key()).collect()
-    };
+    let cited =
+        |name: &str| -> Vec<String> { find(&shipped_text(name)).into_iter().map(|c| c.reference.key()).collect() };
     let fire = cited("QCVN-06-2022-BXD");
     for key in ["iso 834-10", "en 15727", "nfpa 5000", "iso 1182", "tcvn 5574:2018"] {
         assert!(fire.iter().any(|k| k == key), "QCVN 06:2022/BXD cites {key}");

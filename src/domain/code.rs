@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::international::InternationalCode;
 use super::text::{fold_diacritics, normalize};
 use super::vocabulary::Kind;
 
@@ -208,6 +209,13 @@ impl CanonicalCode {
     /// For an amendment, the code it amends.
     pub fn amended_base(&self) -> Option<CanonicalCode> {
         self.amendment.map(|_| CanonicalCode { amendment: None, ..self.clone() })
+    }
+
+    /// The international document a TCVN adopts by its code (`TCVN ISO/IEC 17025:2017` adopts
+    /// `ISO/IEC 17025`). The year is the TCVN's: the adopted edition may be older.
+    pub fn adopted_document(&self) -> Option<InternationalCode> {
+        let body = self.adopted_prefix.as_ref().filter(|_| self.kind == Kind::Tcvn && self.amendment.is_none())?;
+        Some(InternationalCode { body: body.clone(), number: self.number.clone(), year: None })
     }
 
     /// The URL slug of the canonical spelling: `qcvn-06-2022-bxd`.

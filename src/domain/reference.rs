@@ -5,7 +5,6 @@ use std::fmt;
 
 use super::code::{CanonicalCode, CodeError};
 use super::international::InternationalCode;
-use super::vocabulary::Kind;
 
 /// A code a text cites, by the family it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,15 +52,6 @@ impl fmt::Display for Reference {
     }
 }
 
-impl CanonicalCode {
-    /// The international document a TCVN adopts by its code (`TCVN ISO/IEC 17025:2017` adopts
-    /// `ISO/IEC 17025`). The year is the TCVN's: the adopted edition may be older.
-    pub fn adopted_document(&self) -> Option<InternationalCode> {
-        let body = self.adopted_prefix.as_ref().filter(|_| self.kind == Kind::Tcvn && self.amendment.is_none())?;
-        Some(InternationalCode { body: body.clone(), number: self.number.clone(), year: None })
-    }
-}
-
 #[cfg(test)]
 #[path = "reference_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -5,7 +5,7 @@ use std::path::Path;
 use super::Reference;
 
 /// The lines of a text's normative-references clause, from its heading to the next heading.
-fn references_clause(text: &str) -> Vec<&str> {
+pub(crate) fn references_clause(text: &str) -> Vec<&str> {
     let mut lines = text.lines().skip_while(|line| !(line.starts_with('#') && line.contains("Tài liệu viện dẫn")));
     lines.next();
     lines.take_while(|line| !line.starts_with('#')).map(str::trim).filter(|line| !line.is_empty()).collect()
@@ -33,6 +33,12 @@ fn cited(entry: &str) -> Vec<String> {
         }
     }
     codes
+}
+
+/// One of the seven real texts shipped in `standards-data/texts` (`QCVN-06-2022-BXD`).
+pub(crate) fn shipped_text(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("standards-data/texts").join(format!("{name}.md"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 #[test]

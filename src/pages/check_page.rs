@@ -12,25 +12,9 @@ use super::{Frame, error_page, expired_form, render, session, with_cookie};
 use crate::domain::StandardLink;
 use crate::domain::time::vietnam_today;
 use crate::routes::checks::{as_of_date, shaped};
-use crate::routes::reports::ReportFormat;
+use crate::routes::params::ReportFormat;
 use crate::services::checks::{CheckReport, CheckRequest, CheckedCode, Checks, DatedLink, Outcome};
 use crate::uploads::DossierForm;
-
-/// The order outcomes are shown in: what needs attention first.
-const SHOWN_ORDER: [Outcome; 12] = [
-    Outcome::Replaced,
-    Outcome::NoLongerInForce,
-    Outcome::Suspended,
-    Outcome::NotYetInForce,
-    Outcome::Draft,
-    Outcome::Removed,
-    Outcome::NotCatalogued,
-    Outcome::Amended,
-    Outcome::NewerEdition,
-    Outcome::UnknownStatus,
-    Outcome::InForce,
-    Outcome::International,
-];
 
 /// A link on the page: the code, and its page when the catalogue has one.
 struct LinkView {
@@ -139,15 +123,14 @@ pub async fn check_report(
 }
 
 fn view(c: &'static CheckWords, q: &str, report: &CheckReport) -> ReportView {
-    let groups = SHOWN_ORDER
-        .iter()
-        .filter_map(|&outcome| {
+    let groups = Outcome::ALL
+        .into_iter()
+        .filter_map(|outcome| {
             let rows: Vec<RowView> =
                 report.checked.iter().filter(|code| code.outcome == outcome).map(|code| row(c, q, code)).collect();
-            let attention = outcome < Outcome::Amended;
             (!rows.is_empty()).then(|| GroupView {
                 title: c.outcome(outcome),
-                class: if attention { "attention" } else { "" },
+                class: if outcome.needs_attention() { "attention" } else { "" },
                 rows,
             })
         })

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::json_body::Body;
-use super::reports::ReportFormat;
+use super::params::{ReportFormat, day};
 use crate::domain::time::vietnam_today;
 use crate::error::{AppError, ErrorEnvelope};
 use crate::services::checks::{CheckReport, CheckRequest, Checks, csv::report_csv};
@@ -86,9 +86,5 @@ pub async fn check_dossier_file(
 
 /// The date a check holds on: the one given, or today in Vietnam.
 pub(crate) fn as_of_date(given: Option<&str>) -> Result<NaiveDate, AppError> {
-    match given.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(vietnam_today()),
-        Some(day) => NaiveDate::parse_from_str(day, "%Y-%m-%d")
-            .map_err(|_| AppError::invalid("`as_of` must be a date like 2026-01-31")),
-    }
+    Ok(day(given, "as_of")?.unwrap_or_else(vietnam_today))
 }

@@ -90,7 +90,7 @@ use crate::services::usage::{UsageReport, UsageRow};
         ErrorEnvelope, ErrorBody, operations::Health, SearchResponse, SearchHit, Highlight, Facets,
         search::SuggestResponse, Suggestion, UserView, UserPage, TokenPair, RegistrationBody, ExpiryChange,
         auth::Credentials, auth::RefreshBody, auth::PasswordChange, users::RoleChange, UsageReport, UsageRow,
-        ImportReport, RowError, DocumentView, TextView, SectionView, reports::ReportFormat,
+        ImportReport, RowError, DocumentView, TextView, SectionView, super::params::ReportFormat,
         crate::services::feed::ChangesPage, crate::services::feed::FeedEntry, crate::services::feed::SignedCheckpoint,
         crate::services::feed::Checkpoint, crate::feed::record::PublicRecord, crate::feed::signing::KeySet,
         crate::services::snapshots::SignedManifest, crate::services::catalogue::Removal, crate::services::snapshots::SnapshotManifest,

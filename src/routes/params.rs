@@ -1,10 +1,11 @@
-//! Query parameters shared by listings: pagination and the catalogue filters, validated into
-//! values the services accept (bad values are 400 with a message that says what to send).
+//! Query parameters shared by listings and reports: pagination, the catalogue filters, dates and
+//! the answer's format, validated into values the services accept (bad values are 400 with a message that says what to send).
 
 use std::str::FromStr;
 
+use chrono::NaiveDate;
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::code::canonical_issuer;
 use crate::domain::{Kind, Status, UnknownTerm};
@@ -123,5 +124,36 @@ impl RemovalParams {
     /// The service's request.
     pub fn resolve(self) -> RemovalRequest {
         RemovalRequest { reason: self.reason, confused_with: self.confused_with }
+    }
+}
+
+/// The format of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum ReportFormat {
+    /// A JSON object (`UsageReport`, `CheckReport`).
+    Json,
+    /// `text/csv`, one line per row, with a header.
+    Csv,
+}
+
+impl ReportFormat {
+    /// The format a `format` parameter names (`json` when absent).
+    pub(crate) fn parse(value: Option<&str>) -> Result<Self, AppError> {
+        match value.map(str::trim).unwrap_or("json") {
+            "json" | "" => Ok(ReportFormat::Json),
+            "csv" => Ok(ReportFormat::Csv),
+            _ => Err(AppError::invalid("`format` is `json` or `csv`")),
+        }
+    }
+}
+
+/// A `YYYY-MM-DD` date parameter, `None` when absent or blank.
+pub fn day(value: Option<&str>, name: &str) -> Result<Option<NaiveDate>, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::invalid(format!("`{name}` must be a date like 2026-01-31"))),
     }
 }

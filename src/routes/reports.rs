@@ -1,11 +1,10 @@
 //! `GET /api/v1/reports/usage`: JSON or CSV.
 
 use actix_web::{HttpResponse, get, web};
-use chrono::NaiveDate;
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
-use super::params::province_slug;
+use super::params::{ReportFormat, day, province_slug};
 use crate::auth::Caller;
 use crate::error::{AppError, ErrorEnvelope};
 use crate::services::usage::{self, Grouping, Usage, UsageQuery, UsageReport};
@@ -29,36 +28,6 @@ pub struct UsageParams {
     /// The answer's format (default `json`).
     #[param(value_type = Option<ReportFormat>)]
     pub format: Option<String>,
-}
-
-/// The format of a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ToSchema)]
-#[schema(rename_all = "lowercase")]
-pub enum ReportFormat {
-    /// A `UsageReport` object.
-    Json,
-    /// `text/csv`, one line per row, with a header.
-    Csv,
-}
-
-impl ReportFormat {
-    /// The format a `format` parameter names (`json` when absent).
-    pub(crate) fn parse(value: Option<&str>) -> Result<Self, AppError> {
-        match value.map(str::trim).unwrap_or("json") {
-            "json" | "" => Ok(ReportFormat::Json),
-            "csv" => Ok(ReportFormat::Csv),
-            _ => Err(AppError::invalid("`format` is `json` or `csv`")),
-        }
-    }
-}
-
-fn day(value: Option<&str>, name: &str) -> Result<Option<NaiveDate>, AppError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::invalid(format!("`{name}` must be a date like 2026-01-31"))),
-    }
 }
 
 /// Who used what, scoped by role.

@@ -106,16 +106,8 @@ async fn amendments_undated_codes_removed_records_and_international_documents_ar
         "legal_instrument": "Thông tư 09/2023/TT-BXD",
         "effective_date": "2023-12-01",
     });
-    let imported = app
-        .client
-        .post(format!("{}/api/v1/imports", app.address))
-        .header("content-type", "application/x-ndjson")
-        .bearer_auth(admin)
-        .body(format!("{amendment}\n"))
-        .send()
-        .await
-        .expect("import");
-    assert_eq!(imported.status().as_u16(), 200);
+    let (status, _) = crate::code_families::import(&app, &admin, &format!("{amendment}\n")).await;
+    assert_eq!(status, 200);
     let (_, later) = check(&app, json!({ "text": "QCVN 06:2022/BXD", "as_of": "2023-12-01" })).await;
     let fire = outcome_of(&later, "QCVN 06:2022/BXD");
     assert_eq!(fire["outcome"], "amended", "{fire}");

@@ -9,7 +9,7 @@ use crate::helpers::{TestApp, encode, spawn_app};
 use crate::texts::wait_until_searchable;
 
 /// Imports NDJSON records as an admin over HTTP; the status and the report.
-async fn import(app: &TestApp, admin: &str, records: &str) -> (u16, Value) {
+pub async fn import(app: &TestApp, admin: &str, records: &str) -> (u16, Value) {
     let response = app
         .client
         .post(format!("{}/api/v1/imports", app.address))

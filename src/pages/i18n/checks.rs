@@ -24,7 +24,7 @@ pub struct CheckWords {
     pub from: &'static str,
     pub written: &'static str,
     pub kept: &'static str,
-    /// One label per outcome, in `Outcome`'s order.
+    /// One label per outcome, in the order of `Outcome::ALL`.
     pub outcomes: [&'static str; 12],
 }
 
@@ -63,8 +63,8 @@ pub(super) static VI: CheckWords = CheckWords {
         "Tạm ngưng hiệu lực",
         "Chưa có hiệu lực tại ngày này",
         "Dự thảo",
-        "Không có trong danh mục",
         "Đã gỡ khỏi danh mục",
+        "Không có trong danh mục",
         "Còn hiệu lực, có sửa đổi",
         "Có bản mới hơn",
         "Chưa rõ trạng thái",
@@ -101,8 +101,8 @@ pub(super) static EN: CheckWords = CheckWords {
         "Suspended",
         "Not yet in force on this date",
         "Draft",
-        "Not in the catalogue",
         "Removed from the catalogue",
+        "Not in the catalogue",
         "In force, amended",
         "A newer edition exists",
         "Status unknown",

@@ -239,17 +239,25 @@ pub fn detail(conn: &mut DbConnection, row: &StandardRow) -> Result<StandardDeta
 
 /// The newest later edition of the series, for a record whose status no source gave.
 fn newer_edition(conn: &mut DbConnection, row: &StandardRow) -> Result<Option<StandardLink>, AppError> {
-    let (Status::Unknown, Some(year)) = (row.fields.status, row.fields.year) else { return Ok(None) };
-    let Ok(code) = CanonicalCode::parse(&row.fields.code) else { return Ok(None) };
-    let editions = standards::editions_of_series(conn, &row.fields.series_key, 50)?;
-    Ok(editions
-        .iter()
-        .find(|other| {
-            other.fields.year.is_some_and(|y| y > year)
-                && other.fields.status != Status::Draft
-                && issuer_matches(other, &code)
-        })
-        .map(StandardLink::from))
+    if row.fields.status != Status::Unknown {
+        return Ok(None);
+    }
+    Ok(later_editions(conn, row)?.first().map(StandardLink::from))
+}
+
+/// The editions of a record's series (same issuer) that are later than it, drafts left out,
+/// newest first.
+pub(crate) fn later_editions(conn: &mut DbConnection, row: &StandardRow) -> Result<Vec<StandardRow>, AppError> {
+    let (Some(year), Ok(code)) = (row.fields.year, CanonicalCode::parse(&row.fields.code)) else {
+        return Ok(Vec::new());
+    };
+    let mut editions = standards::editions_of_series(conn, &row.fields.series_key, 50)?;
+    editions.retain(|other| {
+        other.fields.year.is_some_and(|y| y > year)
+            && other.fields.status != Status::Draft
+            && issuer_matches(other, &code)
+    });
+    Ok(editions)
 }
 
 /// Relations stored on the standard, plus those stored on others that point at it, seen from

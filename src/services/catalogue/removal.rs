@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use crate::db::removed::{self, RemovedRow};
 use crate::db::{DbConnection, audit, standards};
-use crate::domain::CanonicalCode;
+use crate::domain::{CanonicalCode, StandardLink};
 use crate::error::{AppError, ErrorCode};
 use crate::feed::log::{self, Change};
 use crate::feed::record;
@@ -83,20 +83,34 @@ pub fn remove(conn: &mut DbConnection, reference: &str, request: &RemovalRequest
     Ok(Removal { code: removed.code, slug: removed.slug, reason, confused_with, seq })
 }
 
-/// The answer for a reference (a slug, or a code with this key) that names a removed record:
-/// `410 standard_removed`, with the record it was confused with as the suggestion.
-pub fn removed_answer(
+/// A removed record a reference names (a slug, or a code with this key), with the catalogued
+/// record its code was confused with.
+pub fn removal_of(
     conn: &mut DbConnection,
     reference: &str,
     code_key: Option<&str>,
-) -> Result<Option<AppError>, AppError> {
+) -> Result<Option<(RemovedRow, Option<StandardLink>)>, AppError> {
     let Some(found) = removed::find(conn, code_key, &reference.to_lowercase())? else { return Ok(None) };
     let see = match &found.confused_with {
         None => None,
         Some(code) => {
             let key = CanonicalCode::parse(code).map(|c| c.key()).unwrap_or_default();
-            standards::find_by_key(conn, &key)?.map(|row| Box::new(crate::domain::StandardLink::from(&row)))
+            standards::find_by_key(conn, &key)?.map(|row| StandardLink::from(&row))
         }
     };
-    Ok(Some(AppError::StandardRemoved { code: found.code, reason: found.reason, see }))
+    Ok(Some((found, see)))
+}
+
+/// The answer for a reference that names a removed record: `410 standard_removed`, with the
+/// record it was confused with as the suggestion.
+pub fn removed_answer(
+    conn: &mut DbConnection,
+    reference: &str,
+    code_key: Option<&str>,
+) -> Result<Option<AppError>, AppError> {
+    Ok(removal_of(conn, reference, code_key)?.map(|(found, see)| AppError::StandardRemoved {
+        code: found.code,
+        reason: found.reason,
+        see: see.map(Box::new),
+    }))
 }

@@ -1,28 +1,8 @@
 //! A check's report as CSV, a line per cited code, for spreadsheets and dossier files.
 
-use super::{CheckReport, CheckedCode, DatedLink, Outcome};
+use super::{CheckReport, CheckedCode, DatedLink};
 use crate::domain::StandardLink;
 use crate::error::AppError;
-
-impl Outcome {
-    /// The stable name of the outcome (as in the JSON report).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Replaced => "replaced",
-            Outcome::NoLongerInForce => "no_longer_in_force",
-            Outcome::Suspended => "suspended",
-            Outcome::NotYetInForce => "not_yet_in_force",
-            Outcome::Draft => "draft",
-            Outcome::NotCatalogued => "not_catalogued",
-            Outcome::Removed => "removed",
-            Outcome::Amended => "amended",
-            Outcome::NewerEdition => "newer_edition",
-            Outcome::UnknownStatus => "unknown_status",
-            Outcome::InForce => "in_force",
-            Outcome::International => "international",
-        }
-    }
-}
 
 /// The report as CSV with a header: `as_of, code, written, occurrences, outcome, standard,
 /// undated, replaced_by, amended_by, newer_editions, near, adoptions, note`; lists are `; `-joined,
@@ -86,4 +66,16 @@ fn dated(links: &[DatedLink]) -> String {
 
 fn plain(links: &[StandardLink]) -> String {
     links.iter().map(|l| l.code.clone()).collect::<Vec<_>>().join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Outcome;
+
+    #[test]
+    fn each_outcome_is_named_as_the_json_report_names_it() {
+        for outcome in Outcome::ALL {
+            assert_eq!(serde_json::to_value(outcome).expect("serialises"), outcome.as_str());
+        }
+    }
 }

@@ -24,7 +24,8 @@ pub const MAX_CODES: usize = 1000;
 /// The longest text one check reads, in characters.
 pub const MAX_TEXT_CHARS: usize = 2_000_000;
 
-/// What the catalogue says of one cited code as of the check's date.
+/// What the catalogue says of one cited code as of the check's date, declared in the order a
+/// report shows them: what needs attention first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
@@ -37,10 +38,10 @@ pub enum Outcome {
     NotYetInForce,
     /// A draft, never issued.
     Draft,
-    /// Not in the catalogue; `near` lists close codes.
-    NotCatalogued,
     /// Removed from the catalogue as an erroneous record.
     Removed,
+    /// Not in the catalogue; `near` lists close codes.
+    NotCatalogued,
     /// In force, with amendments in force by the date (`amended_by`).
     Amended,
     /// The catalogue holds a newer edition of the series and says nothing of this one's status:
@@ -51,6 +52,48 @@ pub enum Outcome {
     InForce,
     /// An international document (`ISO 834-10`); `adoptions` are the TCVN that adopt it.
     International,
+}
+
+impl Outcome {
+    /// Every outcome, in the order a report shows them.
+    pub const ALL: [Outcome; 12] = [
+        Outcome::Replaced,
+        Outcome::NoLongerInForce,
+        Outcome::Suspended,
+        Outcome::NotYetInForce,
+        Outcome::Draft,
+        Outcome::Removed,
+        Outcome::NotCatalogued,
+        Outcome::Amended,
+        Outcome::NewerEdition,
+        Outcome::UnknownStatus,
+        Outcome::InForce,
+        Outcome::International,
+    ];
+
+    /// The stable name of the outcome, as the JSON report writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Replaced => "replaced",
+            Outcome::NoLongerInForce => "no_longer_in_force",
+            Outcome::Suspended => "suspended",
+            Outcome::NotYetInForce => "not_yet_in_force",
+            Outcome::Draft => "draft",
+            Outcome::Removed => "removed",
+            Outcome::NotCatalogued => "not_catalogued",
+            Outcome::Amended => "amended",
+            Outcome::NewerEdition => "newer_edition",
+            Outcome::UnknownStatus => "unknown_status",
+            Outcome::InForce => "in_force",
+            Outcome::International => "international",
+        }
+    }
+
+    /// Whether a code with this outcome needs the reader's attention (it is not, or not simply,
+    /// in force on the date).
+    pub fn needs_attention(self) -> bool {
+        self < Outcome::Amended
+    }
 }
 
 /// A linked standard with the date it took effect.

@@ -5,11 +5,11 @@ use chrono::{Datelike, NaiveDate};
 
 use super::{CheckedCode, DatedLink, Outcome};
 use crate::db::standards::StandardRow;
-use crate::db::{DbConnection, relations, removed, standards};
+use crate::db::{DbConnection, relations, standards};
 use crate::domain::citations::Citation;
 use crate::domain::{CanonicalCode, InternationalCode, Reference, RelationKind, StandardLink, Status};
 use crate::error::AppError;
-use crate::services::catalogue::{adoption, issuer_matches, suggestions_for};
+use crate::services::catalogue::{adoption, issuer_matches, later_editions, removal, suggestions_for};
 
 /// How many editions of a series are looked at.
 const EDITIONS: i64 = 50;
@@ -52,12 +52,10 @@ fn missing(
     occurrences: usize,
     code: &CanonicalCode,
 ) -> Result<CheckedCode, AppError> {
-    if let Some(gone) = removed::find(conn, Some(&code.key()), &code.slug())? {
+    if let Some((gone, confused_with)) = removal::removal_of(conn, &code.slug(), Some(&code.key()))? {
         let mut checked = CheckedCode::new(citation, occurrences, Outcome::Removed);
         checked.note = Some(gone.reason);
-        if let Some(confused_with) = gone.confused_with.as_deref().and_then(|c| CanonicalCode::parse(c).ok()) {
-            checked.near = standards::find_by_key(conn, &confused_with.key())?.iter().map(StandardLink::from).collect();
-        }
+        checked.near = confused_with.into_iter().collect();
         return Ok(checked);
     }
     let mut checked = CheckedCode::new(citation, occurrences, Outcome::NotCatalogued);
@@ -216,16 +214,11 @@ fn dated(row: &StandardRow) -> DatedLink {
     DatedLink { link: StandardLink::from(row), effective_date: row.fields.effective_date }
 }
 
-/// Editions of the same series, same issuer, newer than this one and issued by the date.
+/// Editions of the same series, same issuer, newer than this one and issued by the date, oldest
+/// first.
 fn newer_editions(conn: &mut DbConnection, row: &StandardRow, as_of: NaiveDate) -> Result<Vec<DatedLink>, AppError> {
-    let Some(year) = row.fields.year else { return Ok(Vec::new()) };
-    let code = CanonicalCode::parse(&row.fields.code).ok();
-    let mut newer: Vec<DatedLink> = standards::editions_of_series(conn, &row.fields.series_key, EDITIONS)?
-        .iter()
-        .filter(|other| other.fields.year.is_some_and(|y| y > year) && other.fields.status != Status::Draft)
-        .filter(|other| code.as_ref().is_none_or(|code| issuer_matches(other, code)) && started_by(other, as_of))
-        .map(dated)
-        .collect();
+    let mut newer: Vec<DatedLink> =
+        later_editions(conn, row)?.iter().filter(|other| started_by(other, as_of)).map(dated).collect();
     newer.reverse();
     Ok(newer)
 }
