@@ -102,6 +102,18 @@ fn prepare(settings: &Settings) -> Result<(DbPool, Arc<SearchIndex>), StartupErr
             );
         }
     }
+    if settings.mirror_of().is_none() {
+        let started = std::time::Instant::now();
+        let read = crate::services::references::read_unread_texts(&mut conn)
+            .map_err(|e| StartupError::Task(format!("reading the texts' references: {e}")))?;
+        if read > 0 {
+            tracing::info!(
+                standards = read,
+                seconds = started.elapsed().as_secs_f64(),
+                "texts read for their references"
+            );
+        }
+    }
     let abbreviations = Abbreviations::load(&settings.data_dir).map_err(|e| StartupError::Task(e.to_string()))?;
     let index = SearchIndex::open(&settings.data_dir, &mut conn, abbreviations)?;
     let (documents, seq) = index.stats()?;
@@ -231,6 +243,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
         web::Data::new(Catalogue::new(state.pool.clone(), storage.clone(), cpu.clone()).with_writes(writes.clone()));
     let checks =
         web::Data::new(crate::services::checks::Checks::new(state.pool.clone(), cpu.clone(), storage.max_pdf_pages));
+    let references = web::Data::new(crate::services::references::References::new(state.pool.clone(), writes.clone()));
     let mut texts = Texts::new(state.pool.clone(), storage.clone(), cpu).with_writes(writes.clone());
     let mut clock = None;
     if let Some(mirror) = &state.mirror {
@@ -270,6 +283,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
         App::new()
             .app_data(pool.clone())
             .app_data(checks.clone())
+            .app_data(references.clone())
             .app_data(metrics.clone())
             .app_data(search.clone())
             .app_data(keys.clone())

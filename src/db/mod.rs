@@ -20,6 +20,7 @@ pub mod replica_accounts;
 pub mod schema;
 pub mod sign_in_attempts;
 pub mod standards;
+pub mod text_references;
 mod transaction;
 pub mod users;
 pub mod vocabulary;

@@ -12,8 +12,9 @@ use super::ics;
 use super::relations::{self, NewRelation};
 use super::schema::{documents, mirror_state, standards};
 use super::standards::StandardFields;
+use super::text_references::{self, NewTextReference};
 use crate::domain::{CanonicalCode, Reference};
-use crate::feed::record::PublicRecord;
+use crate::feed::record::{PublicRecord, RecordRelation};
 
 /// Where a mirror is in its upstream's feed.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
@@ -131,7 +132,9 @@ pub fn put_record(conn: &mut DbConnection, record: &PublicRecord) -> Result<i64,
             standards::table.filter(standards::code_key.eq(&fields.code_key)).select(standards::id).first(conn)?
         }
     };
-    let links: Vec<NewRelation> = (record.relations.iter())
+    let (declared, read): (Vec<&RecordRelation>, Vec<&RecordRelation>) =
+        record.relations.iter().partition(|r| r.origin.is_none());
+    let links: Vec<NewRelation> = (declared.iter())
         .map(|r| NewRelation {
             standard_id: id,
             kind: r.kind,
@@ -140,6 +143,19 @@ pub fn put_record(conn: &mut DbConnection, record: &PublicRecord) -> Result<i64,
         })
         .collect();
     relations::replace_for_standard(conn, id, &links)?;
+    let cited: Vec<NewTextReference> = (read.iter())
+        .filter_map(|r| r.origin.map(|origin| (r, origin)))
+        .map(|(r, origin)| NewTextReference {
+            standard_id: id,
+            target_code: r.code.clone(),
+            target_key: key_of(&r.code),
+            section: r.section.clone(),
+            origin,
+            changed_by: None,
+            changed_at: updated_at,
+        })
+        .collect();
+    text_references::replace_for_standard(conn, id, &cited)?;
     ics::replace_for_standard(conn, id, &record.ics)?;
     put_texts(conn, id, record, updated_at)?;
     put_corrections(conn, id, record)?;

@@ -196,6 +196,20 @@ diesel::table! {
         uploaded_at -> Timestamp,
         source -> Nullable<Text>,
         note -> Nullable<Text>,
+        references_read -> Bool,
+    }
+}
+
+diesel::table! {
+    text_references (id) {
+        id -> BigInt,
+        standard_id -> BigInt,
+        target_code -> Text,
+        target_key -> Text,
+        section -> Nullable<Text>,
+        origin -> Text,
+        changed_by -> Nullable<BigInt>,
+        changed_at -> Timestamp,
     }
 }
 
@@ -265,6 +279,7 @@ diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(standard_relations -> standards (standard_id));
 diesel::joinable!(standard_ics -> standards (standard_id));
 diesel::joinable!(standard_corrections -> standards (standard_id));
+diesel::joinable!(text_references -> standards (standard_id));
 
 diesel::table! {
     mirror_state (id) {
@@ -285,6 +300,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     standard_corrections,
     removed_standards,
     standard_relations,
+    text_references,
     ics_codes,
     standard_ics,
     provinces,

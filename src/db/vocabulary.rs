@@ -7,8 +7,8 @@ use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
 
 use crate::domain::{
-    AccessAction, AccessLevel, AccountStatus, Confidence, Equivalence, FeedOp, Kind, RelationKind, Role, Status,
-    TextFormat,
+    AccessAction, AccessLevel, AccountStatus, Confidence, Equivalence, FeedOp, Kind, ReferenceOrigin, RelationKind,
+    Role, Status, TextFormat,
 };
 
 /// A stored spelling that no term of the vocabulary has.
@@ -50,6 +50,7 @@ stored_as_text!(
     AccessLevel => "access level",
     Confidence => "confidence",
     RelationKind => "relation",
+    ReferenceOrigin => "reference origin",
     Equivalence => "equivalence degree",
     Role => "role",
     AccountStatus => "account status",

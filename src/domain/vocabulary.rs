@@ -138,6 +138,17 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Who says a standard's text cites a code: the service, having read the text (`extracted`);
+    /// an editor who added it (`corrected`); or an editor who struck out what was read
+    /// (`rejected`, never shown, kept so that reading the text again does not bring it back).
+    ReferenceOrigin, "reference origin" {
+        Extracted => "extracted",
+        Corrected => "corrected",
+        Rejected => "rejected",
+    }
+);
+
+vocabulary!(
     /// Degree of equivalence to an international document.
     Equivalence, "equivalence degree" {
         Identical => "IDT",

@@ -100,6 +100,9 @@ error_codes! {
     /// The standard's texts have been read: it cannot be removed (withdraw it instead), so that
     /// usage reports keep every read.
     StandardInUse => "standard_in_use",
+    /// A reference the record's source declared: it is changed with the record's relations, not
+    /// struck out as a misread citation.
+    DeclaredReference => "declared_reference",
     UsernameTaken => "username_taken",
     EmailTaken => "email_taken",
     OwnAccount => "own_account",

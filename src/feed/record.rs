@@ -1,7 +1,7 @@
 //! The public record of a standard, as the connection standard carries it: every field a caller
 //! without an account may see, the relations stored on this standard (not those other standards
-//! hold on it, so that a record changes only when its own entry does), and its texts, with the
-//! hash of the public ones only.
+//! hold on it, so that a record changes only when its own entry does), the codes its texts cite,
+//! and its texts, with the hash of the public ones only.
 
 use chrono::{NaiveDate, SecondsFormat};
 use diesel::QueryResult;
@@ -10,9 +10,9 @@ use utoipa::ToSchema;
 
 use super::canonical::canonical;
 use crate::db::standards::{self, StandardRow};
-use crate::db::{DbConnection, corrections, documents, ics, relations};
+use crate::db::{DbConnection, corrections, documents, ics, relations, text_references};
 use crate::domain::digest::sha256_hex;
-use crate::domain::{AccessLevel, Confidence, Equivalence, Kind, RelationKind, Status, TextFormat};
+use crate::domain::{AccessLevel, Confidence, Equivalence, Kind, ReferenceOrigin, RelationKind, Status, TextFormat};
 
 /// Standards read at a time when the whole catalogue is walked.
 const BATCH: i64 = 500;
@@ -70,6 +70,13 @@ pub struct PublicRecord {
 pub struct RecordRelation {
     pub kind: RelationKind,
     pub code: String,
+    /// For a `references` relation found in the standard's texts: `extracted` (read by the service)
+    /// or `corrected` (added by an editor). Absent when the record's source declared the relation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<ReferenceOrigin>,
+    /// For a relation found in the texts: the heading of the part that cites the code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
 }
 
 /// A sourced correction of the record: its source, what it changed and the source's words.
@@ -113,9 +120,21 @@ pub fn build(conn: &mut DbConnection, row: &StandardRow) -> QueryResult<PublicRe
     let f = &row.fields;
     let mut relations: Vec<RecordRelation> = relations::of_standard(conn, row.id)?
         .into_iter()
-        .map(|r| RecordRelation { kind: r.kind, code: r.target_code })
+        .map(|r| RecordRelation { kind: r.kind, code: r.target_code, origin: None, section: None })
         .collect();
-    relations.sort_by(|a, b| (a.kind.as_str(), &a.code).cmp(&(b.kind.as_str(), &b.code)));
+    relations.extend(text_references::of_standard(conn, row.id)?.into_iter().map(|r| RecordRelation {
+        kind: RelationKind::References,
+        code: r.target_code,
+        origin: Some(r.origin),
+        section: r.section,
+    }));
+    relations.sort_by(|a, b| {
+        (a.kind.as_str(), &a.code, a.origin.map(ReferenceOrigin::as_str)).cmp(&(
+            b.kind.as_str(),
+            &b.code,
+            b.origin.map(ReferenceOrigin::as_str),
+        ))
+    });
     relations.dedup();
     let texts = documents::of_standard(conn, row.id)?
         .into_iter()

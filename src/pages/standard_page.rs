@@ -1,4 +1,5 @@
-//! `/tieu-chuan/{slug}`: a standard with its status, replacement chain, relations, provenance (its
+//! `/tieu-chuan/{slug}`: a standard with its status, replacement chain, relations, what it cites
+//! (each with where the cited code stands today, and a notice for each replaced one), provenance (its
 //! source, confidence and sourced corrections) and texts (each with its source and caveats). Any
 //! code spelling redirects to the slug; a removed record says why and points to the one it was
 //! confused with.
@@ -10,10 +11,14 @@ use askama::Template;
 
 use super::i18n::Words;
 use super::{Frame, MessagePage, render, session, status_label};
+use crate::domain::ReferenceOrigin;
 use crate::domain::{AccessLevel, Confidence, Status, TextFormat};
 use crate::error::AppError;
 use crate::services::catalogue::{Catalogue, StandardDetail, StandardLink};
+use crate::services::checks::Outcome;
+use crate::services::references::CitedCode;
 
+#[derive(Clone)]
 struct LinkView {
     code: String,
     url: String,
@@ -25,6 +30,25 @@ struct LinkView {
 struct RelationGroup {
     title: &'static str,
     links: Vec<LinkView>,
+}
+
+/// A code the standard cites, where it stands today, and who says it is cited.
+struct CitedLine {
+    code: String,
+    url: String,
+    outcome: &'static str,
+    outcome_label: &'static str,
+    attention: bool,
+    /// Who says so, and where: `đọc từ văn bản · mục 1.3 Tài liệu viện dẫn`.
+    origin: String,
+    replaced_by: Vec<LinkView>,
+}
+
+/// "QCVN 06:2021/BXD, which this text cites, has been replaced by QCVN 06:2022/BXD".
+struct CitedNotice {
+    code: String,
+    url: String,
+    successors: Vec<LinkView>,
 }
 
 struct DocumentLine {
@@ -103,6 +127,8 @@ struct StandardPage {
     newer: Option<LinkView>,
     facts: Vec<(&'static str, String)>,
     relations: Vec<RelationGroup>,
+    cited: Vec<CitedLine>,
+    cited_notices: Vec<CitedNotice>,
     documents: Vec<DocumentLine>,
     provenance: ProvenanceView,
     /// The admin's edit page, when the visitor may edit.
@@ -132,7 +158,6 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
         (w.replaces, &r.replaces),
         (w.amended_by, &r.amended_by),
         (w.amends, &r.amends),
-        (w.references, &r.references),
         (w.referenced_by, &r.referenced_by),
         (w.adopts, &r.adopts),
     ]
@@ -170,6 +195,12 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
             note: d.note.clone().unwrap_or_default(),
         })
         .collect();
+    let cited: Vec<CitedLine> = detail.cited.iter().map(|c| cited_line(w, c, q)).collect();
+    let cited_notices = cited
+        .iter()
+        .filter(|c| c.outcome == Outcome::Replaced.as_str())
+        .map(|c| CitedNotice { code: c.code.clone(), url: c.url.clone(), successors: c.replaced_by.clone() })
+        .collect();
     StandardPage {
         w,
         lang: frame.lang,
@@ -185,6 +216,8 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
         newer: detail.newer_edition.as_ref().map(|l| link(w, l, q)),
         facts,
         relations,
+        cited,
+        cited_notices,
         documents,
         provenance: provenance(w, detail),
         edit_url: None,
@@ -194,6 +227,32 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
                 url::form_urlencoded::byte_serialize(field.as_bytes()).collect::<String>()
             )
         }),
+    }
+}
+
+fn cited_line(w: &'static Words, cited: &CitedCode, q: &str) -> CitedLine {
+    let standing = &cited.standing;
+    let url = standing.standard.as_ref().and_then(|l| l.slug.as_ref()).map_or_else(
+        || standing.adoptions.first().and_then(|l| l.slug.as_ref()).map(|slug| format!("/tieu-chuan/{slug}{q}")),
+        |slug| Some(format!("/tieu-chuan/{slug}{q}")),
+    );
+    let who = match cited.origin {
+        None => w.cites.declared,
+        Some(ReferenceOrigin::Corrected) => w.cites.corrected,
+        Some(_) => w.cites.extracted,
+    };
+    let origin = match &cited.section {
+        Some(section) => format!("{who} · {} {section}", w.cites.section),
+        None => who.to_string(),
+    };
+    CitedLine {
+        code: cited.code.clone(),
+        url: url.unwrap_or_default(),
+        outcome: standing.outcome.as_str(),
+        outcome_label: w.check.outcome(standing.outcome),
+        attention: standing.outcome.needs_attention(),
+        origin,
+        replaced_by: standing.replaced_by.iter().map(|d| link(w, &d.link, q)).collect(),
     }
 }
 

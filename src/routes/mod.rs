@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod operations;
 pub mod params;
 pub mod record_schema;
+pub mod references;
 pub mod relaton;
 pub mod reports;
 mod route_table;
@@ -53,6 +54,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(documents::upload)
         .service(documents::read_text)
         .service(documents::download_pdf)
+        .service(references::add_reference)
+        .service(references::strike_reference)
         .service(standards::list_standards)
         .service(standards::get_standard)
         .service(standards::remove_standard)

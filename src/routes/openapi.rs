@@ -6,8 +6,8 @@ use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    atom, auth, checks, documents, feed, imports, mirror_links, oai, odata, operations, record_schema, relaton,
-    reports, search, snapshot, standards, users,
+    atom, auth, checks, documents, feed, imports, mirror_links, oai, odata, operations, record_schema, references,
+    relaton, reports, search, snapshot, standards, users,
 };
 use crate::error::{ErrorBody, ErrorEnvelope};
 use crate::search::SearchResponse;
@@ -53,6 +53,8 @@ use crate::services::usage::{UsageReport, UsageRow};
         standards::list_standards,
         standards::get_standard,
         standards::remove_standard,
+        references::add_reference,
+        references::strike_reference,
         checks::check_dossier,
         checks::check_dossier_file,
         feed::changes,
@@ -87,6 +89,7 @@ use crate::services::usage::{UsageReport, UsageRow};
     ),
     components(schemas(
         StandardPage, StandardSummary, StandardDetail, StandardLink, Relations, Provenance,
+        crate::services::references::CitedCode, crate::services::references::ReferenceCorrection,
         ErrorEnvelope, ErrorBody, operations::Health, SearchResponse, SearchHit, Highlight, Facets,
         search::SuggestResponse, Suggestion, UserView, UserPage, TokenPair, RegistrationBody, ExpiryChange,
         auth::Credentials, auth::RefreshBody, auth::PasswordChange, users::RoleChange, UsageReport, UsageRow,

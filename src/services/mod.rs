@@ -16,6 +16,7 @@ pub mod harvest;
 pub mod import;
 pub mod mirror_links;
 pub mod odata;
+pub mod references;
 pub mod relevance;
 pub mod search;
 pub mod seed;

@@ -1,5 +1,6 @@
 //! The light reader: sections as sanitised HTML. Markdown is rendered with raw HTML disabled,
-//! and everything passes an allow-list sanitiser, so no script or attribute can reach a page.
+//! and everything passes an allow-list sanitiser, so no script or attribute can reach a page; then
+//! each cited code is linked to its page.
 
 use pulldown_cmark::{Event, Options, Parser, html};
 
@@ -34,14 +35,15 @@ pub fn section_html(format: TextFormat, body: &str) -> String {
             .collect(),
     };
     // Images of other sites would tell them who reads what: only images inside the text remain.
-    ammonia::Builder::default()
+    let clean = ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer nofollow"))
         .attribute_filter(|element, attribute, value| match (element, attribute) {
             ("img", "src" | "srcset") if !value.starts_with("data:image/") => None,
             _ => Some(value.into()),
         })
         .clean(&raw)
-        .to_string()
+        .to_string();
+    super::cite_links::link_citations(&clean)
 }
 
 /// Plain text of a section, for the search index.
@@ -75,7 +77,13 @@ mod tests {
     fn tables_are_tables_and_formulas_stay_readable_latex() {
         let body = "| Mã | Tên |\n| :--- | :--- |\n| QCVN 06:2022/BXD | An toàn cháy |\n\n$R_0 = \\frac{1}{h_N} + \\sum_{i=1}^n \\frac{b_i}{\\lambda_i}$ (m².K/W)";
         let html = section_html(TextFormat::Markdown, body);
-        assert!(html.contains("<table>") && html.contains("<td>QCVN 06:2022/BXD</td>"), "{html}");
+        assert!(
+            html.contains("<table>")
+                && html.contains(
+                    "<td><a class=\"cite\" href=\"/tieu-chuan/QCVN%2006%3A2022%2FBXD\">QCVN 06:2022/BXD</a></td>"
+                ),
+            "{html}"
+        );
         assert!(html.contains("<code>R_0 = \\frac{1}{h_N} + \\sum_{i=1}^n \\frac{b_i}{\\lambda_i}</code>"), "{html}");
         assert!(!html.contains("<em>"), "no underscore became emphasis: {html}");
         assert!(plain_text(TextFormat::Markdown, body).contains("h_N"));

@@ -40,6 +40,7 @@ mod pages;
 mod pdf_bombs;
 mod pdf_helpers;
 mod quotas;
+mod references;
 mod removal;
 mod search;
 mod search_access;

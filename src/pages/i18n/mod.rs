@@ -3,9 +3,11 @@
 
 mod checks;
 mod en;
+mod references;
 mod vi;
 
 pub use checks::CheckWords;
+pub use references::ReferenceWords;
 
 use actix_web::HttpRequest;
 use actix_web::http::header::ACCEPT_LANGUAGE;
@@ -57,6 +59,8 @@ impl Lang {
 pub struct Words {
     /// The dossier check page's words.
     pub check: &'static CheckWords,
+    /// A standard page's references.
+    pub cites: &'static ReferenceWords,
     pub site: &'static str,
     pub tagline: &'static str,
     pub skip: &'static str,

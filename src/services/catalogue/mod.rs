@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use crate::db::change_log;
 use crate::db::standards;
 pub use crate::db::standards::{ListingFilter, StandardRow};
-use crate::db::{DbConnection, ics, relations};
+use crate::db::{DbConnection, ics, relations, text_references};
 pub use crate::domain::StandardLink;
 use crate::domain::text::fold_diacritics;
 use crate::domain::{AccessLevel, Confidence, Equivalence, Kind, Status};
@@ -18,6 +18,7 @@ use crate::domain::{CanonicalCode, InternationalCode, RelationKind};
 use crate::error::AppError;
 use crate::feed::record::RecordCorrection;
 use crate::services::documents::DocumentView;
+use crate::services::references::CitedCode;
 
 pub mod adoption;
 pub mod removal;
@@ -87,6 +88,9 @@ pub struct StandardDetail {
     pub access_level: AccessLevel,
     pub note: Option<String>,
     pub relations: Relations,
+    /// What the standard cites (declared by its source, read from its texts, corrected by
+    /// editors), each with where the cited code stands today.
+    pub cited: Vec<CitedCode>,
     /// A derived hint, never an official status: when no source says whether this edition is in
     /// force, the newest later edition of the same series (and issuer) that the catalogue holds.
     pub newer_edition: Option<StandardLink>,
@@ -224,6 +228,7 @@ pub fn detail(conn: &mut DbConnection, row: &StandardRow) -> Result<StandardDeta
         access_level: row.fields.access_level,
         note: row.fields.note.clone(),
         relations,
+        cited: crate::services::references::cited_of(conn, row)?,
         newer_edition: newer_edition(conn, row)?,
         documents: Vec::new(),
         provenance: Provenance {
@@ -275,6 +280,13 @@ fn resolved_relations(conn: &mut DbConnection, row: &StandardRow) -> Result<Rela
             None => continue,
         };
         wanted.entry(seen_from_here).or_default().entry(incoming.source_key).or_insert(incoming.source_code);
+    }
+    // What the texts cite, and the standards whose texts cite this one.
+    for cited in text_references::of_standard(conn, row.id)? {
+        wanted.entry("references").or_default().entry(cited.target_key).or_insert(cited.target_code);
+    }
+    for (code, key) in text_references::citing(conn, &row.fields.code_key)? {
+        wanted.entry("referenced_by").or_default().entry(key).or_insert(code);
     }
     let keys: Vec<String> = wanted.values().flat_map(|targets| targets.keys().cloned()).collect();
     let known: HashMap<String, StandardRow> =

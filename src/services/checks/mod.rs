@@ -199,6 +199,17 @@ impl Checks {
     }
 }
 
+/// Where one code stands on a date, as a dossier check reports it (for a code a record cites).
+pub(crate) fn standing_today(
+    conn: &mut crate::db::DbConnection,
+    reference: Reference,
+    as_of: NaiveDate,
+) -> Result<CheckedCode, AppError> {
+    let written = reference.to_string();
+    let citation = Citation { end: written.len(), written, reference, start: 0, from_list: false };
+    standing::check(conn, citation, 1, as_of)
+}
+
 /// The distinct codes, first citation of each with how often it is cited, in text order, at
 /// most `MAX_CODES`; and how many distinct codes there were.
 fn distinct_codes(found: Vec<Citation>) -> (Vec<(Citation, usize)>, usize) {

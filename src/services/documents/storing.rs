@@ -1,5 +1,5 @@
-//! Storing a text: its bytes in the blob store, its sections, and its change-log entry, in the
-//! caller's catalogue transaction (uploads and imports alike).
+//! Storing a text: its bytes in the blob store, its sections, the codes it cites, and its change-log
+//! entry, in the caller's catalogue transaction (uploads and imports alike).
 
 use chrono::Utc;
 
@@ -34,7 +34,9 @@ pub fn store_text(
 ) -> Result<i64, BlobError> {
     store.put(conn, &text.sha256, text.bytes)?;
     let now = Utc::now().naive_utc();
-    let sections: Vec<(String, String)> = text.extracted.sections.into_iter().map(|s| (s.heading, s.body)).collect();
+    let extracted_sections = text.extracted.sections;
+    let sections: Vec<(String, String)> =
+        extracted_sections.iter().map(|s| (s.heading.clone(), s.body.clone())).collect();
     let id = documents::insert(
         conn,
         &NewDocument {
@@ -54,6 +56,8 @@ pub fn store_text(
         },
         &sections,
     )?;
+    crate::services::references::record_cited(conn, standard_id, &extracted_sections, now)?;
+    crate::db::text_references::mark_text_read(conn, id)?;
     standards::touch(conn, standard_id, now)?;
     let summary = format!("text {id} ({}, {} sections)", text.extracted.format, sections.len());
     feed_log::upsert(conn, standard_id, Change { action: "text_added", changed_at: now }, summary)?;
