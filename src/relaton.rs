@@ -198,9 +198,12 @@ pub fn item(record: &PublicRecord, origin: &str) -> Item {
         vec![DocId { id: record.code.clone(), id_type: record.kind.as_str().to_string(), primary: Some(true) }];
     let dates =
         [("issued", record.issued_date), ("implemented", record.effective_date), ("obsoleted", record.end_date)];
+    // A reference both declared and read from a text is one relation here.
+    let mut seen = std::collections::HashSet::new();
     let mut relation: Vec<Relation> = record
         .relations
         .iter()
+        .filter(|r| seen.insert((r.kind, r.code.as_str())))
         .map(|r| Relation {
             relation_type: match r.kind {
                 RelationKind::Replaces => "obsoletes",

@@ -71,11 +71,9 @@ pub struct RecordRelation {
     pub kind: RelationKind,
     pub code: String,
     /// For a `references` relation found in the standard's texts: `extracted` (read by the service)
-    /// or `corrected` (added by an editor). Absent when the record's source declared the relation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// or `corrected` (added by an editor); `null` when the record's source declared the relation.
     pub origin: Option<ReferenceOrigin>,
     /// For a relation found in the texts: the heading of the part that cites the code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub section: Option<String>,
 }
 

@@ -85,8 +85,11 @@ fn dublin_core(w: &mut Writer<Vec<u8>>, r: &PublicRecord, origin: &str) -> io::R
     element(w, "dc:identifier", &r.code)?;
     element(w, "dc:identifier", &format!("{origin}/tieu-chuan/{}", r.slug))?;
     element(w, "dc:language", "vi")?;
-    for relation in &r.relations {
-        element(w, "dc:relation", &format!("{}: {}", relation.kind.as_str(), relation.code))?;
+    // A reference both declared and read from a text is one relation here.
+    let relations: std::collections::BTreeSet<String> =
+        r.relations.iter().map(|relation| format!("{}: {}", relation.kind.as_str(), relation.code)).collect();
+    for relation in &relations {
+        element(w, "dc:relation", relation)?;
     }
     optional(w, "dc:source", r.international_equivalent.as_deref())?;
     element(w, "dc:rights", &format!("texts: {}", r.access_level.as_str()))
@@ -123,10 +126,17 @@ fn native(w: &mut Writer<Vec<u8>>, r: &PublicRecord) -> io::Result<()> {
     optional(w, "source", r.source.as_deref())?;
     optional(w, "confidence", r.confidence.map(|c| c.as_str()))?;
     for relation in &r.relations {
-        (w.create_element("relation"))
+        let mut start = (w.create_element("relation"))
             .with_attribute(("kind", relation.kind.as_str()))
-            .with_attribute(("code", clean(&relation.code).as_ref()))
-            .write_empty()?;
+            .with_attribute(("code", clean(&relation.code).as_ref()));
+        if let Some(origin) = relation.origin {
+            start = start.with_attribute(("origin", origin.as_str()));
+        }
+        let section = relation.section.as_deref().map(clean);
+        if let Some(section) = &section {
+            start = start.with_attribute(("section", section.as_ref()));
+        }
+        start.write_empty()?;
     }
     for text in &r.texts {
         let (id, size) = (text.id.to_string(), text.size_bytes.to_string());
