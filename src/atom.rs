@@ -124,3 +124,42 @@ fn entry(w: &mut Writer<Vec<u8>>, change: &FeedChange, info: &FeedInfo<'_>) -> i
     })?;
     Ok(())
 }
+
+/// A private feed of one account's notifications (newest first): one entry per notification,
+/// linking the standard it is about.
+pub fn render_alerts(
+    notifications: &[crate::services::watchlists::NotificationView],
+    owner: &str,
+    origin: &str,
+    authority: &str,
+) -> io::Result<Vec<u8>> {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 1);
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+    let updated =
+        notifications.first().map_or_else(|| time(chrono::Utc::now().naive_utc()), |n| time(n.created_at.naive_utc()));
+    (w.create_element("feed")).with_attribute(("xmlns", ATOM)).with_attribute(("xml:lang", "vi")).write_inner_content(
+        |w| {
+            // The id names no account and no secret: the address is the secret.
+            text(w, "id", &format!("tag:{authority},2026:alerts"))?;
+            text(w, "title", &format!("Thông báo của {owner} · Thư viện tiêu chuẩn"))?;
+            text(w, "updated", &updated)?;
+            w.create_element("author").write_inner_content(|w| {
+                text(w, "name", "tieuchuan")?;
+                text(w, "uri", origin)
+            })?;
+            link(w, "alternate", &format!("{origin}/tai-khoan/thong-bao"), Some("text/html"))?;
+            for n in notifications {
+                w.create_element("entry").write_inner_content(|w| {
+                    text(w, "id", &format!("tag:{authority},2026:alert/{}", n.id))?;
+                    text(w, "title", &n.message)?;
+                    text(w, "updated", &time(n.created_at.naive_utc()))?;
+                    link(w, "alternate", &format!("{origin}/tieu-chuan/{}", n.slug), Some("text/html"))?;
+                    (w.create_element("category")).with_attribute(("term", n.change.as_str())).write_empty()?;
+                    text(w, "summary", &format!("{} · {}", n.code, n.message))
+                })?;
+            }
+            Ok(())
+        },
+    )?;
+    Ok(w.into_inner())
+}

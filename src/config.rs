@@ -90,6 +90,13 @@ pub struct Settings {
     /// restricted texts and relays its access events. Without it the mirror serves public texts
     /// only.
     pub upstream_credential: Option<Secret>,
+    /// The SMTP server alerts are mailed through (`smtp://host:25`, `smtp://user:password@host:587`
+    /// with STARTTLS required, `smtps://host:465`); unset means no mail (notifications and the
+    /// private feeds still work).
+    pub smtp_url: Option<Secret>,
+    /// The sender of alert mail (`Thư viện tiêu chuẩn <thongbao@tieuchuan.gov.vn>`); required with
+    /// `smtp_url`.
+    pub mail_from: String,
 }
 
 /// A secret setting: never printed, never logged.
@@ -140,6 +147,8 @@ impl Default for Settings {
             feed_signing_key: None,
             snapshot_interval_seconds: 600,
             contact_email: String::new(),
+            smtp_url: None,
+            mail_from: String::new(),
             upstream: String::new(),
             upstream_public_key: String::new(),
             upstream_credential: None,
@@ -218,6 +227,15 @@ impl Settings {
         if self.trusted_proxy_list().is_err() {
             return Err(ConfigError::Value("trusted_proxies", "must be IP addresses separated by commas".into()));
         }
+        if let Some(url) = &self.smtp_url {
+            let parsed = url::Url::parse(url.expose()).ok();
+            if !parsed.is_some_and(|u| matches!(u.scheme(), "smtp" | "smtps") && u.host_str().is_some()) {
+                return Err(ConfigError::Value("smtp_url", "must be smtp://host:port or smtps://host:port".into()));
+            }
+            if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+                return Err(ConfigError::Value("mail_from", "must be a mail address, required with smtp_url".into()));
+            }
+        }
         if self.search_concurrency == 0 {
             return Err(ConfigError::Value("search_concurrency", "must be at least 1".into()));
         }
@@ -284,6 +302,7 @@ mod tests {
         let settings = Settings {
             jwt_secret: Some(Secret::from("a secret that must not leak, 32+ bytes")),
             upstream_credential: Some(Secret::from("tcm_a credential that must not leak")),
+            smtp_url: Some(Secret::from("smtp://user:a password that must not leak@127.0.0.1:25")),
             ..Settings::default()
         };
         assert!(!format!("{settings:?}").contains("must not leak"));

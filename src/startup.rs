@@ -38,6 +38,8 @@ use crate::services::search::SearchService;
 use crate::services::seed;
 use crate::services::snapshots::Snapshots;
 use crate::services::usage::Usage;
+use crate::services::watchlists::mail::Mailer;
+use crate::services::watchlists::{Watchlists, engine};
 use crate::telemetry::RequestSpan;
 use crate::{pages, routes};
 
@@ -113,6 +115,9 @@ fn prepare(settings: &Settings) -> Result<(DbPool, Arc<SearchIndex>), StartupErr
                 "texts read for their references"
             );
         }
+    }
+    if settings.mirror_of().is_none() {
+        engine::start_cursor(&mut conn).map_err(|e| StartupError::Task(format!("the alert cursor: {e}")))?;
     }
     let abbreviations = Abbreviations::load(&settings.data_dir).map_err(|e| StartupError::Task(e.to_string()))?;
     let index = SearchIndex::open(&settings.data_dir, &mut conn, abbreviations)?;
@@ -244,6 +249,26 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
     let checks =
         web::Data::new(crate::services::checks::Checks::new(state.pool.clone(), cpu.clone(), storage.max_pdf_pages));
     let references = web::Data::new(crate::services::references::References::new(state.pool.clone(), writes.clone()));
+    let watchlists = web::Data::new(Watchlists::new(state.pool.clone(), settings.mirror_of()));
+    // The alert engine follows the change log while the server runs (not on a mirror, whose
+    // accounts and watchlists live at the upstream).
+    let alive = Arc::new(());
+    if settings.mirror_of().is_none() {
+        let mailer = match &settings.smtp_url {
+            Some(url) => Some(
+                Mailer::new(url.expose(), &settings.mail_from, &settings.origin())
+                    .map_err(|e| StartupError::Task(e.to_string()))?,
+            ),
+            None => None,
+        };
+        // A node keeps its name across restarts, so that it resumes its own lease at once.
+        let node = crate::secret_file::read_or_create(&settings.data_dir.join("node-id"), || {
+            format!("{:016x}", rand::random::<u64>())
+        })
+        .map_err(|e| StartupError::Task(format!("the node's name: {e}")))?;
+        engine::spawn(state.pool.clone(), node, mailer, Arc::downgrade(&alive))
+            .map_err(|e| StartupError::Task(e.to_string()))?;
+    }
     let mut texts = Texts::new(state.pool.clone(), storage.clone(), cpu).with_writes(writes.clone());
     let mut clock = None;
     if let Some(mirror) = &state.mirror {
@@ -280,10 +305,13 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
         settings.max_connections_per_address,
     );
     let server = HttpServer::new(move || {
+        // The server's workers keep the alert engine going; it stops when they are gone.
+        let _running = &alive;
         App::new()
             .app_data(pool.clone())
             .app_data(checks.clone())
             .app_data(references.clone())
+            .app_data(watchlists.clone())
             .app_data(metrics.clone())
             .app_data(search.clone())
             .app_data(keys.clone())

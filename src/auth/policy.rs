@@ -38,6 +38,10 @@ pub enum Action<'a> {
     EditCatalogue,
     /// Issue, list or revoke the credentials of provincial mirrors.
     ManageMirrors,
+    /// Keep one's own watchlist: watch, read one's notifications, choose how alerts come.
+    KeepWatchlist,
+    /// Register, list or remove the webhooks portals receive catalogue changes on.
+    ManageWebhooks,
 }
 
 /// Allows the action or says why not: 401 when an account is needed, 403 when this one may not.
@@ -54,7 +58,7 @@ pub fn authorize(caller: &Caller, action: Action<'_>) -> Result<(), AppError> {
     }
     usable(account)?;
     let allowed = match action {
-        Action::ReadCatalogue | Action::ReadOwnProfile | Action::ChangeOwnPassword => true,
+        Action::ReadCatalogue | Action::ReadOwnProfile | Action::ChangeOwnPassword | Action::KeepWatchlist => true,
         Action::ReadText(AccessLevel::Public | AccessLevel::Registered) => true,
         Action::ReadText(AccessLevel::Inspectors) => matches!(account.role, Role::Inspector | Role::Admin),
         Action::ListAccounts { province } => match account.role {
@@ -70,9 +74,11 @@ pub fn authorize(caller: &Caller, action: Action<'_>) -> Result<(), AppError> {
             Role::ProvinceAdmin => !by_ministry,
             Role::Official | Role::Inspector => false,
         },
-        Action::CreateAccount | Action::ChangeRole | Action::EditCatalogue | Action::ManageMirrors => {
-            account.role == Role::Admin
-        }
+        Action::CreateAccount
+        | Action::ChangeRole
+        | Action::EditCatalogue
+        | Action::ManageMirrors
+        | Action::ManageWebhooks => account.role == Role::Admin,
         Action::ViewUsage(scope) => match (account.role, scope) {
             (Role::Admin, _) => true,
             (Role::ProvinceAdmin, UsageScope::Province(p)) => account.province.as_deref() == Some(p.as_str()),

@@ -233,6 +233,12 @@ pub fn load_secret(configured: Option<&str>, data_dir: &Path) -> Result<Vec<u8>,
 
 /// A new opaque refresh token and the hash to store.
 pub fn new_refresh_token() -> (String, String) {
+    new_opaque_secret()
+}
+
+/// A new opaque secret (32 random bytes, URL-safe) and its SHA-256 to store: refresh tokens, the
+/// secret in a private feed's address.
+pub fn new_opaque_secret() -> (String, String) {
     let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
     let hash = hash_refresh_token(&token);
     (token, hash)

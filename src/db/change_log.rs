@@ -84,6 +84,17 @@ pub fn since(conn: &mut DbConnection, seq: i64, limit: i64) -> QueryResult<Vec<C
         .load(conn)
 }
 
+/// The entry of a standard just before `seq` (what the record was before that change).
+pub fn previous_of(conn: &mut DbConnection, standard_id: i64, seq: i64) -> QueryResult<Option<ChangeEntry>> {
+    change_log::table
+        .filter(change_log::standard_id.eq(standard_id))
+        .filter(change_log::seq.lt(seq))
+        .order(change_log::seq.desc())
+        .select(ChangeEntry::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// Entries before `seq`, newest first.
 pub fn before(conn: &mut DbConnection, seq: i64, limit: i64) -> QueryResult<Vec<ChangeEntry>> {
     change_log::table

@@ -3,6 +3,7 @@
 
 pub mod allowances;
 pub mod audit;
+pub mod change_cursors;
 pub mod change_log;
 pub mod corrections;
 pub mod documents;
@@ -24,6 +25,7 @@ pub mod text_references;
 mod transaction;
 pub mod users;
 pub mod vocabulary;
+pub mod watches;
 
 use diesel::connection::SimpleConnection;
 use diesel::{PgConnection, SqliteConnection};

@@ -115,6 +115,45 @@ diesel::table! {
         approved_at -> Nullable<Timestamp>,
         approved_by -> Nullable<BigInt>,
         updated_at -> Timestamp,
+        alert_email -> Text,
+        digest_sent_at -> Nullable<Timestamp>,
+        alert_feed_hash -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    watches (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        target_kind -> Text,
+        target -> Text,
+        label -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        seq -> BigInt,
+        change -> Text,
+        code -> Text,
+        slug -> Text,
+        message -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+        mailed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    change_cursors (name) {
+        name -> Text,
+        seq -> BigInt,
+        leased_by -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
     }
 }
 
@@ -280,6 +319,8 @@ diesel::joinable!(standard_relations -> standards (standard_id));
 diesel::joinable!(standard_ics -> standards (standard_id));
 diesel::joinable!(standard_corrections -> standards (standard_id));
 diesel::joinable!(text_references -> standards (standard_id));
+diesel::joinable!(watches -> users (user_id));
+diesel::joinable!(notifications -> users (user_id));
 
 diesel::table! {
     mirror_state (id) {
@@ -301,6 +342,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     removed_standards,
     standard_relations,
     text_references,
+    watches,
+    notifications,
+    change_cursors,
     ics_codes,
     standard_ics,
     provinces,

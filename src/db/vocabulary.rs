@@ -7,8 +7,8 @@ use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
 
 use crate::domain::{
-    AccessAction, AccessLevel, AccountStatus, Confidence, Equivalence, FeedOp, Kind, ReferenceOrigin, RelationKind,
-    Role, Status, TextFormat,
+    AccessAction, AccessLevel, AccountStatus, AlertChange, AlertEmail, Confidence, Equivalence, FeedOp, Kind,
+    ReferenceOrigin, RelationKind, Role, Status, TextFormat, WatchKind,
 };
 
 /// A stored spelling that no term of the vocabulary has.
@@ -51,6 +51,9 @@ stored_as_text!(
     Confidence => "confidence",
     RelationKind => "relation",
     ReferenceOrigin => "reference origin",
+    WatchKind => "watch kind",
+    AlertChange => "alert change",
+    AlertEmail => "alert email",
     Equivalence => "equivalence degree",
     Role => "role",
     AccountStatus => "account status",

@@ -149,6 +149,39 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// What a watch follows: one standard, a whole series (every edition and amendment, present and
+    /// future), a field, or an issuer.
+    WatchKind, "watch kind" {
+        Standard => "standard",
+        Series => "series",
+        Field => "field",
+        Issuer => "issuer",
+    }
+);
+
+vocabulary!(
+    /// What happened to a watched standard, as a notification says it.
+    AlertChange, "alert change" {
+        Status => "status",
+        Replaced => "replaced",
+        Amended => "amended",
+        NewEdition => "new_edition",
+        TextAdded => "text_added",
+        Removed => "removed",
+        CitedReplaced => "cited_replaced",
+    }
+);
+
+vocabulary!(
+    /// How an account wants its alerts by email.
+    AlertEmail, "alert email" {
+        Off => "off",
+        Immediate => "immediate",
+        Weekly => "weekly",
+    }
+);
+
+vocabulary!(
     /// Degree of equivalence to an international document.
     Equivalence, "equivalence degree" {
         Identical => "IDT",
@@ -240,6 +273,20 @@ impl Kind {
 }
 
 impl Status {
+    /// The status in Vietnamese, as notifications say it.
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            Status::InForce => "còn hiệu lực",
+            Status::Replaced => "bị thay thế",
+            Status::Amended => "được sửa đổi",
+            Status::Expired => "hết hiệu lực",
+            Status::Annulled => "bị huỷ bỏ",
+            Status::Suspended => "tạm ngưng hiệu lực",
+            Status::Draft => "dự thảo",
+            Status::Unknown => "chưa rõ",
+        }
+    }
+
     /// Ranking weight used for tie-breaks: in force above unknown above the rest.
     pub fn currency_rank(self) -> u8 {
         match self {

@@ -23,6 +23,7 @@ pub mod search;
 pub mod snapshot;
 pub mod standards;
 pub mod users;
+pub mod watches;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use utoipa::OpenApi;
@@ -38,6 +39,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(auth::logout)
         .service(auth::me)
         .service(auth::change_password)
+        .service(watches::list_watches)
+        .service(watches::add_watch)
+        .service(watches::remove_watch)
+        .service(watches::notifications)
+        .service(watches::mark_read)
+        .service(watches::alert_settings)
+        .service(watches::set_alert_email)
+        .service(watches::make_feed)
+        .service(watches::revoke_feed)
+        .service(watches::private_feed)
         .service(users::list_users)
         .service(users::create_user)
         .service(users::get_user)

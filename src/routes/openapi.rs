@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     atom, auth, checks, documents, feed, imports, mirror_links, oai, odata, operations, record_schema, references,
-    relaton, reports, search, snapshot, standards, users,
+    relaton, reports, search, snapshot, standards, users, watches,
 };
 use crate::error::{ErrorBody, ErrorEnvelope};
 use crate::search::SearchResponse;
@@ -36,6 +36,16 @@ use crate::services::usage::{UsageReport, UsageRow};
         auth::logout,
         auth::me,
         auth::change_password,
+        watches::list_watches,
+        watches::add_watch,
+        watches::remove_watch,
+        watches::notifications,
+        watches::mark_read,
+        watches::alert_settings,
+        watches::set_alert_email,
+        watches::make_feed,
+        watches::revoke_feed,
+        watches::private_feed,
         users::list_users,
         users::create_user,
         users::get_user,
@@ -90,6 +100,10 @@ use crate::services::usage::{UsageReport, UsageRow};
     components(schemas(
         StandardPage, StandardSummary, StandardDetail, StandardLink, Relations, Provenance,
         crate::services::references::CitedCode, crate::services::references::ReferenceCorrection,
+        crate::services::watchlists::WatchRequest, crate::services::watchlists::WatchView,
+        crate::services::watchlists::NotificationPage, crate::services::watchlists::NotificationView,
+        crate::services::watchlists::AlertSettings, watches::ReadMark, watches::Marked, watches::EmailChoice,
+        watches::PrivateFeed,
         ErrorEnvelope, ErrorBody, operations::Health, SearchResponse, SearchHit, Highlight, Facets,
         search::SuggestResponse, Suggestion, UserView, UserPage, TokenPair, RegistrationBody, ExpiryChange,
         auth::Credentials, auth::RefreshBody, auth::PasswordChange, users::RoleChange, UsageReport, UsageRow,
@@ -110,6 +124,7 @@ use crate::services::usage::{UsageReport, UsageRow};
         (name = "texts", description = "Full texts: upload, reader, stamped PDFs"),
         (name = "reports", description = "Usage reports: who read what"),
         (name = "search", description = "Full-text and code search, search-as-you-type"),
+        (name = "watchlists", description = "What an account watches, its notifications, and how its alerts come"),
         (name = "catalogue", description = "Standards and regulations: metadata, status, relations"),
         (name = "odata", description = "OData v4, read-only: the entity set Standards"),
         (name = "connection", description = "The connection standard (chuẩn kết nối): the change feed, checkpoints, keys"),

@@ -22,6 +22,7 @@ pub mod search;
 pub mod seed;
 pub mod snapshots;
 pub mod usage;
+pub mod watchlists;
 
 pub use crate::db::{DbConnection, DbPool};
 use crate::error::AppError;

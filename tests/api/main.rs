@@ -51,3 +51,4 @@ mod template;
 mod texts;
 mod units_of_work;
 mod vocabulary;
+mod watchlists;
