@@ -338,6 +338,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
             .app_data(web::PathConfig::default().error_handler(extractors::path_error))
             .app_data(web::JsonConfig::default().limit(body_limit).error_handler(extractors::json_error))
             .app_data(web::PayloadConfig::new(body_limit))
+            .wrap(from_fn(crate::pages::unread::count))
             .wrap(from_fn(crate::request_head::check))
             .wrap(from_fn(crate::error::envelope::ensure))
             .wrap(cors(&origins))

@@ -196,9 +196,13 @@ pub fn alert_settings(conn: &mut DbConnection, user_id: i64) -> QueryResult<(Ale
     Ok((email, feed.is_some()))
 }
 
-/// Sets how an account wants its alerts by email.
-pub fn set_alert_email(conn: &mut DbConnection, user_id: i64, how: AlertEmail) -> QueryResult<()> {
+/// Sets how an account wants its alerts by email; a weekly digest's first week starts now.
+pub fn set_alert_email(conn: &mut DbConnection, user_id: i64, how: AlertEmail, now: NaiveDateTime) -> QueryResult<()> {
+    let (was, _) = alert_settings(conn, user_id)?;
     diesel::update(users::table.find(user_id)).set(users::alert_email.eq(how)).execute(conn)?;
+    if how == AlertEmail::Weekly && was != AlertEmail::Weekly {
+        set_digest_sent(conn, user_id, now)?;
+    }
     Ok(())
 }
 

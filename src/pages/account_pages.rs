@@ -25,6 +25,8 @@ struct SignInPage {
     lang_query: &'static str,
     other_lang_url: String,
     mirror_note: String,
+    /// Unread notifications of the signed-in account, for the header.
+    unread: i64,
     csrf: String,
     next: String,
     username: String,
@@ -56,6 +58,7 @@ fn sign_in_page(
         lang_query: frame.lang_query,
         other_lang_url: frame.other_lang_url,
         mirror_note: frame.mirror_note,
+        unread: frame.unread,
         csrf,
         next,
         username,
@@ -136,6 +139,8 @@ struct RegisterPage {
     lang_query: &'static str,
     other_lang_url: String,
     mirror_note: String,
+    /// Unread notifications of the signed-in account, for the header.
+    unread: i64,
     csrf: String,
     provinces: Vec<Province>,
     error: String,
@@ -151,6 +156,7 @@ async fn register_page(request: &HttpRequest, accounts: &Accounts, status: Statu
         lang_query: frame.lang_query,
         other_lang_url: frame.other_lang_url,
         mirror_note: frame.mirror_note,
+        unread: frame.unread,
         csrf,
         provinces,
         error,
@@ -220,6 +226,8 @@ struct AccountPage {
     lang_query: &'static str,
     other_lang_url: String,
     mirror_note: String,
+    /// Unread notifications of the signed-in account, for the header.
+    unread: i64,
     csrf: String,
     profile: Vec<(&'static str, String)>,
     history: Vec<UsageRow>,
@@ -246,6 +254,7 @@ pub async fn my_account(request: HttpRequest, usage: web::Data<Usage>) -> HttpRe
         lang_query: frame.lang_query,
         other_lang_url: frame.other_lang_url,
         mirror_note: frame.mirror_note,
+        unread: frame.unread,
         csrf,
         profile: vec![
             (w.full_name, row.full_name.clone()),

@@ -20,6 +20,8 @@ struct AdminPage {
     lang_query: &'static str,
     other_lang_url: String,
     mirror_note: String,
+    /// Unread notifications of the signed-in account, for the header.
+    unread: i64,
     csrf: String,
     notice: String,
     by_province: String,
@@ -52,6 +54,7 @@ pub async fn admin_page(request: HttpRequest, usage: web::Data<Usage>, done: web
         lang_query: frame.lang_query,
         other_lang_url: frame.other_lang_url,
         mirror_note: frame.mirror_note,
+        unread: frame.unread,
         csrf,
         notice: if done.xong.is_some() { w.done.to_string() } else { String::new() },
         by_province: chart::bars(

@@ -61,6 +61,8 @@ struct CheckPage {
     lang_query: &'static str,
     other_lang_url: String,
     mirror_note: String,
+    /// Unread notifications of the signed-in account, for the header.
+    unread: i64,
     csrf: String,
     text: String,
     as_of: String,
@@ -77,6 +79,7 @@ fn page(request: &HttpRequest, text: String, as_of: String, report: Option<Repor
         lang_query: frame.lang_query,
         other_lang_url: frame.other_lang_url,
         mirror_note: frame.mirror_note,
+        unread: frame.unread,
         csrf,
         text,
         as_of,

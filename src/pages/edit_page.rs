@@ -30,6 +30,8 @@ struct EditPage {
     lang_query: &'static str,
     other_lang_url: String,
     mirror_note: String,
+    /// Unread notifications of the signed-in account, for the header.
+    unread: i64,
     csrf: String,
     notice: String,
     code: String,
@@ -65,6 +67,7 @@ fn edit_page(
         lang_query: frame.lang_query,
         other_lang_url: frame.other_lang_url,
         mirror_note: frame.mirror_note,
+        unread: frame.unread,
         csrf,
         notice,
         code: row.fields.code.clone(),

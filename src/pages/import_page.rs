@@ -22,6 +22,8 @@ struct ImportPage {
     lang_query: &'static str,
     other_lang_url: String,
     mirror_note: String,
+    /// Unread notifications of the signed-in account, for the header.
+    unread: i64,
     csrf: String,
     report: Option<ImportReport>,
     sha256: String,
@@ -43,6 +45,7 @@ fn page(
         lang_query: frame.lang_query,
         other_lang_url: frame.other_lang_url,
         mirror_note: frame.mirror_note,
+        unread: frame.unread,
         csrf,
         report,
         sha256,

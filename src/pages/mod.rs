@@ -3,6 +3,7 @@
 
 mod account_pages;
 mod admin_page;
+mod alert_pages;
 pub mod assets;
 mod chart;
 mod check_page;
@@ -16,9 +17,10 @@ mod renewal;
 mod search_page;
 pub mod session;
 mod standard_page;
+pub mod unread;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use i18n::{Lang, Words};
@@ -34,6 +36,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(account_pages::register_form)
         .service(account_pages::register)
         .service(account_pages::my_account)
+        .service(alert_pages::notifications_page)
+        .service(alert_pages::notifications_action)
+        .service(alert_pages::watch_standard)
         .service(admin_page::admin_page)
         .service(edit_page::edit_form)
         .service(edit_page::save)
@@ -62,6 +67,8 @@ pub struct Frame {
     pub other_lang_url: String,
     /// On a mirror: whose, and when it last synced (empty elsewhere).
     pub mirror_note: String,
+    /// Unread notifications of the signed-in account, for the header.
+    pub unread: i64,
 }
 
 impl Frame {
@@ -84,6 +91,7 @@ impl Frame {
             lang_query: if lang == Lang::En { "?lang=en" } else { "" },
             other_lang_url: format!("{}?{query}lang={other}", request.path()),
             mirror_note: mirror_note::of(request, lang),
+            unread: request.extensions().get::<unread::Unread>().map_or(0, |u| u.0),
         }
     }
 }
@@ -128,6 +136,8 @@ pub struct MessagePage {
     pub lang_query: &'static str,
     pub other_lang_url: String,
     pub mirror_note: String,
+    /// Unread notifications of the signed-in account, for the header.
+    pub unread: i64,
     pub message: String,
     /// A paragraph under the message.
     pub detail: Option<String>,
@@ -144,6 +154,7 @@ impl MessagePage {
             lang_query: frame.lang_query,
             other_lang_url: frame.other_lang_url,
             mirror_note: frame.mirror_note,
+            unread: frame.unread,
             message: message.into(),
             detail: None,
             see: None,

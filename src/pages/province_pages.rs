@@ -34,6 +34,8 @@ struct ProvincePage {
     lang_query: &'static str,
     other_lang_url: String,
     mirror_note: String,
+    /// Unread notifications of the signed-in account, for the header.
+    unread: i64,
     csrf: String,
     notice: String,
     province_name: String,
@@ -108,6 +110,7 @@ pub async fn province_page(
         lang_query: frame.lang_query,
         other_lang_url: frame.other_lang_url,
         mirror_note: frame.mirror_note,
+        unread: frame.unread,
         csrf,
         notice: if query.xong.is_some() { w.done.to_string() } else { String::new() },
         province_name,

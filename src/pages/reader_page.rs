@@ -22,6 +22,8 @@ struct ReaderPage {
     lang_query: &'static str,
     other_lang_url: String,
     mirror_note: String,
+    /// Unread notifications of the signed-in account, for the header.
+    unread: i64,
     code: String,
     standard_url: String,
     whole_url: String,
@@ -131,6 +133,7 @@ pub async fn reader(
         lang_query: frame.lang_query,
         other_lang_url: frame.other_lang_url,
         mirror_note: frame.mirror_note,
+        unread: frame.unread,
         standard_url: format!("/tieu-chuan/{slug}{}", frame.lang_query),
         whole_url: format!("{base}?muc=tat-ca{sep}"),
         full_contents_url: format!("{}&muc_luc=day-du{sep}", link(section.unwrap_or(0))),

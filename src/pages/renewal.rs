@@ -24,6 +24,8 @@ struct RenewPage {
     lang_query: &'static str,
     other_lang_url: String,
     mirror_note: String,
+    /// Unread notifications of the signed-in account, for the header.
+    unread: i64,
     csrf: String,
     next: String,
 }
@@ -46,6 +48,7 @@ pub async fn renew(request: HttpRequest, accounts: web::Data<Accounts>, query: w
             lang_query: frame.lang_query,
             other_lang_url: frame.other_lang_url,
             mirror_note: frame.mirror_note,
+            unread: frame.unread,
             csrf,
             next,
         };

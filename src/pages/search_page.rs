@@ -60,6 +60,8 @@ struct SearchPage {
     lang_query: &'static str,
     other_lang_url: String,
     mirror_note: String,
+    /// Unread notifications of the signed-in account, for the header.
+    unread: i64,
     q: String,
     total: u64,
     hits: Vec<HitView>,
@@ -179,6 +181,7 @@ pub async fn search(
         lang_query: frame.lang_query,
         other_lang_url: frame.other_lang_url,
         mirror_note: frame.mirror_note,
+        unread: frame.unread,
         q,
         total: response.total,
         hits,

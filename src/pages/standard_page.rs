@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
 
 use super::i18n::Words;
-use super::{Frame, MessagePage, render, session, status_label};
+use super::{Frame, MessagePage, render, session, status_label, with_cookie};
 use crate::domain::ReferenceOrigin;
 use crate::domain::{AccessLevel, Confidence, Status, TextFormat};
 use crate::error::AppError;
@@ -117,7 +117,10 @@ struct StandardPage {
     lang_query: &'static str,
     other_lang_url: String,
     mirror_note: String,
+    /// Unread notifications of the signed-in account, for the header.
+    unread: i64,
     code: String,
+    slug: String,
     title: String,
     status: String,
     status_label: &'static str,
@@ -135,6 +138,10 @@ struct StandardPage {
     edit_url: Option<String>,
     /// The Atom feed of the standard's field, when it has one.
     field_feed: Option<String>,
+    /// The watch buttons' CSRF token, for a signed-in visitor.
+    watch_csrf: Option<String>,
+    /// Just watched (after the watch buttons).
+    watched: bool,
 }
 
 fn link(w: &'static Words, link: &StandardLink, lang_query: &str) -> LinkView {
@@ -207,7 +214,9 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
         lang_query: frame.lang_query,
         other_lang_url: frame.other_lang_url,
         mirror_note: frame.mirror_note,
+        unread: frame.unread,
         code: s.code.clone(),
+        slug: s.slug.clone(),
         title: s.title_vi.clone(),
         status: s.status.to_string(),
         status_label: status_label(w, s.status.as_str()),
@@ -221,6 +230,8 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
         documents,
         provenance: provenance(w, detail),
         edit_url: None,
+        watch_csrf: None,
+        watched: false,
         field_feed: s.field.as_ref().map(|field| {
             format!(
                 "/feeds/changes.atom?field={}",
@@ -303,7 +314,13 @@ pub async fn standard(
         Ok(detail) => {
             let mut view = page(frame, &detail);
             view.edit_url = can_edit.then(|| format!("/quan-tri/tieu-chuan/{}", detail.summary.slug));
-            render(StatusCode::OK, &view)
+            view.watched = request.query_string().split('&').any(|pair| pair == "theo-doi=1");
+            let mut cookie = None;
+            if caller.account().is_some() {
+                let (csrf, new_cookie) = session::csrf_token(&request);
+                (view.watch_csrf, cookie) = (Some(csrf), new_cookie);
+            }
+            with_cookie(render(StatusCode::OK, &view), cookie)
         }
         Err(error) => failure(frame, &error),
     }

@@ -5,6 +5,7 @@ use super::Words;
 pub(super) static EN: Words = Words {
     check: &super::checks::EN,
     cites: &super::references::EN,
+    alerts: &super::alerts::EN,
     site: "National library of standards and technical regulations",
     tagline: "TCVN, QCVN and ĐLVN — free for commune officials and inspectors",
     skip: "Skip to the main content",

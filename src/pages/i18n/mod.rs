@@ -1,11 +1,13 @@
 //! Page language: Vietnamese by default, English with `?lang=en` or an `Accept-Language` that
 //! prefers it; the words of the pages in both.
 
+mod alerts;
 mod checks;
 mod en;
 mod references;
 mod vi;
 
+pub use alerts::AlertWords;
 pub use checks::CheckWords;
 pub use references::ReferenceWords;
 
@@ -61,6 +63,8 @@ pub struct Words {
     pub check: &'static CheckWords,
     /// A standard page's references.
     pub cites: &'static ReferenceWords,
+    /// Watchlists and notifications.
+    pub alerts: &'static AlertWords,
     pub site: &'static str,
     pub tagline: &'static str,
     pub skip: &'static str,

@@ -5,6 +5,7 @@ use super::Words;
 pub(super) static VI: Words = Words {
     check: &super::checks::VI,
     cites: &super::references::VI,
+    alerts: &super::alerts::VI,
     site: "Thư viện tiêu chuẩn, quy chuẩn quốc gia",
     tagline: "Tra cứu TCVN, QCVN, ĐLVN — miễn phí cho cán bộ xã, phường và thanh tra",
     skip: "Bỏ qua, đến nội dung chính",

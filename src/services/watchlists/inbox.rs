@@ -121,7 +121,7 @@ impl Watchlists {
     pub async fn set_email(&self, caller: &Caller, how: AlertEmail) -> Result<AlertSettings, AppError> {
         let user_id = self.keeper(caller)?.id;
         with_connection(&self.pool, move |conn| {
-            watches::set_alert_email(conn, user_id, how)?;
+            watches::set_alert_email(conn, user_id, how, Utc::now().naive_utc())?;
             let (email, feed) = watches::alert_settings(conn, user_id)?;
             Ok(AlertSettings { email, feed })
         })
@@ -156,5 +156,44 @@ impl Watchlists {
             Ok((name, rows.into_iter().map(Into::into).collect()))
         })
         .await
+    }
+}
+
+/// What the notifications page shows: a page of notifications, the watches, how alerts come.
+#[derive(Debug, Clone)]
+pub struct Inbox {
+    pub notifications: NotificationPage,
+    pub watches: Vec<super::WatchView>,
+    pub settings: AlertSettings,
+}
+
+/// What the notifications page's forms ask.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InboxAction {
+    ReadAll,
+    Email(AlertEmail),
+    NewFeed,
+    RevokeFeed,
+    Unwatch(i64),
+}
+
+impl Watchlists {
+    /// The notifications page of the caller.
+    pub async fn inbox(&self, caller: &Caller, page: u32, per_page: u32) -> Result<Inbox, AppError> {
+        let notifications = self.notifications(caller, false, page, per_page).await?;
+        let watches = self.watches(caller).await?;
+        let settings = self.settings(caller).await?;
+        Ok(Inbox { notifications, watches, settings })
+    }
+
+    /// Does what a form of the notifications page asks; a new feed's secret when one was made.
+    pub async fn act(&self, caller: &Caller, action: InboxAction) -> Result<Option<String>, AppError> {
+        match action {
+            InboxAction::ReadAll => self.mark_read(caller, None).await.map(|_| None),
+            InboxAction::Email(how) => self.set_email(caller, how).await.map(|_| None),
+            InboxAction::NewFeed => self.new_feed(caller).await.map(Some),
+            InboxAction::RevokeFeed => self.revoke_feed(caller).await.map(|_| None),
+            InboxAction::Unwatch(id) => self.unwatch(caller, id).await.map(|_| None),
+        }
     }
 }

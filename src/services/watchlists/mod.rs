@@ -22,7 +22,7 @@ mod inbox;
 pub mod mail;
 pub mod targets;
 
-pub use inbox::{AlertSettings, NotificationPage, NotificationView};
+pub use inbox::{AlertSettings, Inbox, InboxAction, NotificationPage, NotificationView};
 
 /// The longest field or issuer watched.
 const MAX_TARGET_CHARS: usize = 100;
@@ -35,8 +35,8 @@ pub const MAX_WATCHES: usize = 500;
 pub struct WatchRequest {
     /// A standard: a slug or any spelling of its code.
     pub standard: Option<String>,
-    /// A whole series, every edition and amendment, present and future: `TCVN 5574`, or any code of
-    /// it (`QCVN 06:2022/BXD` watches QCVN 06 of BXD).
+    /// A whole series, every edition and amendment, present and future: `TCVN 5574`, or any code
+    /// or slug of it (`QCVN 06:2022/BXD` watches QCVN 06 of BXD).
     pub series: Option<String>,
     /// A field (`fire_safety`).
     pub field: Option<String>,
@@ -139,7 +139,9 @@ fn target_of(
         return Ok((WatchKind::Standard, row.fields.code_key, row.fields.code, Some(row.fields.slug)));
     }
     if let Some(series) = &request.series {
-        let code = CanonicalCode::parse(&normalize_typed(series))
+        // A slug or code of a catalogued standard names its series; so does any code of it.
+        let catalogued = catalogue::resolve(conn, series).ok().map(|row| row.fields.code);
+        let code = CanonicalCode::parse(&catalogued.unwrap_or_else(|| normalize_typed(series)))
             .map_err(|e| AppError::invalid(format!("`series` is not a code: {e}")))?;
         let base = code.amended_base().unwrap_or_else(|| code.clone());
         let label = match &base.issuer {
