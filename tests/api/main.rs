@@ -7,6 +7,7 @@ mod account_pages;
 mod account_safety;
 mod accounts;
 mod accounts_helpers;
+mod alert_faults;
 mod alert_pages;
 mod atom;
 mod browser;
