@@ -32,6 +32,13 @@ const MATRIX: &[(&str, [u16; 9])] = &[
     ("GET reports/usage", [401, 403, 403, 403, 200, 200, 200, 200, 200]),
     ("GET reports/usage?province=ha-tinh", [401, 403, 403, 403, 403, 403, 200, 403, 200]),
     ("POST imports (dry run)", [401, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("GET me/watches", [401, 403, 403, 403, 200, 200, 200, 200, 200]),
+    ("POST me/watches", [401, 403, 403, 403, 201, 201, 201, 201, 201]),
+    ("GET me/notifications", [401, 403, 403, 403, 200, 200, 200, 200, 200]),
+    ("PUT me/alerts", [401, 403, 403, 403, 200, 200, 200, 200, 200]),
+    ("POST me/alerts/feed", [401, 403, 403, 403, 201, 201, 201, 201, 201]),
+    ("POST standards/{ref}/references", [401, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("DELETE standards/{ref}/references", [401, 403, 403, 403, 403, 403, 403, 403, 200]),
 ];
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
@@ -93,6 +100,19 @@ async fn request(app: &TestApp, endpoint: &str, token: Option<&str>, official: i
         ),
         "GET reports/usage" => ("GET", "/api/v1/reports/usage".to_string(), None),
         "GET reports/usage?province=ha-tinh" => ("GET", "/api/v1/reports/usage?province=ha-tinh".to_string(), None),
+        "GET me/watches" => ("GET", "/api/v1/me/watches".to_string(), None),
+        "POST me/watches" => ("POST", "/api/v1/me/watches".to_string(), Some(json!({"series": "QCVN 06"}))),
+        "GET me/notifications" => ("GET", "/api/v1/me/notifications".to_string(), None),
+        "PUT me/alerts" => ("PUT", "/api/v1/me/alerts".to_string(), Some(json!({"email": "weekly"}))),
+        "POST me/alerts/feed" => ("POST", "/api/v1/me/alerts/feed".to_string(), None),
+        "POST standards/{ref}/references" => (
+            "POST",
+            "/api/v1/standards/qcvn-04-2021-bxd/references".to_string(),
+            Some(json!({"code": "TCVN 2622:1995", "section": "1.3 Tài liệu viện dẫn"})),
+        ),
+        "DELETE standards/{ref}/references" => {
+            ("DELETE", "/api/v1/standards/qcvn-04-2021-bxd/references?code=QCVN%2006%3A2021%2FBXD".to_string(), None)
+        }
         "POST imports (dry run)" => {
             let mut request = app
                 .client

@@ -161,6 +161,21 @@ async fn catalogue_writes_on_a_mirror_are_refused_naming_the_upstream() {
         .await
         .expect("delete");
     assert_eq!(removal.status().as_u16(), 409);
+    // Correcting what a text cites is a catalogue write too; watchlists live with the accounts.
+    let reference = (reqwest::Client::new()
+        .post(format!("{}/api/v1/standards/qcvn-04-2021-bxd/references", mirror.address())))
+    .json(&serde_json::json!({"code": "TCVN 2622:1995"}))
+    .send()
+    .await
+    .expect("reference");
+    assert_eq!(reference.status().as_u16(), 409);
+    let watch = (reqwest::Client::new().post(format!("{}/api/v1/me/watches", mirror.address())))
+        .json(&serde_json::json!({"series": "QCVN 06"}))
+        .send()
+        .await
+        .expect("watch");
+    let body: Value = watch.json().await.expect("envelope");
+    assert_eq!(body["error"]["code"], "accounts_at_upstream", "{body}");
 }
 
 #[tokio::test]
