@@ -250,6 +250,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
         web::Data::new(crate::services::checks::Checks::new(state.pool.clone(), cpu.clone(), storage.max_pdf_pages));
     let references = web::Data::new(crate::services::references::References::new(state.pool.clone(), writes.clone()));
     let watchlists = web::Data::new(Watchlists::new(state.pool.clone(), settings.mirror_of()));
+    let webhooks = web::Data::new(crate::services::webhooks::Webhooks::new(state.pool.clone(), writes.clone()));
     // The alert engine follows the change log while the server runs (not on a mirror, whose
     // accounts and watchlists live at the upstream).
     let alive = Arc::new(());
@@ -266,7 +267,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
             format!("{:016x}", rand::random::<u64>())
         })
         .map_err(|e| StartupError::Task(format!("the node's name: {e}")))?;
-        engine::spawn(state.pool.clone(), node, mailer, Arc::downgrade(&alive))
+        crate::services::alert_thread::spawn(state.pool.clone(), node, mailer, Arc::downgrade(&alive))
             .map_err(|e| StartupError::Task(e.to_string()))?;
     }
     let mut texts = Texts::new(state.pool.clone(), storage.clone(), cpu).with_writes(writes.clone());
@@ -312,6 +313,7 @@ fn serve(listener: TcpListener, state: State, settings: Settings) -> Result<Serv
             .app_data(checks.clone())
             .app_data(references.clone())
             .app_data(watchlists.clone())
+            .app_data(webhooks.clone())
             .app_data(metrics.clone())
             .app_data(search.clone())
             .app_data(keys.clone())

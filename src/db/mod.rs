@@ -26,6 +26,7 @@ mod transaction;
 pub mod users;
 pub mod vocabulary;
 pub mod watches;
+pub mod webhooks;
 
 use diesel::connection::SimpleConnection;
 use diesel::{PgConnection, SqliteConnection};

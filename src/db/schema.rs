@@ -148,6 +148,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    webhooks (id) {
+        id -> BigInt,
+        url -> Text,
+        secret -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        webhook_id -> BigInt,
+        seq -> BigInt,
+        state -> Text,
+        attempts -> Integer,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        next_attempt_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     change_cursors (name) {
         name -> Text,
         seq -> BigInt,
@@ -321,6 +347,7 @@ diesel::joinable!(standard_corrections -> standards (standard_id));
 diesel::joinable!(text_references -> standards (standard_id));
 diesel::joinable!(watches -> users (user_id));
 diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 
 diesel::table! {
     mirror_state (id) {
@@ -345,6 +372,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     watches,
     notifications,
     change_cursors,
+    webhooks,
+    webhook_deliveries,
     ics_codes,
     standard_ics,
     provinces,

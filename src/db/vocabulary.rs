@@ -7,8 +7,8 @@ use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
 
 use crate::domain::{
-    AccessAction, AccessLevel, AccountStatus, AlertChange, AlertEmail, Confidence, Equivalence, FeedOp, Kind,
-    ReferenceOrigin, RelationKind, Role, Status, TextFormat, WatchKind,
+    AccessAction, AccessLevel, AccountStatus, AlertChange, AlertEmail, Confidence, DeliveryState, Equivalence, FeedOp,
+    Kind, ReferenceOrigin, RelationKind, Role, Status, TextFormat, WatchKind,
 };
 
 /// A stored spelling that no term of the vocabulary has.
@@ -54,6 +54,7 @@ stored_as_text!(
     WatchKind => "watch kind",
     AlertChange => "alert change",
     AlertEmail => "alert email",
+    DeliveryState => "delivery state",
     Equivalence => "equivalence degree",
     Role => "role",
     AccountStatus => "account status",

@@ -18,6 +18,6 @@ pub use international::InternationalCode;
 pub use link::StandardLink;
 pub use reference::Reference;
 pub use vocabulary::{
-    AccessAction, AccessLevel, AccountStatus, AlertChange, AlertEmail, Confidence, Equivalence, FeedOp, Kind,
-    ReferenceOrigin, RelationKind, Role, Status, TextFormat, UnknownTerm, WatchKind,
+    AccessAction, AccessLevel, AccountStatus, AlertChange, AlertEmail, Confidence, DeliveryState, Equivalence, FeedOp,
+    Kind, ReferenceOrigin, RelationKind, Role, Status, TextFormat, UnknownTerm, WatchKind,
 };

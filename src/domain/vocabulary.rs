@@ -182,6 +182,16 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Where a webhook delivery stands: waiting for its (next) attempt, taken by the receiver, or
+    /// given up after its last attempt.
+    DeliveryState, "delivery state" {
+        Pending => "pending",
+        Delivered => "delivered",
+        Failed => "failed",
+    }
+);
+
+vocabulary!(
     /// Degree of equivalence to an international document.
     Equivalence, "equivalence degree" {
         Identical => "IDT",

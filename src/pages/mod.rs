@@ -18,6 +18,7 @@ mod search_page;
 pub mod session;
 mod standard_page;
 pub mod unread;
+mod webhooks_page;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
@@ -40,6 +41,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(alert_pages::notifications_action)
         .service(alert_pages::watch_standard)
         .service(admin_page::admin_page)
+        .service(webhooks_page::webhooks_page)
+        .service(webhooks_page::webhook_action)
         .service(edit_page::edit_form)
         .service(edit_page::save)
         .service(edit_page::upload_text)

@@ -24,6 +24,7 @@ pub mod snapshot;
 pub mod standards;
 pub mod users;
 pub mod watches;
+pub mod webhooks;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use utoipa::OpenApi;
@@ -49,6 +50,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(watches::make_feed)
         .service(watches::revoke_feed)
         .service(watches::private_feed)
+        .service(webhooks::register_webhook)
+        .service(webhooks::list_webhooks)
+        .service(webhooks::remove_webhook)
         .service(users::list_users)
         .service(users::create_user)
         .service(users::get_user)

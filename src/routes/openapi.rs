@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     atom, auth, checks, documents, feed, imports, mirror_links, oai, odata, operations, record_schema, references,
-    relaton, reports, search, snapshot, standards, users, watches,
+    relaton, reports, search, snapshot, standards, users, watches, webhooks,
 };
 use crate::error::{ErrorBody, ErrorEnvelope};
 use crate::search::SearchResponse;
@@ -46,6 +46,9 @@ use crate::services::usage::{UsageReport, UsageRow};
         watches::make_feed,
         watches::revoke_feed,
         watches::private_feed,
+        webhooks::register_webhook,
+        webhooks::list_webhooks,
+        webhooks::remove_webhook,
         users::list_users,
         users::create_user,
         users::get_user,
@@ -103,7 +106,8 @@ use crate::services::usage::{UsageReport, UsageRow};
         crate::services::watchlists::WatchRequest, crate::services::watchlists::WatchView,
         crate::services::watchlists::NotificationPage, crate::services::watchlists::NotificationView,
         crate::services::watchlists::AlertSettings, watches::ReadMark, watches::Marked, watches::EmailChoice,
-        watches::PrivateFeed,
+        watches::PrivateFeed, crate::services::webhooks::WebhookRequest, crate::services::webhooks::WebhookView,
+        crate::services::webhooks::DeliveryView,
         ErrorEnvelope, ErrorBody, operations::Health, SearchResponse, SearchHit, Highlight, Facets,
         search::SuggestResponse, Suggestion, UserView, UserPage, TokenPair, RegistrationBody, ExpiryChange,
         auth::Credentials, auth::RefreshBody, auth::PasswordChange, users::RoleChange, UsageReport, UsageRow,
@@ -125,6 +129,7 @@ use crate::services::usage::{UsageReport, UsageRow};
         (name = "reports", description = "Usage reports: who read what"),
         (name = "search", description = "Full-text and code search, search-as-you-type"),
         (name = "watchlists", description = "What an account watches, its notifications, and how its alerts come"),
+        (name = "webhooks", description = "Webhooks for portals: each catalogue change POSTed, signed, retried"),
         (name = "catalogue", description = "Standards and regulations: metadata, status, relations"),
         (name = "odata", description = "OData v4, read-only: the entity set Standards"),
         (name = "connection", description = "The connection standard (chuẩn kết nối): the change feed, checkpoints, keys"),

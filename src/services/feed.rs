@@ -181,7 +181,8 @@ fn page(conn: &mut crate::db::DbConnection, epoch: &Epoch, request: &ChangesRequ
     })
 }
 
-fn entry(row: ChangeEntry, epoch: &str) -> Result<FeedEntry, AppError> {
+/// A change-log row as the feed (and a webhook) carries it.
+pub(crate) fn entry(row: ChangeEntry, epoch: &str) -> Result<FeedEntry, AppError> {
     let record = row.record.map(RawValue::from_string).transpose().map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(FeedEntry {
         seq: row.seq,

@@ -4,6 +4,7 @@
 //! while holding a connection.
 
 pub mod accounts;
+pub mod alert_thread;
 pub mod allowances;
 pub mod catalogue;
 pub mod change_feeds;
@@ -23,6 +24,7 @@ pub mod seed;
 pub mod snapshots;
 pub mod usage;
 pub mod watchlists;
+pub mod webhooks;
 
 pub use crate::db::{DbConnection, DbPool};
 use crate::error::AppError;

@@ -56,3 +56,4 @@ mod texts;
 mod units_of_work;
 mod vocabulary;
 mod watchlists;
+mod webhooks;

@@ -17,7 +17,7 @@ use crate::feed::record::PublicRecord;
 /// The cursor notifications follow.
 pub const CURSOR: &str = "notifications";
 /// Entries handled in one transaction.
-const BATCH: i64 = 500;
+pub const BATCH: i64 = 500;
 /// How long a lease lasts without being renewed.
 pub const LEASE_SECONDS: i64 = 30;
 
@@ -61,14 +61,22 @@ fn notify_entry(
     entry: &change_log::ChangeEntry,
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
-    let Some(after) = entry.record.as_deref().and_then(|json| serde_json::from_str::<PublicRecord>(json).ok()) else {
-        return Ok(0);
-    };
-    let before = match change_log::previous_of(conn, entry.standard_id, entry.seq)? {
-        Some(previous) => previous.record.as_deref().and_then(|json| serde_json::from_str::<PublicRecord>(json).ok()),
+    let parse = |json: Option<&str>| json.and_then(|json| serde_json::from_str::<PublicRecord>(json).ok());
+    let previous = match change_log::previous_of(conn, entry.standard_id, entry.seq)? {
+        Some(previous) => parse(previous.record.as_deref()),
         None => None,
     };
-    let mut told = happenings(before.as_ref(), &after, entry.op == FeedOp::Tombstone);
+    // A tombstone carries no record: what was removed is the record as it last was.
+    let removed = entry.op == FeedOp::Tombstone;
+    let (before, after) = match (removed, parse(entry.record.as_deref())) {
+        (false, Some(after)) => (previous, after),
+        (true, now) => match now.or(previous) {
+            Some(last) => (None, last),
+            None => return Ok(0),
+        },
+        (false, None) => return Ok(0),
+    };
+    let mut told = happenings(before.as_ref(), &after, removed);
     let cited: Vec<Happening> = told
         .iter()
         .filter(|h| h.change == AlertChange::Replaced && !h.successors.is_empty())
@@ -161,62 +169,10 @@ fn cited_replaced(conn: &mut DbConnection, replaced: &Happening) -> Result<Vec<H
         .collect())
 }
 
-/// Creates the cursor at the change log's head if it is new (at start, before the node serves,
-/// so that no change made once it serves is missed).
+/// Creates the cursors of notifications and webhooks at the change log's head if they are new (at
+/// start, before the node serves, so that no change made once it serves is missed).
 pub fn start_cursor(conn: &mut DbConnection) -> Result<(), AppError> {
-    Ok(change_cursors::ensure(conn, CURSOR, Utc::now().naive_utc())?)
-}
-
-/// How often the engine looks for new entries.
-const INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
-
-/// Starts the engine on a thread of its own, as `node` (a name kept across restarts): it follows
-/// the change log as long as `alive` has an owner (the running server), and mails what is due
-/// when this node holds the lease.
-pub fn spawn(
-    pool: crate::db::DbPool,
-    node: String,
-    mailer: Option<super::mail::Mailer>,
-    alive: std::sync::Weak<()>,
-) -> std::io::Result<std::thread::JoinHandle<()>> {
-    std::thread::Builder::new().name("alerts".into()).spawn(move || {
-        // After a failed mail, the next try waits a while (the server may be down).
-        let mut mail_after = std::time::Instant::now();
-        while alive.upgrade().is_some() {
-            std::thread::sleep(INTERVAL);
-            let mut conn = match pool.get() {
-                Ok(conn) => conn,
-                Err(error) => {
-                    tracing::debug!(%error, "alerts: no connection");
-                    continue;
-                }
-            };
-            let holder = loop {
-                match step(&mut conn, &node) {
-                    Ok(done) if done.entries as i64 == BATCH => continue,
-                    Ok(done) => {
-                        if done.notifications > 0 {
-                            tracing::info!(
-                                entries = done.entries,
-                                notifications = done.notifications,
-                                "alerts written"
-                            );
-                        }
-                        break !done.waiting;
-                    }
-                    Err(error) => {
-                        tracing::warn!(%error, "alerts: the change log could not be followed");
-                        break false;
-                    }
-                }
-            };
-            if let (true, Some(mailer)) = (holder, &mailer)
-                && std::time::Instant::now() >= mail_after
-                && let Err(error) = mailer.send_due(&mut conn, Utc::now().naive_utc())
-            {
-                tracing::warn!(%error, "alerts: mail not sent; it is tried again in 30 s");
-                mail_after = std::time::Instant::now() + std::time::Duration::from_secs(30);
-            }
-        }
-    })
+    let now = Utc::now().naive_utc();
+    change_cursors::ensure(conn, CURSOR, now)?;
+    Ok(change_cursors::ensure(conn, crate::services::webhooks::CURSOR, now)?)
 }
