@@ -1,6 +1,6 @@
 """Real clients of each protocol against the running service (#13): the OAI-PMH harvester Sickle
 harvests everything through resumption tokens, then incrementally with `from`, and sees a removal
-as a deleted record; feedparser reads the Atom feeds without errors; the relaton package's models
+as a deleted record; feedparser reads the Atom feeds (and an account's private alerts feed) without errors; the relaton package's models
 read the Relaton YAML and JSON; python-odata reads `$metadata` and queries the entity set; jsonschema validates the feed's records against the served JSON
 Schema, and lxml the native OAI records against the served XSD. Stops at the first failure.
 
@@ -161,6 +161,29 @@ def oai_incremental_harvest():
         check(True, "a harvest from the future is noRecordsMatch")
 
 
+def watch_the_new_series():
+    headers = {"Authorization": f"Bearer {admin_token()}"}
+    answer = requests.post(f"{BASE}/api/v1/me/watches", json={"series": "TCVN 14994"}, headers=headers, timeout=30)
+    check(answer.status_code == 201, f"an account watches the series TCVN 14994: {answer.status_code}")
+
+
+def private_feed_reads():
+    headers = {"Authorization": f"Bearer {admin_token()}"}
+    deadline = time.time() + 30
+    while requests.get(f"{BASE}/api/v1/me/notifications", headers=headers, timeout=30).json()["total"] < 1:
+        check(time.time() < deadline, "the new edition is notified within 30 s")
+        time.sleep(0.2)
+    url = requests.post(f"{BASE}/api/v1/me/alerts/feed", headers=headers, timeout=30).json()["url"]
+    feed = feedparser.parse(BASE + url[url.index("/feeds/alerts/"):])
+    check(not feed.bozo and feed.version == "atom10", "feedparser reads the private alerts feed without errors")
+    titles = [entry.title for entry in feed.entries]
+    check(titles and titles[0].startswith("Danh mục có thêm TCVN 14994:2026"), f"  with the notification: {titles}")
+    check(feed.entries[0].link.endswith("/tieu-chuan/tcvn-14994-2026"), f"  linking the standard: {feed.entries[0].link}")
+    requests.delete(f"{BASE}/api/v1/me/alerts/feed", headers=headers, timeout=30)
+    gone = feedparser.parse(BASE + url[url.index("/feeds/alerts/"):])
+    check(gone.get("status") == 404, f"  and revoked, its address is gone: {gone.get('status')}")
+
+
 def odata_queries():
     service = ODataService(f"{BASE}/odata/", reflect_entities=True)
     check(list(service.entities) == ["Standards"], "python-odata reads $metadata: the entity set Standards")
@@ -184,8 +207,10 @@ def main():
     feed_records_validate()
     relaton_reads()
     atom_reads(expect_deleted=False)
+    watch_the_new_series()
     oai_incremental_harvest()
     atom_reads(expect_deleted=True)
+    private_feed_reads()
     odata_queries()
     print("all clients passed")
 
