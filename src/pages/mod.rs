@@ -13,6 +13,7 @@ mod import_page;
 mod mirror_note;
 mod province_pages;
 mod reader_page;
+mod reference_forms;
 mod renewal;
 mod search_page;
 pub mod session;
@@ -55,6 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(search_page::search)
         .service(check_page::check_form)
         .service(check_page::check_report)
+        .service(reference_forms::correct_references)
         .service(reader_page::newest_text)
         .service(reader_page::reader)
         .service(reader_page::pdf)

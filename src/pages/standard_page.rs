@@ -41,6 +41,8 @@ struct CitedLine {
     attention: bool,
     /// Who says so, and where: `đọc từ văn bản · mục 1.3 Tài liệu viện dẫn`.
     origin: String,
+    /// Read from a text or added by an editor (an editor may strike it out), not declared.
+    from_texts: bool,
     replaced_by: Vec<LinkView>,
 }
 
@@ -138,8 +140,10 @@ struct StandardPage {
     edit_url: Option<String>,
     /// The Atom feed of the standard's field, when it has one.
     field_feed: Option<String>,
-    /// The watch buttons' CSRF token, for a signed-in visitor.
+    /// The forms' CSRF token, for a signed-in visitor (watch buttons; an editor's reference corrections).
     watch_csrf: Option<String>,
+    /// Whether the visitor may correct what the texts are recorded as citing.
+    can_correct: bool,
     /// Just watched (after the watch buttons).
     watched: bool,
 }
@@ -231,6 +235,7 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
         provenance: provenance(w, detail),
         edit_url: None,
         watch_csrf: None,
+        can_correct: false,
         watched: false,
         field_feed: s.field.as_ref().map(|field| {
             format!(
@@ -263,6 +268,7 @@ fn cited_line(w: &'static Words, cited: &CitedCode, q: &str) -> CitedLine {
         outcome_label: w.check.outcome(standing.outcome),
         attention: standing.outcome.needs_attention(),
         origin,
+        from_texts: cited.origin.is_some(),
         replaced_by: standing.replaced_by.iter().map(|d| link(w, &d.link, q)).collect(),
     }
 }
@@ -314,6 +320,7 @@ pub async fn standard(
         Ok(detail) => {
             let mut view = page(frame, &detail);
             view.edit_url = can_edit.then(|| format!("/quan-tri/tieu-chuan/{}", detail.summary.slug));
+            view.can_correct = can_edit;
             view.watched = request.query_string().split('&').any(|pair| pair == "theo-doi=1");
             let mut cookie = None;
             if caller.account().is_some() {

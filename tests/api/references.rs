@@ -198,3 +198,53 @@ async fn texts_attached_before_texts_were_read_are_read_once_at_start() {
     // Read once: nothing is left to read.
     assert_eq!(tieuchuan::services::references::read_unread_texts(&mut conn).expect("reads"), 0);
 }
+
+#[tokio::test]
+async fn an_editor_corrects_the_references_from_the_standard_page() {
+    use crate::account_pages::{browser, csrf_of, get, sign_in};
+    let app = spawn_app().await;
+    account("pages.editor").role("admin").province(None).insert(&app);
+    account("pages.reader").insert(&app);
+    let editor = browser();
+    sign_in(&editor, &app, "pages.editor", crate::accounts_helpers::PASSWORD).await;
+    let (_, html) = get(&editor, &app, "/tieu-chuan/qcvn-04-2021-bxd").await;
+    assert!(
+        html.contains(r#"name="code" value="QCVN 06:2021/BXD""#) && html.contains("Thêm mã văn bản viện dẫn"),
+        "{html}"
+    );
+    let csrf = csrf_of(&html);
+    let post = |fields: Vec<(&'static str, String)>| {
+        let (editor, url) = (editor.clone(), format!("{}/tieu-chuan/qcvn-04-2021-bxd/vien-dan", app.address));
+        async move { editor.post(url).form(&fields).send().await.expect("post") }
+    };
+    let struck =
+        post(vec![("csrf", csrf.clone()), ("action", "strike".into()), ("code", "QCVN 06:2021/BXD".into())]).await;
+    assert_eq!(struck.status().as_u16(), 303);
+    let added = post(vec![
+        ("csrf", csrf.clone()),
+        ("action", "add".into()),
+        ("code", "TCVN 2622:1995".into()),
+        ("section", "".into()),
+    ])
+    .await;
+    assert_eq!(added.status().as_u16(), 303);
+    let (_, housing) = app.get_standard("QCVN 04:2021/BXD").await;
+    assert!(!codes(&housing["cited"]).contains(&"QCVN 06:2021/BXD"), "{}", housing["cited"]);
+    assert_eq!(cited(&housing, "TCVN 2622:1995")["origin"], "corrected");
+    let forged =
+        post(vec![("csrf", "forged".into()), ("action", "strike".into()), ("code", "TCVN 2622:1995".into())]).await;
+    assert_eq!(forged.status().as_u16(), 403);
+    // A reader sees no correction forms, and may not post them.
+    let reader = browser();
+    sign_in(&reader, &app, "pages.reader", crate::accounts_helpers::PASSWORD).await;
+    let (_, html) = get(&reader, &app, "/tieu-chuan/qcvn-04-2021-bxd").await;
+    assert!(!html.contains("vien-dan\"><input") && !html.contains("Thêm mã văn bản viện dẫn"), "{html}");
+    let csrf = csrf_of(&html);
+    let refused = reader
+        .post(format!("{}/tieu-chuan/qcvn-04-2021-bxd/vien-dan", app.address))
+        .form(&[("csrf", csrf), ("action", "strike".into()), ("code", "TCVN 2622:1995".into())])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(refused.status().as_u16(), 403);
+}

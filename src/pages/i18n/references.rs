@@ -10,6 +10,10 @@ pub struct ReferenceWords {
     pub declared: &'static str,
     pub section: &'static str,
     pub replaced_by: &'static str,
+    /// An editor's corrections.
+    pub strike: &'static str,
+    pub add: &'static str,
+    pub add_button: &'static str,
 }
 
 pub(super) static VI: ReferenceWords = ReferenceWords {
@@ -20,6 +24,9 @@ pub(super) static VI: ReferenceWords = ReferenceWords {
     declared: "theo nguồn của hồ sơ",
     section: "mục",
     replaced_by: "thay thế bởi",
+    strike: "Gỡ (văn bản không viện dẫn mã này)",
+    add: "Thêm mã văn bản viện dẫn",
+    add_button: "Thêm",
 };
 
 pub(super) static EN: ReferenceWords = ReferenceWords {
@@ -30,4 +37,7 @@ pub(super) static EN: ReferenceWords = ReferenceWords {
     declared: "from the record's source",
     section: "clause",
     replaced_by: "replaced by",
+    strike: "Strike out (the text does not cite it)",
+    add: "Add a code the text cites",
+    add_button: "Add",
 };
