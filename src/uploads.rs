@@ -94,6 +94,13 @@ pub struct DossierForm {
     /// The date the outcomes should hold on (`2026-01-31`); default today in Vietnam.
     #[schema(value_type = Option<String>, format = Date)]
     pub as_of: Option<Text<String>>,
+    /// `true` keeps the text (a file's text, never its bytes) for the signed-in caller, to check
+    /// again later.
+    #[schema(value_type = Option<bool>)]
+    pub keep: Option<Text<String>>,
+    /// The kept dossier's name (default: the date).
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Text<String>>,
     /// The pages' CSRF token (not part of the API).
     #[schema(ignore)]
     pub csrf: Option<Text<String>>,
@@ -110,6 +117,8 @@ pub struct Dossier {
     pub as_of: Option<String>,
     pub csrf: String,
     pub format: Option<String>,
+    /// `Some(name)` when the sender asked to keep it.
+    pub keep: Option<Option<String>>,
 }
 
 impl DossierForm {
@@ -126,6 +135,8 @@ impl DossierForm {
             as_of: text(self.as_of),
             csrf: text(self.csrf).unwrap_or_default(),
             format: text(self.format),
+            keep: matches!(text(self.keep).as_deref().map(str::trim), Some("true" | "on" | "1"))
+                .then(|| text(self.name).filter(|n| !n.trim().is_empty())),
         }
     }
 }

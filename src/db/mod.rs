@@ -9,6 +9,7 @@ pub mod corrections;
 pub mod documents;
 pub mod harvest;
 pub mod ics;
+pub mod kept_dossiers;
 pub mod mirror_links;
 pub mod odata;
 pub mod outbox;

@@ -174,6 +174,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    kept_dossiers (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        text -> Text,
+        as_of -> Date,
+        codes -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     change_cursors (name) {
         name -> Text,
         seq -> BigInt,
@@ -347,6 +359,7 @@ diesel::joinable!(standard_corrections -> standards (standard_id));
 diesel::joinable!(text_references -> standards (standard_id));
 diesel::joinable!(watches -> users (user_id));
 diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(kept_dossiers -> users (user_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 
 diesel::table! {
@@ -372,6 +385,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     watches,
     notifications,
     change_cursors,
+    kept_dossiers,
     webhooks,
     webhook_deliveries,
     ics_codes,

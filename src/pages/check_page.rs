@@ -1,6 +1,7 @@
 //! `/kiem-tra-ho-so`: an official or inspector pastes a dossier's text or sends its file and sees
 //! every code it cites, grouped by what the catalogue says of it on a date, each linked; the same
-//! report as CSV; printable as it is. Nothing sent is kept.
+//! report as CSV; printable as it is. Nothing sent is kept unless a signed-in visitor asks (the text,
+//! listed under "Hồ sơ đã lưu" to check again as of today, or forgotten).
 
 use actix_multipart::form::MultipartForm;
 use actix_web::http::StatusCode;
@@ -13,7 +14,9 @@ use crate::domain::StandardLink;
 use crate::domain::time::vietnam_today;
 use crate::routes::checks::{as_of_date, shaped};
 use crate::routes::params::ReportFormat;
-use crate::services::checks::{CheckReport, CheckRequest, CheckedCode, Checks, DatedLink, Outcome};
+use crate::services::checks::{
+    CheckReport, CheckedCode, Checks, DatedLink, DossierCheck, KeptDossier, Outcome, default_name,
+};
 use crate::uploads::DossierForm;
 
 /// A link on the page: the code, and its page when the catalogue has one.
@@ -67,9 +70,24 @@ struct CheckPage {
     text: String,
     as_of: String,
     report: Option<ReportView>,
+    /// A signed-in visitor may keep what they check, and sees what they kept.
+    signed_in: bool,
+    kept: Vec<KeptDossier>,
+    /// The report is of a kept dossier (or one kept just now): its name.
+    kept_name: Option<String>,
 }
 
-fn page(request: &HttpRequest, text: String, as_of: String, report: Option<ReportView>) -> HttpResponse {
+/// What the page shows besides the form.
+struct Shown {
+    text: String,
+    as_of: String,
+    report: Option<ReportView>,
+    kept: Vec<KeptDossier>,
+    kept_name: Option<String>,
+}
+
+fn page(request: &HttpRequest, signed_in: bool, shown: Shown) -> HttpResponse {
+    let Shown { text, as_of, report, kept, kept_name } = shown;
     let frame = Frame::of(request);
     let (csrf, new_cookie) = session::csrf_token(request);
     let page = CheckPage {
@@ -84,17 +102,29 @@ fn page(request: &HttpRequest, text: String, as_of: String, report: Option<Repor
         text,
         as_of,
         report,
+        signed_in,
+        kept,
+        kept_name,
     };
     with_cookie(render(StatusCode::OK, &page), new_cookie)
 }
 
-/// The form.
+/// The form, and a signed-in visitor's kept dossiers.
 #[get("/kiem-tra-ho-so")]
-pub async fn check_form(request: HttpRequest) -> HttpResponse {
-    page(&request, String::new(), vietnam_today().to_string(), None)
+pub async fn check_form(request: HttpRequest, checks: web::Data<Checks>) -> HttpResponse {
+    let (caller, _) = session::page_caller(&request).await;
+    let kept = match caller.account() {
+        Some(_) => match checks.kept(&caller).await {
+            Ok(kept) => kept,
+            Err(error) => return error_page(Frame::of(&request), &error),
+        },
+        None => Vec::new(),
+    };
+    let shown = Shown { text: String::new(), as_of: vietnam_today().to_string(), report: None, kept, kept_name: None };
+    page(&request, caller.account().is_some(), shown)
 }
 
-/// The report of a pasted text or a file, or the same report as CSV.
+/// The report of a pasted text or a file (kept when asked), or the same report as CSV.
 #[post("/kiem-tra-ho-so")]
 pub async fn check_report(
     request: HttpRequest,
@@ -105,24 +135,69 @@ pub async fn check_report(
     if !session::csrf_ok(&request, &dossier.csrf) {
         return expired_form(&request);
     }
+    let (caller, _) = session::page_caller(&request).await;
     let as_of = match as_of_date(dossier.as_of.as_deref()) {
         Ok(as_of) => as_of,
         Err(error) => return error_page(Frame::of(&request), &error),
     };
-    let checked = match dossier.file {
-        Some((bytes, name)) => checks.check_file(bytes, name, as_of).await,
-        None => checks.check(CheckRequest { text: dossier.text.clone(), as_of }).await,
-    };
-    let report = match checked {
+    let named = dossier.keep.clone().flatten();
+    let check = DossierCheck { file: dossier.file, text: dossier.text.clone(), as_of, keep: dossier.keep };
+    let report = match checks.run(&caller, check).await {
         Ok(report) => report,
         Err(error) => return error_page(Frame::of(&request), &error),
     };
     if dossier.format.as_deref() == Some("csv") {
         return shaped(report, ReportFormat::Csv).unwrap_or_else(|error| error_page(Frame::of(&request), &error));
     }
+    let kept_name = report.kept.map(|_| named.map(|n| n.trim().to_string()).unwrap_or_else(|| default_name(as_of)));
     let frame = Frame::of(&request);
     let view = view(frame.w.check, frame.lang_query, &report);
-    page(&request, dossier.text, as_of.to_string(), Some(view))
+    let shown = Shown { text: dossier.text, as_of: as_of.to_string(), report: Some(view), kept: Vec::new(), kept_name };
+    page(&request, caller.account().is_some(), shown)
+}
+
+/// A kept dossier checked again as of today (or `as_of`).
+#[get("/kiem-tra-ho-so/da-luu/{id}")]
+pub async fn recheck(request: HttpRequest, checks: web::Data<Checks>, id: web::Path<i64>) -> HttpResponse {
+    let (caller, _) = session::page_caller(&request).await;
+    let given = request.query_string().split('&').find_map(|pair| pair.strip_prefix("as_of=")).map(str::to_string);
+    let as_of = match as_of_date(given.as_deref()) {
+        Ok(as_of) => as_of,
+        Err(error) => return error_page(Frame::of(&request), &error),
+    };
+    let (kept, text, report) = match checks.recheck(&caller, id.into_inner(), as_of).await {
+        Ok(found) => found,
+        Err(error) => return error_page(Frame::of(&request), &error),
+    };
+    let frame = Frame::of(&request);
+    let view = view(frame.w.check, frame.lang_query, &report);
+    let shown =
+        Shown { text, as_of: as_of.to_string(), report: Some(view), kept: Vec::new(), kept_name: Some(kept.name) };
+    page(&request, true, shown)
+}
+
+/// The CSRF token of the forget button.
+#[derive(Debug, serde::Deserialize)]
+pub struct ForgetForm {
+    csrf: String,
+}
+
+/// Forgets a kept dossier.
+#[post("/kiem-tra-ho-so/da-luu/{id}/xoa")]
+pub async fn forget(
+    request: HttpRequest,
+    checks: web::Data<Checks>,
+    id: web::Path<i64>,
+    form: web::Form<ForgetForm>,
+) -> HttpResponse {
+    if !session::csrf_ok(&request, &form.csrf) {
+        return expired_form(&request);
+    }
+    let (caller, _) = session::page_caller(&request).await;
+    match checks.forget(&caller, id.into_inner()).await {
+        Ok(()) => super::account_pages::redirect("/kiem-tra-ho-so"),
+        Err(error) => error_page(Frame::of(&request), &error),
+    }
 }
 
 fn view(c: &'static CheckWords, q: &str, report: &CheckReport) -> ReportView {

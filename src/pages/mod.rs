@@ -56,6 +56,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(search_page::search)
         .service(check_page::check_form)
         .service(check_page::check_report)
+        .service(check_page::recheck)
+        .service(check_page::forget)
         .service(reference_forms::correct_references)
         .service(reader_page::newest_text)
         .service(reader_page::reader)

@@ -70,6 +70,9 @@ use crate::services::usage::{UsageReport, UsageRow};
         references::strike_reference,
         checks::check_dossier,
         checks::check_dossier_file,
+        checks::kept_dossiers,
+        checks::recheck_dossier,
+        checks::forget_dossier,
         feed::changes,
         feed::checkpoint,
         feed::key_set,
@@ -102,7 +105,7 @@ use crate::services::usage::{UsageReport, UsageRow};
     ),
     components(schemas(
         StandardPage, StandardSummary, StandardDetail, StandardLink, Relations, Provenance,
-        crate::services::references::CitedCode, crate::services::references::ReferenceCorrection,
+        crate::services::checks::KeptDossier, crate::services::references::CitedCode, crate::services::references::ReferenceCorrection,
         crate::services::watchlists::WatchRequest, crate::services::watchlists::WatchView,
         crate::services::watchlists::NotificationPage, crate::services::watchlists::NotificationView,
         crate::services::watchlists::AlertSettings, watches::ReadMark, watches::Marked, watches::EmailChoice,

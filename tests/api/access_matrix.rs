@@ -39,6 +39,7 @@ const MATRIX: &[(&str, [u16; 9])] = &[
     ("POST me/alerts/feed", [401, 403, 403, 403, 201, 201, 201, 201, 201]),
     ("POST standards/{ref}/references", [401, 403, 403, 403, 403, 403, 403, 403, 200]),
     ("DELETE standards/{ref}/references", [401, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("GET me/checks", [401, 403, 403, 403, 200, 200, 200, 200, 200]),
     ("GET webhooks", [401, 403, 403, 403, 403, 403, 403, 403, 200]),
     ("POST webhooks", [401, 403, 403, 403, 403, 403, 403, 403, 201]),
 ];
@@ -115,6 +116,7 @@ async fn request(app: &TestApp, endpoint: &str, token: Option<&str>, official: i
         "DELETE standards/{ref}/references" => {
             ("DELETE", "/api/v1/standards/qcvn-04-2021-bxd/references?code=QCVN%2006%3A2021%2FBXD".to_string(), None)
         }
+        "GET me/checks" => ("GET", "/api/v1/me/checks".to_string(), None),
         "GET webhooks" => ("GET", "/api/v1/webhooks".to_string(), None),
         "POST webhooks" => (
             "POST",

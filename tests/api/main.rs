@@ -26,6 +26,7 @@ mod follower;
 mod helpers;
 mod import;
 mod import_texts;
+mod kept_dossiers;
 mod library;
 mod mail;
 mod mail_helpers;

@@ -1,7 +1,8 @@
 //! Checking a dossier ("Kiểm tra hồ sơ"): every code a text cites, found with the one code
 //! parser, and what the catalogue says of it as of a date: in force, replaced by what and when,
 //! amended, a newer edition exists, unknown status, not catalogued (with near codes), or an
-//! international document (with its TCVN adoptions). Nothing checked is kept.
+//! international document (with its TCVN adoptions). Nothing checked is kept unless the caller
+//! asks (`kept`: the text, to check again later).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -17,7 +18,10 @@ use crate::services::{DbPool, with_connection};
 
 pub mod csv;
 pub mod files;
+mod kept;
 mod standing;
+
+pub use kept::{DossierCheck, KeptDossier, default_name};
 
 /// The most distinct codes one check reports; the rest are counted, not checked.
 pub const MAX_CODES: usize = 1000;
@@ -143,6 +147,8 @@ pub struct CheckReport {
     pub counts: BTreeMap<Outcome, usize>,
     /// In the order the text first cites them.
     pub checked: Vec<CheckedCode>,
+    /// The kept dossier's id, when the caller asked to keep it.
+    pub kept: Option<i64>,
 }
 
 /// What to check.
@@ -167,11 +173,16 @@ impl Checks {
         Checks { pool, cpu, max_pdf_pages }
     }
 
-    /// Checks what a file cites (PDF, DOCX, XLSX or plain text), read before the unit of work and
-    /// not kept.
-    pub async fn check_file(&self, bytes: Vec<u8>, name: String, as_of: NaiveDate) -> Result<CheckReport, AppError> {
+    /// The text of a file (PDF, DOCX, XLSX or plain text), read through the CPU gate; the bytes
+    /// are not kept.
+    pub async fn text_of_file(&self, bytes: Vec<u8>, name: String) -> Result<String, AppError> {
         let max_pages = self.max_pdf_pages;
-        let text = self.cpu.run(move || files::text_of(&bytes, &name, max_pages)).await?;
+        self.cpu.run(move || files::text_of(&bytes, &name, max_pages)).await
+    }
+
+    /// Checks what a file cites, read before the unit of work and not kept.
+    pub async fn check_file(&self, bytes: Vec<u8>, name: String, as_of: NaiveDate) -> Result<CheckReport, AppError> {
+        let text = self.text_of_file(bytes, name).await?;
         self.check(CheckRequest { text, as_of }).await
     }
 
@@ -235,7 +246,7 @@ fn report(as_of: NaiveDate, codes: usize, checked: Vec<CheckedCode>) -> CheckRep
     for code in &checked {
         *counts.entry(code.outcome).or_insert(0) += 1;
     }
-    CheckReport { as_of, codes, truncated: codes > checked.len(), counts, checked }
+    CheckReport { as_of, codes, truncated: codes > checked.len(), counts, checked, kept: None }
 }
 
 impl CheckedCode {
