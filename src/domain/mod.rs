@@ -3,6 +3,7 @@
 pub mod citations;
 pub mod code;
 pub mod digest;
+pub mod fields;
 pub mod international;
 pub mod link;
 pub mod reference;

@@ -204,13 +204,48 @@ impl actix_web::FromRequest for PageEditor {
     }
 }
 
-/// The label of a status in the page's language.
+/// The label of a status in the page's language: each status its own.
 pub fn status_label(w: &Words, status: &str) -> &'static str {
     match status {
         "in_force" => w.in_force,
         "replaced" => w.replaced,
-        "expired" | "annulled" => w.expired,
+        "amended" => w.amended,
+        "expired" => w.expired,
+        "annulled" => w.annulled,
+        "suspended" => w.suspended,
+        "draft" => w.draft,
         "unknown" => w.unknown,
         _ => w.other_status,
+    }
+}
+
+/// The name of a field (`fire_safety`) in the page's language; the stored value for a field the
+/// catalogue's vocabulary does not name.
+pub fn field_label(lang: &str, field: &str) -> String {
+    let named = match lang {
+        "en" => crate::domain::fields::name_en(field),
+        _ => crate::domain::fields::name_vi(field),
+    };
+    named.map_or_else(|| field.to_string(), str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{field_label, status_label};
+    use crate::domain::Status;
+
+    #[test]
+    fn every_status_has_its_own_label_in_both_languages() {
+        for words in [super::i18n::Lang::Vi.words(), super::i18n::Lang::En.words()] {
+            let labels: Vec<&str> = Status::ALL.iter().map(|s| status_label(words, s.as_str())).collect();
+            let mut distinct = labels.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            assert_eq!(distinct.len(), labels.len(), "{labels:?}");
+            assert!(!labels.contains(&words.other_status), "{labels:?}");
+        }
+        assert_eq!(field_label("vi", "fire_safety"), "Phòng cháy, chữa cháy");
+        assert_eq!(field_label("en", "fire_safety"), "Fire safety");
+        assert_eq!(field_label("vi", "not_a_field"), "not_a_field");
     }
 }

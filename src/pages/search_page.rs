@@ -8,7 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::i18n::Words;
-use super::{Frame, encode, error_page, render, session, status_label};
+use super::{Frame, encode, error_page, field_label, render, session, status_label};
 use crate::routes::params::{CatalogueFilterParams, PageParams};
 use crate::routes::search::{SearchParams, search_request};
 use crate::search::highlight::escape;
@@ -102,7 +102,7 @@ impl SearchForm {
 type FacetSource<'a> = (&'static str, &'static str, &'a BTreeMap<String, u64>, &'a Option<String>);
 
 /// The facet lists, each value a link that adds (or, when chosen, removes) it as a filter.
-fn facet_groups(w: &'static Words, form: &SearchForm, counts: &Facets) -> Vec<FacetGroup> {
+fn facet_groups(w: &'static Words, lang: &str, form: &SearchForm, counts: &Facets) -> Vec<FacetGroup> {
     let sources: [FacetSource<'_>; 5] = [
         (w.kind, "kind", &counts.kind, &form.kind),
         (w.status, "status", &counts.status, &form.status),
@@ -117,7 +117,11 @@ fn facet_groups(w: &'static Words, form: &SearchForm, counts: &Facets) -> Vec<Fa
                 .iter()
                 .map(|(value, count)| {
                     let on = chosen.as_deref() == Some(value.as_str());
-                    let label = if *key == "status" { status_label(w, value).to_string() } else { value.clone() };
+                    let label = match *key {
+                        "status" => status_label(w, value).to_string(),
+                        "field" => field_label(lang, value),
+                        _ => value.clone(),
+                    };
                     let url = form.url(&[(key, if on { None } else { Some(value.as_str()) }), ("page", None)]);
                     FacetItem { label, count: *count, url, on }
                 })
@@ -172,7 +176,7 @@ pub async fn search(
             section: hit.highlight.section.clone(),
         })
         .collect();
-    let facets = facet_groups(w, &form, &response.facets);
+    let facets = facet_groups(w, frame.lang, &form, &response.facets);
     let pages = response.total.div_ceil(u64::from(PER_PAGE));
     let page_url = |p: u32| form.url(&[("page", Some(p.to_string().as_str()))]);
     let template = SearchPage {

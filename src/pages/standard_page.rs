@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
 
 use super::i18n::Words;
-use super::{Frame, MessagePage, render, session, status_label, with_cookie};
+use super::{Frame, MessagePage, field_label, render, session, status_label, with_cookie};
 use crate::domain::ReferenceOrigin;
 use crate::domain::{AccessLevel, Confidence, Status, TextFormat};
 use crate::error::AppError;
@@ -180,7 +180,7 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
     let optional = [
         (w.title_en, s.title_en.clone()),
         (w.issuer, detail.issuer.clone()),
-        (w.field, s.field.clone()),
+        (w.field, s.field.as_deref().map(|f| field_label(frame.lang, f))),
         (w.legal_instrument, detail.legal_instrument.clone()),
         (w.issued_date, detail.issued_date.map(|d| d.format("%d/%m/%Y").to_string())),
         (w.effective_date, detail.effective_date.map(|d| d.format("%d/%m/%Y").to_string())),

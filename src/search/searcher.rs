@@ -1,7 +1,7 @@
 //! Running a search: understand the query, build it, collect hits (with status and recency as
 //! tie-breaks), facet counts and highlights.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -10,7 +10,7 @@ use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument
 use utoipa::ToSchema;
 
 use super::collect::RankCollector;
-use super::highlight::mark;
+use super::highlight::{MarkTerms, mark};
 use super::query_builder::{self, QueryTerms, SearchFilters, Strictness};
 use super::schema::{BodyFields, SearchFields};
 use super::snippet::body_snippet;
@@ -125,8 +125,11 @@ impl SearchIndex {
             newest_first::reorder(&searcher, &mut top);
         }
         top.drain(..offset.min(top.len()));
-        let marked: HashSet<String> = terms.highlightable().into_iter().collect();
-        let misspelt = query_builder::unknown_words(fields, &searcher, &terms, &request.readable);
+        let marked = MarkTerms {
+            folded: terms.highlightable().into_iter().collect(),
+            exact: terms.exact.iter().cloned().collect(),
+            misspelt: query_builder::unknown_words(fields, &searcher, &terms, &request.readable),
+        };
         let hits = top
             .into_iter()
             .map(|(score, address)| {
@@ -135,7 +138,7 @@ impl SearchIndex {
                     let text = stored_text(&searcher, &generation.texts, body, address)?;
                     body_snippet(body, &doc, &text, &marked)
                 });
-                Ok(hit(fields, &doc, snippet, score, &marked, &misspelt))
+                Ok(hit(fields, &doc, snippet, score, &marked))
             })
             .collect::<Result<Vec<_>, SearchError>>()?;
         let mut facets = Facets::default();
@@ -199,8 +202,7 @@ fn hit(
     doc: &TantivyDocument,
     snippet: Option<(String, Option<String>)>,
     score: Score,
-    marked: &HashSet<String>,
-    misspelt: &[String],
+    marked: &MarkTerms,
 ) -> SearchHit {
     let title = text(doc, fields.title).unwrap_or_default();
     let scope = text(doc, fields.scope);
@@ -217,8 +219,8 @@ fn hit(
         highlight: {
             let (body, section) = snippet.unzip();
             Highlight {
-                title_vi: mark(&title, marked, misspelt),
-                scope_vi: scope.as_deref().and_then(|s| mark(s, marked, misspelt)),
+                title_vi: mark(&title, marked),
+                scope_vi: scope.as_deref().and_then(|s| mark(s, marked)),
                 body,
                 section: section.flatten(),
             }

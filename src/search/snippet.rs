@@ -3,12 +3,13 @@
 //! stored as bytes and only the part a snippet needs is checked and folded: a hit must not cost
 //! the whole of a 30 KB text.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Score, TantivyDocument};
 
+use super::highlight::{MarkTerms, faithful, marked_html};
 use super::schema::{BodyFields, folded_analyzer};
 use super::text_store::StoredText;
 use crate::domain::text::fold_char_for_char;
@@ -27,19 +28,22 @@ pub fn body_snippet(
     body: &BodyFields,
     doc: &TantivyDocument,
     text: &StoredText<'_>,
-    marked: &HashSet<String>,
+    marked: &MarkTerms,
 ) -> Option<(String, Option<String>)> {
-    let mut words: Vec<&String> = marked.iter().collect();
+    let mut words: Vec<&String> = marked.folded.iter().collect();
     words.sort_by_key(|w| std::cmp::Reverse(w.len()));
     let at = first_occurrence(text, &words)?;
     let (window_start, window) = part(text, at.saturating_sub(WINDOW_BYTES), at + WINDOW_BYTES)?;
-    let terms: BTreeMap<String, Score> = marked.iter().map(|t| (t.clone(), 1.0)).collect();
+    let terms: BTreeMap<String, Score> = marked.folded.iter().map(|t| (t.clone(), 1.0)).collect();
     let generator = SnippetGenerator::new(terms, folded_analyzer(), body.text, SNIPPET_CHARS);
-    let mut snippet = generator.snippet(&window);
+    let snippet = generator.snippet(&window);
     if snippet.highlighted().is_empty() {
         return None;
     }
-    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+    // The query's words with diacritics mark their exact forms only, where the fragment has them.
+    let fragment = snippet.fragment();
+    let ranges = snippet.highlighted().iter().map(|range| (range.start, range.end)).collect();
+    let html = marked_html(fragment, &faithful(fragment, ranges, &marked.exact));
     let start =
         window_start + snippet.fragment_range().start + snippet.highlighted().first().map_or(0, |range| range.start);
     let sections: Vec<(String, usize)> = doc
@@ -48,7 +52,7 @@ pub fn body_snippet(
         .and_then(|json| serde_json::from_str(json).ok())
         .unwrap_or_default();
     let section = sections.iter().take_while(|(_, offset)| *offset <= start).last().map(|(heading, _)| heading.clone());
-    Some((snippet.to_html(), section.filter(|h| !h.is_empty())))
+    Some((html, section.filter(|h| !h.is_empty())))
 }
 
 /// The whole characters of the text between two byte offsets, and where they start: a character

@@ -175,3 +175,31 @@ async fn suggestions_complete_codes_and_titles_as_typed() {
     let (_, empty) = app.get_json("/api/v1/suggest?q=").await;
     assert_eq!(empty["suggestions"], serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn a_query_with_diacritics_marks_the_forms_it_wrote() {
+    let app = spawn_app().await;
+    let body = search(&app, &format!("q={}", crate::helpers::encode("báo cháy"))).await;
+    let hits = body["hits"].as_array().expect("hits");
+    assert!(!hits.is_empty(), "{body}");
+    let mut checked = 0;
+    for hit in hits {
+        for part in ["title_vi", "scope_vi", "body"] {
+            let Some(html) = hit["highlight"][part].as_str() else { continue };
+            let marked: Vec<String> = html
+                .split("<mark>")
+                .skip(1)
+                .filter_map(|rest| rest.split("</mark>").next())
+                .flat_map(|m| m.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>())
+                .collect();
+            if marked.iter().any(|w| w == "báo") {
+                assert!(!marked.iter().any(|w| w == "bảo" || w == "bão"), "{part}: only báo is marked: {html}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0, "some highlight marks báo: {body}");
+    // Without diacritics, every form is marked as before.
+    let plain = search(&app, "q=bao+chay").await;
+    assert!(plain["hits"].as_array().is_some_and(|h| !h.is_empty()), "{plain}");
+}

@@ -86,6 +86,11 @@ pub struct Words {
     pub replaced: &'static str,
     pub expired: &'static str,
     pub unknown: &'static str,
+    pub amended: &'static str,
+    pub annulled: &'static str,
+    pub suspended: &'static str,
+    pub draft: &'static str,
+    /// A status the page has no word for (a stored value outside the vocabulary).
     pub other_status: &'static str,
     pub replaced_by_warning: &'static str,
     pub expired_warning: &'static str,
