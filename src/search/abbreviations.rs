@@ -64,6 +64,11 @@ impl Abbreviations {
         self.expansions.get(&lookup_key(word)).map(Vec::as_slice)
     }
 
+    /// Every abbreviation (its lookup key, without diacritics, lower case) with its expansions.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &[String])> {
+        self.expansions.iter().map(|(key, expansions)| (key.as_str(), expansions.as_slice()))
+    }
+
     /// How many abbreviations are known.
     pub fn len(&self) -> usize {
         self.expansions.len()

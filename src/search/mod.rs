@@ -12,6 +12,7 @@ pub mod editions;
 pub mod follower;
 pub mod highlight;
 pub mod indexer;
+pub mod learned;
 pub mod most_words;
 pub mod newest_first;
 pub mod query_builder;
