@@ -140,6 +140,11 @@ pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     standards::table.count().get_result(conn)
 }
 
+/// Every standard's Vietnamese title and scope (what abbreviations are learned from).
+pub fn titles_and_scopes(conn: &mut DbConnection) -> QueryResult<Vec<(String, Option<String>)>> {
+    standards::table.select((standards::title_vi, standards::scope_vi)).load(conn)
+}
+
 /// Inserts a new standard at version 1 and returns its id; a removal of the same code is forgotten.
 pub fn insert(conn: &mut DbConnection, fields: &StandardFields, now: NaiveDateTime) -> QueryResult<i64> {
     super::removed::forget(conn, &fields.code_key, &fields.slug)?;

@@ -1,10 +1,15 @@
 //! The curated abbreviations officials type (`PCCC` = phòng cháy chữa cháy), from
-//! `standards-data/abbreviations.tsv`, extended or overridden by `DATA_DIR/abbreviations.tsv`.
+//! `standards-data/abbreviations.tsv`, extended or overridden by `DATA_DIR/abbreviations.tsv`, with
+//! those learned from the catalogue beneath them (`search::learned`).
 
 use std::collections::HashMap;
 use std::path::Path;
 
+use super::learned::Learned;
 use crate::domain::text::{fold_diacritics, normalize};
+
+/// Learned expansions tried for one word.
+const LEARNED_EXPANSIONS: usize = 2;
 
 /// The list shipped with the project.
 const CURATED: &str = include_str!("../../standards-data/abbreviations.tsv");
@@ -13,6 +18,9 @@ const CURATED: &str = include_str!("../../standards-data/abbreviations.tsv");
 #[derive(Debug, Clone, Default)]
 pub struct Abbreviations {
     expansions: HashMap<String, Vec<String>>,
+    /// Learned from the catalogue: consulted only for a word the curated list does not know and
+    /// the catalogue does not write as a word.
+    learned: Learned,
 }
 
 /// A line of an abbreviation file that cannot be read.
@@ -56,7 +64,22 @@ impl Abbreviations {
             }
             expansions.insert(key, phrases);
         }
-        Ok(Abbreviations { expansions })
+        Ok(Abbreviations { expansions, learned: Learned::default() })
+    }
+
+    /// The same list, with abbreviations learned from the catalogue beneath it.
+    pub fn with_learned(self, learned: Learned) -> Abbreviations {
+        Abbreviations { learned, ..self }
+    }
+
+    /// What a word that the curated list does not know may stand for, learned from the catalogue:
+    /// the most frequent terms with these initials, unless the catalogue writes the word itself.
+    pub fn expand_learned(&self, word: &str) -> Vec<String> {
+        let letters = word.chars().count() >= 3 && word.chars().all(char::is_alphabetic);
+        if !letters || self.expand(word).is_some() || self.learned.is_word(word) {
+            return Vec::new();
+        }
+        self.learned.expand(word).iter().take(LEARNED_EXPANSIONS).map(|t| t.term.clone()).collect()
     }
 
     /// The expansions of a word, if it is a known abbreviation.

@@ -55,6 +55,7 @@ impl SearchIndex {
             }
         };
         remove_stale_generations(&root, &generation.name);
+        let abbreviations = with_learned(conn, abbreviations)?;
         let index = SearchIndex { root: Some(root), generation: RwLock::new(Arc::new(generation)), abbreviations };
         index.catch_up(conn)?;
         Ok(index)
@@ -66,6 +67,7 @@ impl SearchIndex {
         let seq = change_log::latest_seq(conn)?;
         let generation = Generation::new("memory".into(), Index::create_in_ram(schema), TextStore::memory(), seq)?;
         fill(&generation, conn, seq, &mut |_, _| {})?;
+        let abbreviations = with_learned(conn, abbreviations)?;
         Ok(SearchIndex { root: None, generation: RwLock::new(Arc::new(generation)), abbreviations })
     }
 
@@ -315,4 +317,13 @@ fn remove_stale_generations(root: &Path, keep: &str) {
             tracing::warn!(%error, generation = %name, "could not remove an old search index");
         }
     }
+}
+
+/// The abbreviations with those learned from the catalogue's titles and scopes as they are now.
+fn with_learned(conn: &mut DbConnection, abbreviations: Abbreviations) -> Result<Abbreviations, SearchError> {
+    let texts = crate::db::standards::titles_and_scopes(conn)?;
+    let learned = super::learned::Learned::from_texts(
+        texts.iter().flat_map(|(title, scope)| std::iter::once(title.as_str()).chain(scope.as_deref())),
+    );
+    Ok(abbreviations.with_learned(learned))
 }

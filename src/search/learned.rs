@@ -1,5 +1,4 @@
-//! Abbreviations learned from the catalogue's own words (#17, first part: learning and measuring;
-//! not yet used by queries): the multi-syllable terms that recur in titles and scopes, and the
+//! Abbreviations learned from the catalogue's own words: the multi-syllable terms that recur in titles and scopes, and the
 //! initials officials write for them (`đường sắt đô thị` → `ĐSĐT`, also `DSDT` without the stroke).
 //! A term runs three to six syllables, never across punctuation, never starts or ends on a
 //! function word (`về`, `và`, `cho`…) nor holds one but `và`, and is kept only when it is not
@@ -40,6 +39,9 @@ pub struct LearnedTerm {
 #[derive(Debug, Clone, Default)]
 pub struct Learned {
     by_initials: HashMap<String, Vec<LearnedTerm>>,
+    /// Every word of the texts learned from, folded: a word the catalogue writes is never read as
+    /// initials.
+    words: std::collections::HashSet<String>,
 }
 
 impl Learned {
@@ -48,9 +50,11 @@ impl Learned {
         // Runs one syllable longer than a term are counted too: they tell whether a term is
         // always part of a longer one.
         let mut counts: HashMap<Vec<String>, usize> = HashMap::new();
+        let mut known = std::collections::HashSet::new();
         for text in texts {
             for chunk in text.to_lowercase().split(|c: char| !(c.is_alphabetic() || c.is_whitespace())) {
                 let words: Vec<&str> = chunk.split_whitespace().collect();
+                known.extend(words.iter().map(|w| lookup_key(w)));
                 for n in MIN_SYLLABLES..=(MAX_SYLLABLES + 1).min(words.len()) {
                     for run in words.windows(n) {
                         *counts.entry(run.iter().map(|w| (*w).to_string()).collect()).or_default() += 1;
@@ -79,7 +83,12 @@ impl Learned {
             terms.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.term.cmp(&b.term)));
             terms.truncate(MAX_EXPANSIONS);
         }
-        Learned { by_initials }
+        Learned { by_initials, words: known }
+    }
+
+    /// Whether the texts learned from write this word (folded) as a word of their own.
+    pub fn is_word(&self, word: &str) -> bool {
+        self.words.contains(&lookup_key(word))
     }
 
     /// The terms some initials stand for (`dsdt`, `ĐSĐT`), most frequent first.

@@ -63,4 +63,21 @@ fn the_real_catalogue_teaches_most_curated_abbreviations() {
     // neighbouring syllable (`đảm bảo vệ sinh an toàn thực phẩm` hides VSATTP).
     assert!(found.len() >= 14, "the curated abbreviations learned: {found:?} of {multi}");
     assert!(learned.expand("ĐSĐT").iter().any(|t| t.term == "đường sắt đô thị"), "the issue's example");
+
+    // Wrong expansions: the words of the judged queries (ordinary words, codes) that would be read
+    // as learned initials.
+    let abbreviations = curated.with_learned(learned);
+    let queries = include_str!("../../standards-data/eval/dev-queries.jsonl");
+    let mut expanded = Vec::new();
+    for line in queries.lines().filter(|l| !l.trim().is_empty()) {
+        let query: serde_json::Value = serde_json::from_str(line).expect("a query");
+        for word in query["q"].as_str().unwrap_or_default().split_whitespace() {
+            let learned = abbreviations.expand_learned(word);
+            if !learned.is_empty() {
+                expanded.push(format!("{word} → {}", learned.join(" | ")));
+            }
+        }
+    }
+    println!("words of the dev queries read as learned initials: {expanded:?}");
+    assert!(expanded.is_empty(), "no ordinary word or code of the dev queries is expanded: {expanded:?}");
 }

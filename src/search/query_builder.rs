@@ -10,6 +10,7 @@ use tantivy::query::{
     TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
 use super::most_words::MostWordsQuery;
@@ -46,6 +47,8 @@ pub struct QueryTerms {
     pub exact: Vec<String>,
     /// Each abbreviation's folded form with the folded words of one of its expansions.
     pub expansions: Vec<(String, Vec<String>)>,
+    /// The same for expansions learned from the catalogue.
+    pub learned: Vec<(String, Vec<String>)>,
 }
 
 impl QueryTerms {
@@ -56,12 +59,8 @@ impl QueryTerms {
         QueryTerms {
             folded: tokens(&mut folded, &words),
             exact: if query.has_diacritics { tokens(&mut exact, &words) } else { Vec::new() },
-            expansions: query
-                .expansions
-                .iter()
-                .map(|(word, expansion)| (tokens(&mut folded, word).concat(), tokens(&mut folded, expansion)))
-                .filter(|(_, words)| !words.is_empty())
-                .collect(),
+            expansions: folded_expansions(&mut folded, &query.expansions),
+            learned: folded_expansions(&mut folded, &query.learned),
         }
     }
 
@@ -70,6 +69,14 @@ impl QueryTerms {
         // Expansion words (`và`, `cháy`) marked one by one would mark half a page.
         self.folded.clone()
     }
+}
+
+fn folded_expansions(folded: &mut TextAnalyzer, expansions: &[(String, String)]) -> Vec<(String, Vec<String>)> {
+    expansions
+        .iter()
+        .map(|(word, expansion)| (tokens(folded, word).concat(), tokens(folded, expansion)))
+        .filter(|(_, words)| !words.is_empty())
+        .collect()
 }
 
 /// The access levels of the texts whose words a search may match: those its caller may read
@@ -160,6 +167,11 @@ fn word_query(
             for body in fields.readable_bodies(readable) {
                 alternatives.push((Occur::Should, phrase_or_term(body.text, expansion, 0.8)));
             }
+        }
+        // A learned expansion matches too, below the word itself and the curated list.
+        for (_, expansion) in terms.learned.iter().filter(|(abbreviation, _)| abbreviation == word) {
+            alternatives.push((Occur::Should, phrase_or_term(fields.title, expansion, 1.2)));
+            alternatives.push((Occur::Should, phrase_or_term(fields.scope, expansion, 0.6)));
         }
         per_word.push((Occur::Should, Box::new(BooleanQuery::new(alternatives))));
     }

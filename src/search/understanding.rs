@@ -51,6 +51,9 @@ pub struct UnderstoodQuery {
     /// Expansions of abbreviations among the words, each with the word it expands
     /// (`PCCC` → `phòng cháy chữa cháy`).
     pub expansions: Vec<(String, String)>,
+    /// Expansions learned from the catalogue, for words the curated list does not know: ranked
+    /// below the word's own matches and the curated expansions.
+    pub learned: Vec<(String, String)>,
     /// Whether the words carry diacritics (then exact-diacritics matches rank higher).
     pub has_diacritics: bool,
 }
@@ -120,6 +123,9 @@ pub fn understand(query: &str, abbreviations: &Abbreviations) -> UnderstoodQuery
             }
             if let Some(expansions) = abbreviations.expand(&token) {
                 understood.expansions.extend(expansions.iter().map(|e| (tokens[i].to_string(), e.clone())));
+            } else {
+                let learned = abbreviations.expand_learned(&token);
+                understood.learned.extend(learned.into_iter().map(|e| (tokens[i].to_string(), e)));
             }
             understood.words.push(tokens[i].to_string());
         }

@@ -203,3 +203,17 @@ async fn a_query_with_diacritics_marks_the_forms_it_wrote() {
     let plain = search(&app, "q=bao+chay").await;
     assert!(plain["hits"].as_array().is_some_and(|h| !h.is_empty()), "{plain}");
 }
+
+#[tokio::test]
+async fn initials_the_curated_list_lacks_are_learned_from_the_catalogue() {
+    let app = spawn_app().await;
+    // No curated entry: the catalogue's own titles say "đường sắt đô thị".
+    for query in ["q=%C4%90S%C4%90T", "q=dsdt"] {
+        let body = search(&app, query).await;
+        let first = body["hits"][0]["title_vi"].as_str().unwrap_or_default().to_lowercase();
+        assert!(first.contains("đường sắt đô thị"), "{query}: {body}");
+    }
+    // A word the catalogue writes is never read as initials.
+    let body = search(&app, "q=th%C3%A9p").await;
+    assert!(body["hits"].as_array().is_some_and(|h| !h.is_empty()));
+}
