@@ -38,8 +38,8 @@ use crate::services::search::SearchService;
 use crate::services::seed;
 use crate::services::snapshots::Snapshots;
 use crate::services::usage::Usage;
+use crate::services::watchlists::Watchlists;
 use crate::services::watchlists::mail::Mailer;
-use crate::services::watchlists::{Watchlists, engine};
 use crate::telemetry::RequestSpan;
 use crate::{pages, routes};
 
@@ -117,7 +117,8 @@ fn prepare(settings: &Settings) -> Result<(DbPool, Arc<SearchIndex>), StartupErr
         }
     }
     if settings.mirror_of().is_none() {
-        engine::start_cursor(&mut conn).map_err(|e| StartupError::Task(format!("the alert cursor: {e}")))?;
+        crate::services::alert_thread::start_cursors(&mut conn)
+            .map_err(|e| StartupError::Task(format!("the alert cursor: {e}")))?;
     }
     let abbreviations = Abbreviations::load(&settings.data_dir).map_err(|e| StartupError::Task(e.to_string()))?;
     let index = SearchIndex::open(&settings.data_dir, &mut conn, abbreviations)?;

@@ -38,8 +38,8 @@ pub enum Action<'a> {
     EditCatalogue,
     /// Issue, list or revoke the credentials of provincial mirrors.
     ManageMirrors,
-    /// Keep one's own watchlist: watch, read one's notifications, choose how alerts come.
-    KeepWatchlist,
+    /// Keep what is one's own: a watchlist, its notifications and how alerts come, kept dossiers.
+    KeepOwnData,
     /// Register, list or remove the webhooks portals receive catalogue changes on.
     ManageWebhooks,
 }
@@ -58,7 +58,7 @@ pub fn authorize(caller: &Caller, action: Action<'_>) -> Result<(), AppError> {
     }
     usable(account)?;
     let allowed = match action {
-        Action::ReadCatalogue | Action::ReadOwnProfile | Action::ChangeOwnPassword | Action::KeepWatchlist => true,
+        Action::ReadCatalogue | Action::ReadOwnProfile | Action::ChangeOwnPassword | Action::KeepOwnData => true,
         Action::ReadText(AccessLevel::Public | AccessLevel::Registered) => true,
         Action::ReadText(AccessLevel::Inspectors) => matches!(account.role, Role::Inspector | Role::Admin),
         Action::ListAccounts { province } => match account.role {

@@ -156,12 +156,22 @@ pub async fn check_report(
     page(&request, caller.account().is_some(), shown)
 }
 
+/// The date a kept dossier is checked again as of.
+#[derive(Debug, serde::Deserialize)]
+pub struct AsOfQuery {
+    as_of: Option<String>,
+}
+
 /// A kept dossier checked again as of today (or `as_of`).
 #[get("/kiem-tra-ho-so/da-luu/{id}")]
-pub async fn recheck(request: HttpRequest, checks: web::Data<Checks>, id: web::Path<i64>) -> HttpResponse {
+pub async fn recheck(
+    request: HttpRequest,
+    checks: web::Data<Checks>,
+    id: web::Path<i64>,
+    query: web::Query<AsOfQuery>,
+) -> HttpResponse {
     let (caller, _) = session::page_caller(&request).await;
-    let given = request.query_string().split('&').find_map(|pair| pair.strip_prefix("as_of=")).map(str::to_string);
-    let as_of = match as_of_date(given.as_deref()) {
+    let as_of = match as_of_date(query.as_of.as_deref()) {
         Ok(as_of) => as_of,
         Err(error) => return error_page(Frame::of(&request), &error),
     };

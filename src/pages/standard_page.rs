@@ -141,7 +141,7 @@ struct StandardPage {
     /// The Atom feed of the standard's field, when it has one.
     field_feed: Option<String>,
     /// The forms' CSRF token, for a signed-in visitor (watch buttons; an editor's reference corrections).
-    watch_csrf: Option<String>,
+    csrf: Option<String>,
     /// Whether the visitor may correct what the texts are recorded as citing.
     can_correct: bool,
     /// Just watched (after the watch buttons).
@@ -234,7 +234,7 @@ fn page(frame: Frame, detail: &StandardDetail) -> StandardPage {
         documents,
         provenance: provenance(w, detail),
         edit_url: None,
-        watch_csrf: None,
+        csrf: None,
         can_correct: false,
         watched: false,
         field_feed: s.field.as_ref().map(|field| {
@@ -325,7 +325,7 @@ pub async fn standard(
             let mut cookie = None;
             if caller.account().is_some() {
                 let (csrf, new_cookie) = session::csrf_token(&request);
-                (view.watch_csrf, cookie) = (Some(csrf), new_cookie);
+                (view.csrf, cookie) = (Some(csrf), new_cookie);
             }
             with_cookie(render(StatusCode::OK, &view), cookie)
         }

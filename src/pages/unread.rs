@@ -14,7 +14,8 @@ use crate::services::watchlists::Watchlists;
 pub struct Unread(pub i64);
 
 /// Paths that are not pages.
-const NOT_PAGES: [&str; 5] = ["/api/", "/feeds/", "/static/", "/oai", "/odata"];
+const NOT_PAGES: [&str; 9] =
+    ["/api/", "/feeds/", "/static/", "/oai", "/odata", "/.well-known/", "/healthz", "/readyz", "/metrics"];
 
 /// Counts the signed-in account's unread notifications for a page's header.
 pub async fn count(

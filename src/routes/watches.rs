@@ -20,8 +20,7 @@ use crate::services::watchlists::{AlertSettings, NotificationPage, WatchRequest,
 #[into_params(parameter_in = Query)]
 pub struct UnreadParam {
     /// `true` for unread notifications only.
-    #[param(value_type = Option<bool>)]
-    pub unread: Option<String>,
+    pub unread: Option<bool>,
 }
 
 /// Which notifications to mark read: these, or all when `ids` is left out.
@@ -101,11 +100,7 @@ pub async fn notifications(
     unread: web::Query<UnreadParam>,
     paging: web::Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
-    let unread_only = match unread.unread.as_deref().map(str::trim) {
-        None | Some("" | "false") => false,
-        Some("true") => true,
-        Some(_) => return Err(AppError::invalid("`unread` is `true` or `false`")),
-    };
+    let unread_only = unread.unread.unwrap_or(false);
     let (page, per_page) = paging.resolve()?;
     Ok(HttpResponse::Ok().json(watchlists.notifications(&caller, unread_only, page, per_page).await?))
 }

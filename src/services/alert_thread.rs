@@ -5,10 +5,19 @@
 
 use chrono::Utc;
 
-use crate::db::DbConnection;
+use crate::db::{DbConnection, change_cursors};
+use crate::error::AppError;
 use crate::services::watchlists::engine;
 use crate::services::watchlists::mail::Mailer;
 use crate::services::webhooks;
+
+/// Creates the cursors of notifications and webhooks at the change log's head if they are new (at
+/// start, before the node serves, so that no change made once it serves is missed).
+pub fn start_cursors(conn: &mut DbConnection) -> Result<(), AppError> {
+    let now = Utc::now().naive_utc();
+    change_cursors::ensure(conn, engine::CURSOR, now)?;
+    Ok(change_cursors::ensure(conn, webhooks::CURSOR, now)?)
+}
 
 /// How often the engine looks for new entries.
 const INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);

@@ -14,7 +14,7 @@ use crate::db::{DbConnection, DbPool, catalogue_transaction, documents, relation
 use crate::domain::{Reference, ReferenceOrigin, RelationKind};
 use crate::error::{AppError, ErrorCode};
 use crate::feed::log::{self as feed_log, Change};
-use crate::services::checks::{CheckedCode, standing_today};
+use crate::services::checks::{CheckedCode, standing_on};
 use crate::services::{CatalogueWrites, catalogue, with_connection};
 use crate::texts::extraction::Section;
 use crate::texts::references::{self as reading, MAX_SECTION_CHARS};
@@ -238,7 +238,7 @@ pub(crate) fn cited_of(conn: &mut DbConnection, row: &StandardRow) -> Result<Vec
         .into_iter()
         .filter_map(|(code, origin, section)| Reference::parse(&code).ok().map(|r| (code, r, origin, section)))
         .map(|(code, reference, origin, section)| {
-            Ok(CitedCode { code, origin, section, standing: standing_today(conn, reference, today)? })
+            Ok(CitedCode { code, origin, section, standing: standing_on(conn, reference, today)? })
         })
         .collect()
 }

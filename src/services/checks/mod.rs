@@ -211,7 +211,7 @@ impl Checks {
 }
 
 /// Where one code stands on a date, as a dossier check reports it (for a code a record cites).
-pub(crate) fn standing_today(
+pub(crate) fn standing_on(
     conn: &mut crate::db::DbConnection,
     reference: Reference,
     as_of: NaiveDate,

@@ -61,7 +61,7 @@ pub fn happenings(before: Option<&PublicRecord>, after: &PublicRecord, removed: 
     if after.texts.len() > before.texts.len() {
         found.push(happening(AlertChange::TextAdded, format!("{code}: có văn bản mới trong thư viện")));
     }
-    found.extend(declared_on_others(&before.relations_of(), after));
+    found.extend(declared_on_others(&relations_of(before), after));
     found
 }
 
@@ -69,7 +69,7 @@ pub fn happenings(before: Option<&PublicRecord>, after: &PublicRecord, removed: 
 fn declared_on_others(before: &[(RelationKind, String)], after: &PublicRecord) -> Vec<Happening> {
     let code = &after.code;
     let mut found = Vec::new();
-    for (kind, target) in after.relations_of() {
+    for (kind, target) in relations_of(after) {
         if target == *code || before.contains(&(kind, target.clone())) {
             continue;
         }
@@ -94,9 +94,8 @@ fn declared_on_others(before: &[(RelationKind, String)], after: &PublicRecord) -
 
 /// Targets of a kind of relation that `after` has and `before` had not.
 fn added(before: &PublicRecord, after: &PublicRecord, kind: RelationKind) -> Vec<String> {
-    let had = before.relations_of();
-    let mut codes: Vec<String> = after
-        .relations_of()
+    let had = relations_of(before);
+    let mut codes: Vec<String> = relations_of(after)
         .into_iter()
         .filter(|(k, code)| *k == kind && !had.contains(&(*k, code.clone())))
         .map(|(_, code)| code)
@@ -105,11 +104,9 @@ fn added(before: &PublicRecord, after: &PublicRecord, kind: RelationKind) -> Vec
     codes
 }
 
-impl PublicRecord {
-    /// The record's relations as (kind, code) pairs, declared or read from its texts alike.
-    fn relations_of(&self) -> Vec<(RelationKind, String)> {
-        self.relations.iter().map(|r| (r.kind, r.code.clone())).collect()
-    }
+/// A record's relations as (kind, code) pairs, declared or read from its texts alike.
+fn relations_of(record: &PublicRecord) -> Vec<(RelationKind, String)> {
+    record.relations.iter().map(|r| (r.kind, r.code.clone())).collect()
 }
 
 #[cfg(test)]

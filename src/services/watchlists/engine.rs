@@ -168,11 +168,3 @@ fn cited_replaced(conn: &mut DbConnection, replaced: &Happening) -> Result<Vec<H
         })
         .collect())
 }
-
-/// Creates the cursors of notifications and webhooks at the change log's head if they are new (at
-/// start, before the node serves, so that no change made once it serves is missed).
-pub fn start_cursor(conn: &mut DbConnection) -> Result<(), AppError> {
-    let now = Utc::now().naive_utc();
-    change_cursors::ensure(conn, CURSOR, now)?;
-    Ok(change_cursors::ensure(conn, crate::services::webhooks::CURSOR, now)?)
-}

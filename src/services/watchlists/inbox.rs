@@ -6,7 +6,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Watchlists, utc};
+use super::Watchlists;
 use crate::auth::Caller;
 use crate::auth::tokens::{hash_refresh_token, new_opaque_secret};
 use crate::db::watches::{self, NotificationRow};
@@ -63,7 +63,7 @@ impl From<NotificationRow> for NotificationView {
             slug: row.slug,
             message: row.message,
             seq: row.seq,
-            created_at: utc(row.created_at),
+            created_at: row.created_at.and_utc(),
             read: row.read_at.is_some(),
         }
     }

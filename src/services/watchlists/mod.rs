@@ -3,7 +3,7 @@
 //! follower of the change log with its own cursor), shown on the account page, sent by email at
 //! once or in a weekly digest, and in a private Atom feed at a secret address.
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -80,7 +80,7 @@ impl Watchlists {
                 format!("watchlists are kept with the accounts at {upstream}"),
             ));
         }
-        policy::authorize(caller, Action::KeepWatchlist)?;
+        policy::authorize(caller, Action::KeepOwnData)?;
         caller.require()
     }
 
@@ -174,9 +174,4 @@ fn view(conn: &mut DbConnection, row: WatchRow) -> Result<WatchView, AppError> {
         slug,
         created_at: row.created_at.and_utc(),
     })
-}
-
-/// When an instant was, for the views.
-fn utc(at: NaiveDateTime) -> chrono::DateTime<Utc> {
-    at.and_utc()
 }
